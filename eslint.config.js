@@ -1,0 +1,53 @@
+// Flat config: typescript-eslint's recommended rules plus the few house rules that
+// keep the boundaries in ../shared/STYLE.md honest (nothing but packages/config reads process.env).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '.cache/**', 'charts/**', 'cdk8s/imports/**', 'grafana/**', 'packages/db/drizzle/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', structuredClone: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', URLSearchParams: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly', crypto: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // Configuration is parsed once, in one place (STYLE.md "Config").
+    files: ['packages/**/src/**/*.ts', 'services/**/src/**/*.ts', 'operator/src/**/*.ts'],
+    ignores: ['packages/config/src/**', 'packages/testing/src/**', '**/src/bin/**', '**/src/main.ts', '**/src/server.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through @lanyard/config.' }],
+    },
+  },
+  // Dependencies point inward (STYLE.md): services and the operator use packages, never each other;
+  // packages never reach into services.
+  ...[
+    ['packages/**/*.ts', ['services', 'operator', 'cdk8s']],
+    ['services/api/**/*.ts', ['services/worker', 'operator', 'cdk8s']],
+    ['services/worker/**/*.ts', ['services/api', 'operator', 'cdk8s']],
+    ['operator/**/*.ts', ['services', 'cdk8s']],
+    ['cdk8s/**/*.ts', ['services', 'operator']],
+  ].map(([files, forbidden]) => ({
+    files: [files],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: forbidden.flatMap((dir) => [
+            { group: [`**/${dir}/**`, `**/${dir}`], message: `Do not import from ${dir}/ here: dependencies point inward to packages/*.` },
+          ]),
+          paths: ['@lanyard/api', '@lanyard/worker', '@lanyard/operator', '@lanyard/cdk8s'].map((name) => ({ name, message: 'Services, operator and cdk8s never import each other.' })),
+        },
+      ],
+    },
+  })),
+  {
+    files: ['**/test/**/*.ts', '**/bench/**/*.ts', 'scripts/**/*.ts', '**/src/bin/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadApiConfig, loadWorkerConfig } from '../../src/index.js';
+
+const required = {
+  KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  BOOTSTRAP_ADMIN_CLIENT_SECRET: 'x'.repeat(32),
+};
+
+describe('loadApiConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadApiConfig(required);
+    expect(config).toMatchObject({
+      NODE_ENV: 'production',
+      PORT: 8000,
+      PUBLIC_URL: 'http://localhost:8000',
+      DATABASE_POOL_MAX: 10,
+      AUTHORIZATION_CODE_TTL_SECONDS: 60,
+      ARGON2_MEMORY_KIB: 19_456,
+      ARGON2_TIME_COST: 2,
+      ARGON2_PARALLELISM: 1,
+      SEED_DEMO: false,
+      isProduction: true,
+    });
+    expect(config.KEY_ENCRYPTION_KEY).toHaveLength(32);
+  });
+
+  it('is frozen', () => {
+    const config = loadApiConfig(required);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { PORT: number }).PORT = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('drops a trailing slash from URLs so paths join cleanly', () => {
+    expect(loadApiConfig({ ...required, PUBLIC_URL: 'https://id.example.com/' }).PUBLIC_URL).toBe('https://id.example.com');
+  });
+
+  it.each([
+    [{ PUBLIC_URL: 'ftp://x' }, 'invalid configuration: PUBLIC_URL must be a http:// or https:// URL'],
+    [{ REDIS_URL: 'localhost:6379' }, 'invalid configuration: REDIS_URL must be a redis:// or rediss:// URL'],
+    [{ DATABASE_POOL_MAX: '0' }, 'invalid configuration: DATABASE_POOL_MAX must be at least 2'],
+    [{ ARGON2_MEMORY_KIB: '4096' }, 'invalid configuration: ARGON2_MEMORY_KIB must be at least 19456'],
+    [{ SEED_DEMO: 'maybe' }, 'invalid configuration: SEED_DEMO must be true or false'],
+    [{ NODE_ENV: 'staging' }, 'invalid configuration: NODE_ENV must be one of development, production, test'],
+    [{ BOOTSTRAP_ADMIN_CLIENT_SECRET: 'short' }, 'invalid configuration: BOOTSTRAP_ADMIN_CLIENT_SECRET must be at least 32 characters'],
+    [{ KEY_ENCRYPTION_KEY: undefined }, 'invalid configuration: KEY_ENCRYPTION_KEY is required (32 random bytes, base64; e.g. `openssl rand -base64 32`)'],
+  ])('rejects %o with one line naming the variable', (override, message) => {
+    expect(() => loadApiConfig({ ...required, ...override })).toThrow(new ConfigError(message));
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadApiConfig({ ...required, PORT: '' }).PORT).toBe(8000);
+  });
+
+  it('refuses both NAME and NAME_FILE', () => {
+    expect(() => loadApiConfig({ ...required, KEY_ENCRYPTION_KEY_FILE: '/etc/hostname' })).toThrow(
+      'KEY_ENCRYPTION_KEY and KEY_ENCRYPTION_KEY_FILE are both set; set only one',
+    );
+  });
+});
+
+describe('loadWorkerConfig', () => {
+  it('needs no bootstrap secret and listens on 5555', () => {
+    const config = loadWorkerConfig({ KEY_ENCRYPTION_KEY: required.KEY_ENCRYPTION_KEY });
+    expect(config.WORKER_PORT).toBe(5555);
+  });
+});

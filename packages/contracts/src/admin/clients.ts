@@ -1,0 +1,86 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ClientIdString, TenantName, Timestamp, uniqueList } from './common.js';
+
+export const GrantType = Type.Union(
+  [Type.Literal('authorization_code'), Type.Literal('refresh_token'), Type.Literal('client_credentials')],
+  { description: 'OAuth 2.1 grant types; implicit and password grants do not exist in OAuth 2.1.' },
+);
+
+const Uri = Type.String({ minLength: 1, maxLength: 2000 });
+const Scope = Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$', maxLength: 200, description: 'RFC 6749 §3.3 scope token.' });
+const Seconds = (max: number) => Type.Integer({ minimum: 30, maximum: max });
+
+export const TokenLifetimes = Type.Object(
+  {
+    accessToken: Type.Optional(Seconds(86_400)),
+    idToken: Type.Optional(Seconds(86_400)),
+    refreshTokenIdle: Type.Optional(Seconds(365 * 86_400)),
+    refreshTokenAbsolute: Type.Optional(Seconds(365 * 86_400)),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ClientParams = Type.Object({ tenant: TenantName, clientId: ClientIdString });
+export const ClientSecretParams = Type.Object({ tenant: TenantName, clientId: ClientIdString, secretId: Type.String({ format: 'uuid' }) });
+
+export const ClientSpec = Type.Object(
+  {
+    type: Type.Union([Type.Literal('confidential'), Type.Literal('public')]),
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    grantTypes: Type.Array(GrantType, { uniqueItems: true, minItems: 1, maxItems: 3 }),
+    redirectUris: uniqueList(Uri, 20, 'Exact redirect URIs (RFC 9700 §4.1.3: no patterns).'),
+    postLogoutRedirectUris: uniqueList(Uri, 20, 'Where RP-initiated logout may return to.'),
+    allowedCorsOrigins: uniqueList(Uri, 20, 'Origins allowed to call the token endpoint from a browser.'),
+    scopes: uniqueList(Scope, 50, 'Scopes the client may request.'),
+    audience: uniqueList(Type.String({ minLength: 1, maxLength: 500 }), 20, 'Audiences (resource servers) of its access tokens.'),
+    tokenLifetimes: Type.Optional(TokenLifetimes),
+    firstParty: Type.Optional(Type.Boolean({ description: 'Skip the consent screen.', default: false })),
+    secret: Type.Optional(
+      Type.String({
+        minLength: 32,
+        maxLength: 512,
+        writeOnly: true,
+        description:
+          'Confidential clients: a secret to ensure is registered (idempotent; only a keyed hash is stored). When a confidential client is created without one, a secret is generated and returned once as `clientSecret`.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ClientSecretInfo = Type.Object({ id: Type.String({ format: 'uuid' }), createdAt: Timestamp, expiresAt: Type.Union([Timestamp, Type.Null()]) });
+
+export const ClientResource = Type.Object({
+  tenant: TenantName,
+  clientId: ClientIdString,
+  type: Type.Union([Type.Literal('confidential'), Type.Literal('public')]),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  grantTypes: Type.Array(GrantType),
+  redirectUris: Type.Array(Type.String()),
+  postLogoutRedirectUris: Type.Array(Type.String()),
+  allowedCorsOrigins: Type.Array(Type.String()),
+  scopes: Type.Array(Type.String()),
+  audience: Type.Array(Type.String()),
+  tokenLifetimes: TokenLifetimes,
+  firstParty: Type.Boolean(),
+  tokenEndpointAuthMethod: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('none')]),
+  secrets: Type.Array(ClientSecretInfo),
+  /** Present only in the PUT response that created a confidential client without a secret. */
+  clientSecret: Type.Optional(Type.String()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const ClientSecretCreate = Type.Object(
+  {
+    secret: Type.String({ minLength: 32, maxLength: 512, description: 'At least 32 characters of high-entropy secret; only a keyed hash is stored.' }),
+    expiresAt: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+export type ClientSpec = Static<typeof ClientSpec>;
+export type ClientResource = Static<typeof ClientResource>;
+export type ClientSecretCreate = Static<typeof ClientSecretCreate>;
+export type ClientSecretInfo = Static<typeof ClientSecretInfo>;
+export type GrantType = Static<typeof GrantType>;

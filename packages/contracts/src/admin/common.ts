@@ -1,0 +1,25 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** RFC 1123 label: tenant names are issuer path segments and Kubernetes object names. */
+export const TenantName = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$', minLength: 1, maxLength: 63, description: 'DNS label (RFC 1123).' });
+
+/** Client ids appear in URLs and Secret keys; keep them to a URL-safe alphabet. */
+export const ClientIdString = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$', minLength: 1, maxLength: 128, description: 'URL-safe client identifier.' });
+
+export const Timestamp = Type.String({ format: 'date-time' });
+
+export const uniqueList = <T extends TSchema>(item: T, maxItems: number, description: string) =>
+  Type.Array(item, { uniqueItems: true, maxItems, default: [], description });
+
+/** RFC 9457 problem details, with `invalidParams` for validation failures. */
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    invalidParams: Type.Optional(Type.Array(Type.Object({ name: Type.String(), reason: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details.' },
+);

@@ -1,0 +1,20 @@
+export { TenantName, ClientIdString, Timestamp, Problem } from './admin/common.js';
+export { TenantParams, TenantSpec, TenantResource } from './admin/tenants.js';
+export {
+  GrantType,
+  TokenLifetimes,
+  ClientParams,
+  ClientSecretParams,
+  ClientSpec,
+  ClientSecretInfo,
+  ClientResource,
+  ClientSecretCreate,
+} from './admin/clients.js';
+export { UserParams, UsersParams, UserCreate, UserPatch, UserResource, UserListQuery, UserList } from './admin/users.js';
+/** The admin scope every admin API call needs (DESIGN.md "Admin API"). */
+export const ADMIN_SCOPE = 'lanyard:admin';
+/** The built-in tenant that holds admin clients. */
+export const SYSTEM_TENANT = 'system';
+/** Audience (RFC 9068 `aud`) of access tokens accepted by the admin API. */
+export const ADMIN_AUDIENCE = 'urn:lanyard:admin-api';
+export { QUEUES, EMAIL_JOBS, MAINTENANCE_JOBS, type QueueName, type SendEmailJob } from './jobs.js';

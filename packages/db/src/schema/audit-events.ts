@@ -1,0 +1,26 @@
+import { bigint, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.js';
+
+/**
+ * Append-only record of authentication events. Keyed by tenant *name* rather than a foreign key, so
+ * the trail survives the deletion of a tenant, user or client.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    tenant: text('tenant').notNull(),
+    event: text('event').notNull(),
+    result: text('result', { enum: ['success', 'failure'] }).notNull(),
+    reason: text('reason').notNull().default(''),
+    clientId: text('client_id'),
+    userId: uuid('user_id'),
+    ip: text('ip'),
+    requestId: text('request_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_events_tenant_created').on(t.tenant, t.createdAt)],
+);
+
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;

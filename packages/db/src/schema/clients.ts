@@ -1,0 +1,58 @@
+import { boolean, check, index, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bytea, createdAt, instant, updatedAt } from './columns.js';
+import { tenants } from './tenants.js';
+
+/** Per-client overrides of the server's token lifetimes, in seconds. */
+export interface TokenLifetimes {
+  accessToken?: number;
+  idToken?: number;
+  refreshTokenIdle?: number;
+  refreshTokenAbsolute?: number;
+}
+
+export const clients = pgTable(
+  'clients',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    clientId: text('client_id').notNull(),
+    displayName: text('display_name'),
+    type: text('type', { enum: ['confidential', 'public'] }).notNull(),
+    grantTypes: text('grant_types').array().notNull(),
+    redirectUris: text('redirect_uris').array().notNull().default(sql`'{}'`),
+    postLogoutRedirectUris: text('post_logout_redirect_uris').array().notNull().default(sql`'{}'`),
+    allowedCorsOrigins: text('allowed_cors_origins').array().notNull().default(sql`'{}'`),
+    scopes: text('scopes').array().notNull().default(sql`'{}'`),
+    audience: text('audience').array().notNull().default(sql`'{}'`),
+    tokenLifetimes: jsonb('token_lifetimes').$type<TokenLifetimes>().notNull().default({}),
+    /** First-party clients skip the consent screen (OIDC Core §3.1.2.4 leaves this to the server). */
+    firstParty: boolean('first_party').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('clients_tenant_client_id').on(t.tenantId, t.clientId),
+    check('clients_type', sql`${t.type} in ('confidential', 'public')`),
+  ],
+);
+
+/**
+ * Client secrets are stored only as a keyed hash (HMAC-SHA-256 with a pepper derived from the
+ * key-encryption key): they are high-entropy, so a slow hash buys nothing and would cap the token
+ * endpoint (DESIGN.md "Tokens and secrets"). Two may be valid at once during rotation.
+ */
+export const clientSecrets = pgTable(
+  'client_secrets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientRef: uuid('client_ref').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+    secretHash: bytea('secret_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at'),
+  },
+  (t) => [index('client_secrets_client_ref').on(t.clientRef)],
+);
+
+export type Client = typeof clients.$inferSelect;
+export type ClientSecret = typeof clientSecrets.$inferSelect;

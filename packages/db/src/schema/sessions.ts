@@ -1,0 +1,39 @@
+import { index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { clients } from './clients.js';
+import { bytea, createdAt, instant, updatedAt } from './columns.js';
+import { tenants } from './tenants.js';
+import { users } from './users.js';
+
+/** A browser session at one issuer (SSO). The cookie carries a random value; only its hash is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: bytea('token_hash').notNull().unique(),
+    /** OIDC Core §2 `auth_time`: when the user last actively authenticated. */
+    authTime: instant('auth_time').notNull(),
+    amr: text('amr').array().notNull(),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** Scopes a user granted to a client, remembered so consent is asked once (and revocable). */
+export const consents = pgTable(
+  'consents',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    clientRef: uuid('client_ref').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+    scopes: text('scopes').array().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientRef] })],
+);
+
+export type Session = typeof sessions.$inferSelect;
+export type Consent = typeof consents.$inferSelect;

@@ -1,0 +1,1 @@
+export { createLogger, redactedPaths, type CreateLoggerOptions, type Logger } from './create-logger.js';

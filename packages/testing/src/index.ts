@@ -1,0 +1,2 @@
+export { testEnvironment, databaseUrl, uniqueRedisPrefix, testSecrets } from './test-environment.js';
+export { createTestDatabase, createEmptyDatabase, type TestDatabase } from './test-database.js';

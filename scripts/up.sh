@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `npm run up`: brings the platform up on this machine for development:
+# PostgreSQL + Redis (installed from Debian and started if needed), dependencies, a generated .env,
+# migrations, then the API on :8000 and the worker on :5555 (Ctrl-C stops both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LANYARD_PROVISION=minimal bash scripts/provision-services.sh
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+if [ ! -f .env ]; then
+  echo "[up] writing .env (development; fresh random secrets)" >&2
+  sed -e "s|^NODE_ENV=.*|NODE_ENV=development|" \
+      -e "s|^SEED_DEMO=.*|SEED_DEMO=true|" \
+      -e "s|^KEY_ENCRYPTION_KEY=.*|KEY_ENCRYPTION_KEY=$(openssl rand -base64 32)|" \
+      -e "s|^BOOTSTRAP_ADMIN_CLIENT_SECRET=.*|BOOTSTRAP_ADMIN_CLIENT_SECRET=$(openssl rand -base64 32 | tr -d '=+/')|" \
+      .env.example > .env
+fi
+set -a
+# shellcheck disable=SC1091
+. ./.env
+set +a
+
+npm run --silent migrate
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait; }
+trap cleanup EXIT INT TERM
+
+if [ -f services/worker/src/server.ts ]; then
+  npx tsx services/worker/src/server.ts &
+  pids+=($!)
+fi
+npx tsx services/api/src/server.ts &
+pids+=($!)
+wait -n

@@ -1,0 +1,50 @@
+import type { FastifyRequest } from 'fastify';
+import { ADMIN_AUDIENCE, ADMIN_SCOPE, SYSTEM_TENANT } from '@lanyard/contracts';
+import { ForbiddenProblem, isLanyardError, ServiceUnavailableProblem, UnauthorizedProblem } from '@lanyard/errors';
+import type { AppContext } from '../context.js';
+import { audienceIncludes } from '../domain/tokens/jwt.js';
+
+const REALM = 'realm="lanyard-admin"';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The admin client that called, once {@link authenticateAdmin} has passed. */
+    adminClientId?: string;
+  }
+}
+
+/**
+ * Bearer authentication of the admin API (RFC 6750). Rules:
+ * - `Authorization: Bearer <token>` only (no query or body tokens, §2.3 is discouraged);
+ * - the token is a `system`-tenant access token: ES256, `typ: at+jwt`, unexpired, our issuer;
+ * - audience `urn:lanyard:admin-api`; scope `lanyard:admin`, else 403 `insufficient_scope`;
+ * - failures answer 401 with a `WWW-Authenticate: Bearer` challenge carrying the RFC 6750 §3.1 code.
+ */
+export function adminAuthenticator(ctx: AppContext) {
+  return async function authenticateAdmin(request: FastifyRequest): Promise<void> {
+    const header = request.headers.authorization;
+    if (header === undefined) throw new UnauthorizedProblem('A bearer token is required.', `Bearer ${REALM}`);
+    const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+    if (match === null) {
+      throw new UnauthorizedProblem('Malformed Authorization header; expected "Bearer <token>".', `Bearer ${REALM}, error="invalid_request"`);
+    }
+    const system = await ctx.tenants.find(SYSTEM_TENANT);
+    if (system === undefined) throw new ServiceUnavailableProblem('The system tenant is not initialised yet.');
+    let claims;
+    try {
+      claims = await ctx.accessTokens.verify(system, match[1]!);
+    } catch (error) {
+      const detail = isLanyardError(error) ? error.detail : undefined;
+      throw new UnauthorizedProblem('The access token is invalid or expired.', `Bearer ${REALM}, error="invalid_token"`, { detail });
+    }
+    if (!audienceIncludes(claims.aud, ADMIN_AUDIENCE)) {
+      throw new UnauthorizedProblem('The access token is not meant for the admin API.', `Bearer ${REALM}, error="invalid_token"`, { detail: 'audience mismatch' });
+    }
+    const scopes = (claims.scope ?? '').split(' ');
+    if (!scopes.includes(ADMIN_SCOPE)) {
+      throw new ForbiddenProblem(`The access token lacks the ${ADMIN_SCOPE} scope.`, `Bearer ${REALM}, error="insufficient_scope", scope="${ADMIN_SCOPE}"`);
+    }
+    request.adminClientId = claims.client_id;
+    request.log = request.log.child({ adminClientId: claims.client_id });
+  };
+}

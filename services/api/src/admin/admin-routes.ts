@@ -1,0 +1,173 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  ClientParams,
+  ClientResource,
+  ClientSecretCreate,
+  ClientSecretInfo,
+  ClientSecretParams,
+  ClientSpec,
+  TenantParams,
+  TenantResource,
+  TenantSpec,
+  UserCreate,
+  UserList,
+  UserListQuery,
+  UserParams,
+  UserPatch,
+  UserResource,
+  UsersParams,
+} from '@lanyard/contracts';
+import type { AppContext } from '../context.js';
+import { adminAuthenticator } from './admin-auth.js';
+import { presentClient, presentTenant, presentUser } from './present.js';
+
+const problem = { $ref: 'Problem#' } as const;
+const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
+const security = [{ adminToken: ['lanyard:admin'] }];
+
+/**
+ * The admin API (DESIGN.md "Admin API"): declarative, idempotent PUTs for tenants and clients,
+ * CRUD for users. Every route has a schema for params, body and each response status, which also
+ * feeds the OpenAPI document at /docs.
+ */
+export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppContext): Promise<void> {
+  await parent.register(
+    async (scope) => {
+      const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+      app.addHook('onRequest', adminAuthenticator(ctx));
+
+      // --- tenants -------------------------------------------------------------------------
+      app.put(
+        '/tenants/:tenant',
+        { schema: { tags: ['tenants'], summary: 'Create or update a tenant', security, params: TenantParams, body: TenantSpec, response: { 200: TenantResource, 201: TenantResource, ...errors } } },
+        async (request, reply) => {
+          const { tenant, created } = await ctx.tenants.upsert(request.params.tenant, request.body);
+          request.log.info({ tenant: tenant.name, created }, 'tenant applied');
+          return reply.code(created ? 201 : 200).send(presentTenant(tenant, ctx.tenants.issuer(tenant.name)));
+        },
+      );
+      app.get(
+        '/tenants/:tenant',
+        { schema: { tags: ['tenants'], summary: 'Read a tenant', security, params: TenantParams, response: { 200: TenantResource, ...errors } } },
+        async (request) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          return presentTenant(tenant, ctx.tenants.issuer(tenant.name));
+        },
+      );
+      app.delete(
+        '/tenants/:tenant',
+        { schema: { tags: ['tenants'], summary: 'Delete a tenant and everything in it', security, params: TenantParams, response: { 204: Type.Null(), ...errors } } },
+        async (request, reply) => {
+          await ctx.tenants.delete(request.params.tenant);
+          request.log.info({ tenant: request.params.tenant }, 'tenant deleted');
+          return reply.code(204).send(null);
+        },
+      );
+
+      // --- clients -------------------------------------------------------------------------
+      app.put(
+        '/tenants/:tenant/clients/:clientId',
+        { schema: { tags: ['clients'], summary: 'Create or update an OAuth client', security, params: ClientParams, body: ClientSpec, response: { 200: ClientResource, 201: ClientResource, ...errors } } },
+        async (request, reply) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          const result = await ctx.clients.upsert(tenant, request.params.clientId, request.body);
+          request.log.info({ tenant: tenant.name, clientId: request.params.clientId, created: result.created }, 'client applied');
+          return reply
+            .code(result.created ? 201 : 200)
+            .header('cache-control', 'no-store')
+            .send(presentClient(tenant, result.client, result.generatedSecret));
+        },
+      );
+      app.get(
+        '/tenants/:tenant/clients/:clientId',
+        { schema: { tags: ['clients'], summary: 'Read an OAuth client', security, params: ClientParams, response: { 200: ClientResource, ...errors } } },
+        async (request) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          return presentClient(tenant, await ctx.clients.require(tenant, request.params.clientId));
+        },
+      );
+      app.delete(
+        '/tenants/:tenant/clients/:clientId',
+        { schema: { tags: ['clients'], summary: 'Delete an OAuth client', security, params: ClientParams, response: { 204: Type.Null(), ...errors } } },
+        async (request, reply) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          await ctx.clients.delete(tenant, request.params.clientId);
+          request.log.info({ tenant: tenant.name, clientId: request.params.clientId }, 'client deleted');
+          return reply.code(204).send(null);
+        },
+      );
+      app.post(
+        '/tenants/:tenant/clients/:clientId/secrets',
+        { schema: { tags: ['clients'], summary: 'Register a client secret (rotation)', security, params: ClientParams, body: ClientSecretCreate, response: { 200: ClientSecretInfo, 201: ClientSecretInfo, ...errors } } },
+        async (request, reply) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          const { secret, created } = await ctx.clients.addSecret(tenant, request.params.clientId, request.body);
+          request.log.info({ tenant: tenant.name, clientId: request.params.clientId, secretId: secret.id, created }, 'client secret registered');
+          return reply.code(created ? 201 : 200).send({ id: secret.id, createdAt: secret.createdAt.toISOString(), expiresAt: secret.expiresAt?.toISOString() ?? null });
+        },
+      );
+      app.delete(
+        '/tenants/:tenant/clients/:clientId/secrets/:secretId',
+        { schema: { tags: ['clients'], summary: 'Remove a client secret', security, params: ClientSecretParams, response: { 204: Type.Null(), ...errors } } },
+        async (request, reply) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          await ctx.clients.removeSecret(tenant, request.params.clientId, request.params.secretId);
+          request.log.info({ tenant: tenant.name, clientId: request.params.clientId, secretId: request.params.secretId }, 'client secret removed');
+          return reply.code(204).send(null);
+        },
+      );
+
+      // --- users ---------------------------------------------------------------------------
+      app.post(
+        '/tenants/:tenant/users',
+        { schema: { tags: ['users'], summary: 'Create a user', security, params: UsersParams, body: UserCreate, response: { 201: UserResource, ...errors } } },
+        async (request, reply) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          const user = await ctx.users.create(tenant, request.body);
+          request.log.info({ tenant: tenant.name, userId: user.id }, 'user created');
+          return reply.code(201).header('location', `/admin/v1/tenants/${tenant.name}/users/${user.id}`).send(presentUser(tenant, user));
+        },
+      );
+      app.get(
+        '/tenants/:tenant/users',
+        { schema: { tags: ['users'], summary: 'List users (paged)', security, params: UsersParams, querystring: UserListQuery, response: { 200: UserList, ...errors } } },
+        async (request) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          const page = await ctx.users.list(tenant, request.query);
+          return { items: page.items.map((u) => presentUser(tenant, u)), nextCursor: page.nextCursor };
+        },
+      );
+      app.get(
+        '/tenants/:tenant/users/:userId',
+        { schema: { tags: ['users'], summary: 'Read a user', security, params: UserParams, response: { 200: UserResource, ...errors } } },
+        async (request) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          return presentUser(tenant, await ctx.users.get(tenant, request.params.userId));
+        },
+      );
+      app.patch(
+        '/tenants/:tenant/users/:userId',
+        { schema: { tags: ['users'], summary: 'Update a user (disabling or a new password revokes sessions and refresh tokens)', security, params: UserParams, body: UserPatch, response: { 200: UserResource, ...errors } } },
+        async (request) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          const user = await ctx.users.patch(tenant, request.params.userId, request.body);
+          request.log.info({ tenant: tenant.name, userId: user.id, fields: Object.keys(request.body) }, 'user updated');
+          return presentUser(tenant, user);
+        },
+      );
+      app.delete(
+        '/tenants/:tenant/users/:userId',
+        { schema: { tags: ['users'], summary: 'Delete a user', security, params: UserParams, response: { 204: Type.Null(), ...errors } } },
+        async (request, reply) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          await ctx.users.delete(tenant, request.params.userId);
+          request.log.info({ tenant: tenant.name, userId: request.params.userId }, 'user deleted');
+          return reply.code(204).send(null);
+        },
+      );
+    },
+    { prefix: '/admin/v1' },
+  );
+}

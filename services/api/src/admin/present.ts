@@ -1,0 +1,45 @@
+import type { Tenant, User } from '@lanyard/db';
+import type { ClientResource, TenantResource, UserResource } from '@lanyard/contracts';
+import type { RegisteredClient } from '../domain/clients/client-service.js';
+
+/** Database rows → admin API resources. Hashes and key material never leave through here. */
+export const presentTenant = (tenant: Tenant, issuer: string): TenantResource => ({
+  name: tenant.name,
+  displayName: tenant.displayName,
+  managedBy: tenant.managedBy,
+  issuer,
+  createdAt: tenant.createdAt.toISOString(),
+  updatedAt: tenant.updatedAt.toISOString(),
+});
+
+export const presentClient = (tenant: Tenant, client: RegisteredClient, generatedSecret?: string): ClientResource => ({
+  tenant: tenant.name,
+  clientId: client.clientId,
+  type: client.type,
+  displayName: client.displayName,
+  grantTypes: client.grantTypes as ClientResource['grantTypes'],
+  redirectUris: client.redirectUris,
+  postLogoutRedirectUris: client.postLogoutRedirectUris,
+  allowedCorsOrigins: client.allowedCorsOrigins,
+  scopes: client.scopes,
+  audience: client.audience,
+  tokenLifetimes: client.tokenLifetimes,
+  firstParty: client.firstParty,
+  tokenEndpointAuthMethod: client.type === 'public' ? 'none' : 'client_secret_basic',
+  secrets: client.secrets.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt?.toISOString() ?? null })),
+  ...(generatedSecret === undefined ? {} : { clientSecret: generatedSecret }),
+  createdAt: client.createdAt.toISOString(),
+  updatedAt: client.updatedAt.toISOString(),
+});
+
+export const presentUser = (tenant: Tenant, user: User): UserResource => ({
+  id: user.id,
+  tenant: tenant.name,
+  email: user.email,
+  emailVerified: user.emailVerified,
+  name: user.name,
+  disabled: user.disabled,
+  hasPassword: user.passwordHash !== null,
+  createdAt: user.createdAt.toISOString(),
+  updatedAt: user.updatedAt.toISOString(),
+});

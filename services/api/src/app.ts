@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import type { AppContext } from './context.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerRequestTelemetry } from './http/request-telemetry.js';
+import { registerAdminRoutes } from './admin/admin-routes.js';
+import { registerDiscoveryRoutes } from './oauth/discovery-routes.js';
+import { registerTokenEndpoint } from './oauth/token/token-endpoint.js';
+import { registerAssetRoutes } from './routes/asset-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMetricsRoute } from './routes/metrics-routes.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The API as a Fastify instance that never listens (fastify/demo's app/server split): `server.ts`
+ * listens, tests call `inject` or listen on an ephemeral port.
+ */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    // One line per request comes from request-telemetry instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Keep a caller's correlation id when it is sane; otherwise mint one.
+    genReqId: (req) => {
+      const header = req.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+    // Trust X-Forwarded-* from exactly the configured number of proxy hops, never more.
+    trustProxy: (_address: string, hop: number) => hop < ctx.config.TRUST_PROXY_HOPS,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandler(app);
+  registerRequestTelemetry(app, ctx.metrics);
+  await app.register(formbody);
+  await app.register(cookie);
+  await registerOpenApi(app, ctx.config.PUBLIC_URL);
+
+  registerHealthRoutes(app, ctx);
+  registerMetricsRoute(app, ctx);
+  registerAssetRoutes(app);
+  await registerAdminRoutes(app, ctx);
+  registerDiscoveryRoutes(app, ctx, []);
+  registerTokenEndpoint(app, ctx);
+  return app;
+}

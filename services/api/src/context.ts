@@ -1,0 +1,102 @@
+import type { Redis } from 'ioredis';
+import type { ApiConfig } from '@lanyard/config';
+import { createDatabase, type DatabaseHandle } from '@lanyard/db';
+import type { Logger } from '@lanyard/logger';
+import { createApiMetrics, Registry, collectDefaultMetrics, type ApiMetrics } from '@lanyard/metrics';
+import { deriveKey, EnvelopeCipher, SecretHasher } from '@lanyard/security';
+import { createRedis } from './infra/create-redis.js';
+import { InvalidationBus } from './infra/invalidation-bus.js';
+import { AuditLog } from './domain/audit/audit-log.js';
+import { ClientService } from './domain/clients/client-service.js';
+import { rotationPolicy, SigningKeyService } from './domain/keys/signing-key-service.js';
+import { SlidingWindowLimiter } from './domain/rate-limit/sliding-window-limiter.js';
+import { TenantService } from './domain/tenants/tenant-service.js';
+import { AccessTokenService } from './domain/tokens/access-token-service.js';
+import { PasswordHasher } from './domain/users/password-hasher.js';
+import { UserService } from './domain/users/user-service.js';
+
+/**
+ * Everything the API's routes depend on, wired once at start-up. Tests build one against real
+ * PostgreSQL and Redis exactly as `server.ts` does.
+ */
+export interface AppContext {
+  readonly config: Readonly<ApiConfig>;
+  readonly log: Logger;
+  readonly database: DatabaseHandle;
+  readonly redis: Redis;
+  readonly registry: Registry;
+  readonly metrics: ApiMetrics;
+  readonly bus: InvalidationBus;
+  readonly secretHasher: SecretHasher;
+  readonly cipher: EnvelopeCipher;
+  readonly tenants: TenantService;
+  readonly clients: ClientService;
+  readonly users: UserService;
+  readonly passwords: PasswordHasher;
+  readonly keys: SigningKeyService;
+  readonly accessTokens: AccessTokenService;
+  readonly audit: AuditLog;
+  readonly limiter: SlidingWindowLimiter;
+  /** Set when SIGTERM arrives: readiness turns 503 so load balancers drain us first. */
+  readonly lifecycle: { shuttingDown: boolean };
+  close(): Promise<void>;
+}
+
+export async function createAppContext(config: Readonly<ApiConfig>, log: Logger): Promise<AppContext> {
+  const database = createDatabase({
+    url: config.DATABASE_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    applicationName: 'lanyard-api',
+    onPoolError: (error) => log.warn({ err: error }, 'idle database connection lost'),
+  });
+  const redis = createRedis(config.REDIS_URL, 'lanyard-api');
+  const subscriber = createRedis(config.REDIS_URL, 'lanyard-api-sub');
+  for (const connection of [redis, subscriber]) connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createApiMetrics(registry, database.poolStats);
+
+  const bus = new InvalidationBus(redis, subscriber, config.REDIS_KEY_PREFIX, log);
+  await bus.start();
+  const cipher = new EnvelopeCipher(deriveKey(config.KEY_ENCRYPTION_KEY, 'signing-key-encryption'));
+  const secretHasher = new SecretHasher(deriveKey(config.KEY_ENCRYPTION_KEY, 'client-secret-pepper'));
+  const keys = new SigningKeyService(database.db, cipher, rotationPolicy(config), bus);
+  const tenants = new TenantService(database.db, bus, keys, config.PUBLIC_URL);
+  const clients = new ClientService(database.db, bus, secretHasher);
+  const passwords = new PasswordHasher(
+    { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM },
+    config.PASSWORD_HASH_CONCURRENCY,
+  );
+  const users = new UserService(database.db, passwords);
+  const accessTokens = new AccessTokenService(tenants, keys);
+  const audit = new AuditLog(database.db, metrics, log);
+  const limiter = new SlidingWindowLimiter(redis, config.REDIS_KEY_PREFIX, log);
+
+  return {
+    config,
+    log,
+    database,
+    redis,
+    registry,
+    metrics,
+    bus,
+    secretHasher,
+    cipher,
+    tenants,
+    clients,
+    users,
+    passwords,
+    keys,
+    accessTokens,
+    audit,
+    limiter,
+    lifecycle: { shuttingDown: false },
+    async close() {
+      await audit.close();
+      subscriber.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+      await database.close();
+    },
+  };
+}

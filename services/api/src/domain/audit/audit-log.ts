@@ -1,0 +1,92 @@
+import { auditEvents, type Database, type NewAuditEvent } from '@lanyard/db';
+import type { ApiMetrics, AuthEvent, AuthResult } from '@lanyard/metrics';
+import type { Logger } from '@lanyard/logger';
+
+/**
+ * Failure reasons are a small fixed set: they become a metric label (bounded cardinality) and let
+ * dashboards group failures without parsing messages.
+ */
+export type AuthFailureReason =
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'invalid_request'
+  | 'invalid_scope'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_credentials'
+  | 'user_disabled'
+  | 'code_replay'
+  | 'token_reuse'
+  | 'rate_limited'
+  | 'access_denied'
+  | 'invalid_token'
+  | 'server_error';
+
+export interface AuthEventRecord {
+  readonly tenant: string;
+  readonly event: AuthEvent;
+  readonly result: AuthResult;
+  readonly reason?: AuthFailureReason | '';
+  readonly clientId?: string | null;
+  readonly userId?: string | null;
+  readonly ip?: string | null;
+  readonly requestId?: string | null;
+}
+
+/**
+ * Records authentication events: counted at once in `identity_auth_events_total`, written to the
+ * audit table in batches (every second or 500 events), so the token hot path makes no database write
+ * of its own. `close()` flushes what is buffered; a failed batch is logged, never retried forever.
+ */
+export class AuditLog {
+  #buffer: NewAuditEvent[] = [];
+  #flushing: Promise<void> = Promise.resolve();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Database,
+    private readonly metrics: ApiMetrics,
+    private readonly log: Logger,
+    private readonly batchSize = 500,
+    intervalMs = 1_000,
+  ) {
+    this.#timer = setInterval(() => void this.flush(), intervalMs);
+    this.#timer.unref();
+  }
+
+  record(event: AuthEventRecord): void {
+    const reason = event.result === 'success' ? '' : (event.reason ?? '');
+    this.metrics.authEvents.inc({ tenant: event.tenant, event: event.event, result: event.result, reason });
+    this.#buffer.push({
+      tenant: event.tenant,
+      event: event.event,
+      result: event.result,
+      reason,
+      clientId: event.clientId ?? null,
+      userId: event.userId ?? null,
+      ip: event.ip ?? null,
+      requestId: event.requestId ?? null,
+    });
+    if (this.#buffer.length >= this.batchSize) void this.flush();
+  }
+
+  /** Writes the buffered events; resolves when everything recorded so far is persisted (or logged as lost). */
+  flush(): Promise<void> {
+    if (this.#buffer.length === 0) return this.#flushing;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    this.#flushing = this.#flushing.then(async () => {
+      try {
+        await this.db.insert(auditEvents).values(batch);
+      } catch (error) {
+        this.log.error({ err: error, lost: batch.length }, 'audit events could not be written');
+      }
+    });
+    return this.#flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.flush();
+  }
+}

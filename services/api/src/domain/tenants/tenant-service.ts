@@ -1,0 +1,79 @@
+import { eq } from 'drizzle-orm';
+import { tenants, type Database, type Tenant } from '@lanyard/db';
+import { ConflictProblem, NotFoundProblem } from '@lanyard/errors';
+import { SYSTEM_TENANT, type TenantSpec } from '@lanyard/contracts';
+import { LoadThrough } from '../../infra/load-through.js';
+import { TtlCache } from '../../infra/ttl-cache.js';
+import type { InvalidationBus } from '../../infra/invalidation-bus.js';
+import type { SigningKeyService } from '../keys/signing-key-service.js';
+
+/**
+ * Tenants by name, cached (including "no such tenant", so a scan of unknown issuers does not reach
+ * the database on every request). Writes invalidate every replica's copy.
+ */
+export class TenantService {
+  readonly #byName: LoadThrough<string, Tenant | null>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly bus: InvalidationBus,
+    private readonly keys: SigningKeyService,
+    private readonly publicUrl: string,
+  ) {
+    this.#byName = new LoadThrough(new TtlCache(30_000, 10_000), async (name) => {
+      const [row] = await this.db.select().from(tenants).where(eq(tenants.name, name));
+      return row ?? null;
+    });
+    bus.on((m) => {
+      if (m.kind === 'tenant') this.#byName.invalidate(m.tenant);
+    });
+  }
+
+  issuer(name: string): string {
+    return `${this.publicUrl}/tenants/${name}`;
+  }
+
+  async find(name: string): Promise<Tenant | undefined> {
+    return (await this.#byName.get(name)) ?? undefined;
+  }
+
+  async require(name: string): Promise<Tenant> {
+    const tenant = await this.find(name);
+    if (tenant === undefined) throw new NotFoundProblem(`Tenant "${name}" does not exist.`);
+    return tenant;
+  }
+
+  /**
+   * Declarative create-or-update. A new tenant gets its first signing key in the same transaction,
+   * so a tenant is never visible without a key to sign with.
+   */
+  async upsert(name: string, spec: TenantSpec): Promise<{ tenant: Tenant; created: boolean }> {
+    const result = await this.db.transaction(async (tx) => {
+      const [existing] = await tx.select().from(tenants).where(eq(tenants.name, name)).for('update');
+      const managedBy = spec.managedBy ?? null;
+      if (existing === undefined) {
+        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy }).returning();
+        await this.keys.ensureKeys(tx as unknown as Database, tenant!.id);
+        return { tenant: tenant!, created: true };
+      }
+      if (existing.displayName === spec.displayName && existing.managedBy === managedBy) return { tenant: existing, created: false };
+      const [tenant] = await tx
+        .update(tenants)
+        .set({ displayName: spec.displayName, managedBy, updatedAt: new Date() })
+        .where(eq(tenants.id, existing.id))
+        .returning();
+      return { tenant: tenant!, created: false };
+    });
+    await this.bus.publish({ kind: 'tenant', tenant: name });
+    return result;
+  }
+
+  /** Deletes a tenant and, by cascade, everything it owns. The `system` tenant cannot be deleted. */
+  async delete(name: string): Promise<void> {
+    if (name === SYSTEM_TENANT) throw new ConflictProblem('The system tenant cannot be deleted.');
+    const deleted = await this.db.delete(tenants).where(eq(tenants.name, name)).returning({ id: tenants.id });
+    if (deleted.length === 0) throw new NotFoundProblem(`Tenant "${name}" does not exist.`);
+    await this.bus.publish({ kind: 'tenant', tenant: name });
+    await this.bus.publish({ kind: 'signing-keys', tenantId: deleted[0]!.id });
+  }
+}

@@ -1,0 +1,86 @@
+import type { Tenant } from '@lanyard/db';
+import { InvalidToken, ServerError } from '@lanyard/errors';
+import type { RegisteredClient } from '../clients/client-service.js';
+import type { SigningKeyService } from '../keys/signing-key-service.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { newJti, signJwt, verifyJwt, type JwtPayload } from './jwt.js';
+
+/** RFC 9068 §2.1: the media type of JWT access tokens. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+export interface AccessTokenRequest {
+  readonly tenant: Tenant;
+  readonly client: RegisteredClient;
+  /** The user id, or the client id for `client_credentials` (RFC 9068 §2.2). */
+  readonly subject: string;
+  readonly scopes: readonly string[];
+  readonly audience: readonly string[];
+  readonly lifetimeSeconds: number;
+  readonly authTime?: Date;
+  readonly sessionId?: string | null;
+}
+
+export interface IssuedAccessToken {
+  readonly token: string;
+  readonly jti: string;
+  readonly expiresAt: Date;
+  readonly expiresIn: number;
+}
+
+/** Claims of a verified access token. */
+export interface AccessTokenClaims extends JwtPayload {
+  readonly iss: string;
+  readonly sub: string;
+  readonly aud: string | string[];
+  readonly client_id: string;
+  readonly scope?: string;
+  readonly jti: string;
+  readonly exp: number;
+  readonly iat: number;
+  readonly auth_time?: number;
+  readonly sid?: string;
+}
+
+/** Issues and verifies JWT access tokens (RFC 9068) signed with the tenant's current key. */
+export class AccessTokenService {
+  constructor(
+    private readonly tenants: TenantService,
+    private readonly keys: SigningKeyService,
+  ) {}
+
+  async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
+    const key = (await this.keys.ring(request.tenant.id)).signingKey();
+    if (key === undefined) throw new ServerError(undefined, { detail: `tenant ${request.tenant.name} has no signing key` });
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + request.lifetimeSeconds;
+    const jti = newJti();
+    const payload: JwtPayload = {
+      iss: this.tenants.issuer(request.tenant.name),
+      sub: request.subject,
+      aud: request.audience.length === 1 ? request.audience[0] : [...request.audience],
+      exp,
+      iat,
+      jti,
+      client_id: request.client.clientId,
+      ...(request.scopes.length > 0 ? { scope: request.scopes.join(' ') } : {}),
+      ...(request.authTime === undefined ? {} : { auth_time: Math.floor(request.authTime.getTime() / 1000) }),
+      ...(request.sessionId ? { sid: request.sessionId } : {}),
+    };
+    const token = signJwt({ alg: 'ES256', typ: ACCESS_TOKEN_TYP, kid: key.kid }, payload, key.privateKey);
+    return { token, jti, expiresAt: new Date(exp * 1000), expiresIn: request.lifetimeSeconds };
+  }
+
+  /** Verifies signature, type, issuer and expiry; audience and scope are the caller's policy. */
+  async verify(tenant: Tenant, token: string): Promise<AccessTokenClaims> {
+    const ring = await this.keys.ring(tenant.id);
+    const { payload } = verifyJwt(token, {
+      typ: ACCESS_TOKEN_TYP,
+      issuer: this.tenants.issuer(tenant.name),
+      resolveKey: (kid) => ring.verificationKey(kid),
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string' || typeof payload.jti !== 'string') {
+      throw new InvalidToken('The access token is invalid or expired.', { detail: 'missing required claims' });
+    }
+    return payload as AccessTokenClaims;
+  }
+}

@@ -1,0 +1,117 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { users, type Database, type Tenant, type User } from '@lanyard/db';
+import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@lanyard/errors';
+import type { UserCreate, UserPatch } from '@lanyard/contracts';
+import { revokeUserGrants } from '../tokens/revoke-user-grants.js';
+import type { PasswordHasher } from './password-hasher.js';
+
+/** Mailbox names compare case-insensitively in practice; store one spelling so uniqueness holds. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+const UNIQUE_VIOLATION = '23505';
+const isUniqueViolation = (error: unknown) =>
+  (error as { code?: string }).code === UNIQUE_VIOLATION || (error as { cause?: { code?: string } }).cause?.code === UNIQUE_VIOLATION;
+
+
+/** Users of a tenant: the admin API's view (creation, paging, updates that revoke grants when needed). */
+export class UserService {
+  constructor(
+    private readonly db: Database,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async create(tenant: Tenant, input: UserCreate): Promise<User> {
+    // Hash before the transaction: a slow hash must not hold a connection or a lock.
+    const passwordHash = input.password === undefined ? null : await this.hasher.hash(input.password);
+    try {
+      const [user] = await this.db
+        .insert(users)
+        .values({
+          tenantId: tenant.id,
+          email: normalizeEmail(input.email),
+          emailVerified: input.emailVerified ?? false,
+          name: input.name ?? null,
+          passwordHash,
+          passwordChangedAt: passwordHash === null ? null : new Date(),
+        })
+        .returning();
+      return user!;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictProblem(`A user with email "${normalizeEmail(input.email)}" already exists.`);
+      throw error;
+    }
+  }
+
+  async get(tenant: Tenant, id: string): Promise<User> {
+    const [user] = await this.db.select().from(users).where(and(eq(users.tenantId, tenant.id), eq(users.id, id)));
+    if (user === undefined) throw new NotFoundProblem(`User "${id}" does not exist in tenant "${tenant.name}".`);
+    return user;
+  }
+
+  async findByEmail(tenantId: string, email: string): Promise<User | undefined> {
+    const [user] = await this.db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.email, normalizeEmail(email))));
+    return user;
+  }
+
+  /** Keyset pagination on the id: stable under concurrent inserts and deletes, no OFFSET scans. */
+  async list(tenant: Tenant, query: { limit: number; cursor?: string; email?: string }): Promise<{ items: User[]; nextCursor: string | null }> {
+    const conditions = [eq(users.tenantId, tenant.id)];
+    if (query.email !== undefined) conditions.push(eq(users.email, normalizeEmail(query.email)));
+    if (query.cursor !== undefined) conditions.push(gt(users.id, decodeCursor(query.cursor)));
+    const rows = await this.db
+      .select()
+      .from(users)
+      .where(and(...conditions))
+      .orderBy(asc(users.id))
+      .limit(query.limit + 1);
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > query.limit && last !== undefined ? Buffer.from(last.id).toString('base64url') : null;
+    return { items, nextCursor };
+  }
+
+  /**
+   * Partial update. A new password or disabling the account revokes the user's sessions and refresh
+   * tokens in the same transaction, so there is no window where the old credentials still work.
+   */
+  async patch(tenant: Tenant, id: string, patch: UserPatch): Promise<User> {
+    const passwordHash = patch.password === undefined ? undefined : await this.hasher.hash(patch.password);
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [existing] = await tx.select().from(users).where(and(eq(users.tenantId, tenant.id), eq(users.id, id))).for('update');
+        if (existing === undefined) throw new NotFoundProblem(`User "${id}" does not exist in tenant "${tenant.name}".`);
+        const now = new Date();
+        const [user] = await tx
+          .update(users)
+          .set({
+            ...(patch.email === undefined ? {} : { email: normalizeEmail(patch.email) }),
+            ...(patch.emailVerified === undefined ? {} : { emailVerified: patch.emailVerified }),
+            ...(patch.name === undefined ? {} : { name: patch.name }),
+            ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
+            ...(passwordHash === undefined ? {} : { passwordHash, passwordChangedAt: now }),
+            updatedAt: now,
+          })
+          .where(eq(users.id, id))
+          .returning();
+        if (passwordHash !== undefined) await revokeUserGrants(tx as unknown as Database, id, 'password_changed', now);
+        else if (patch.disabled === true && !existing.disabled) await revokeUserGrants(tx as unknown as Database, id, 'user_disabled', now);
+        return user!;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictProblem(`A user with email "${normalizeEmail(patch.email ?? '')}" already exists.`);
+      throw error;
+    }
+  }
+
+  async delete(tenant: Tenant, id: string): Promise<void> {
+    const deleted = await this.db.delete(users).where(and(eq(users.tenantId, tenant.id), eq(users.id, id))).returning({ id: users.id });
+    if (deleted.length === 0) throw new NotFoundProblem(`User "${id}" does not exist in tenant "${tenant.name}".`);
+  }
+}
+
+/** The cursor is opaque to callers; inside it is the last id of the previous page. */
+function decodeCursor(raw: string): string {
+  const id = Buffer.from(raw, 'base64url').toString('utf8');
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return id;
+  throw new ValidationProblem('cursor is not a cursor returned by this API', [{ name: 'cursor', reason: 'invalid cursor' }]);
+}

@@ -1,0 +1,116 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  LanyardError} from '@lanyard/errors';
+import {
+  InvalidRequest,
+  isLanyardError,
+  isOAuthError,
+  NotFoundProblem,
+  ProblemError,
+  ServerError,
+  ValidationProblem,
+  type InvalidParam,
+  type OAuthError,
+} from '@lanyard/errors';
+import type { ErrorFormat } from './error-format.js';
+import { renderErrorPage } from '../pages/render-error-page.js';
+
+/**
+ * The single place where errors become responses. Deliberate errors keep their status and (for 4xx)
+ * their message; anything else is a 500 with a generic message, logged with its stack. `detail` is
+ * logged, never sent (node-oidc-provider's error_detail).
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((raw: FastifyError | Error, request, reply) => {
+    const format: ErrorFormat = request.routeOptions.config?.errorFormat ?? 'problem';
+    const error = normalize(raw, format);
+    logError(request, raw, error.error);
+    if (error.redirect !== undefined) return reply.redirect(error.redirect, 303);
+    return send(reply, request, format, error.error);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new NotFoundProblem(`No route for ${request.method} ${request.url.split('?')[0]}.`);
+    return send(reply, request, 'problem', error);
+  });
+}
+
+/** An error that the authorization endpoint may deliver to the client's redirect URI (RFC 6749 §4.1.2.1). */
+export interface RedirectableError {
+  readonly redirectTo: string;
+}
+
+function normalize(raw: FastifyError | Error, format: ErrorFormat): { error: LanyardError; redirect?: string } {
+  const redirect = (raw as Partial<RedirectableError>).redirectTo;
+  if (isLanyardError(raw)) return redirect === undefined ? { error: raw } : { error: raw, redirect };
+  const fastifyError = raw as FastifyError;
+  if (fastifyError.validation !== undefined) {
+    const params: InvalidParam[] = fastifyError.validation.map((v) => ({
+      name: fieldName(fastifyError.validationContext, v.instancePath, v.params as Record<string, unknown>),
+      reason: v.message ?? 'is invalid',
+    }));
+    const first = params[0]!;
+    const message = `${first.name} ${first.reason}`;
+    return { error: format === 'oauth' ? new InvalidRequest(message) : new ValidationProblem(message, params) };
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's own client errors: unsupported media type, malformed JSON, body too large.
+    const message = fastifyError.message;
+    return {
+      error: format === 'oauth' ? new InvalidRequest(message) : new ProblemError(fastifyError.code ?? 'bad_request', status, 'Bad request', message),
+    };
+  }
+  return { error: format === 'oauth' ? new ServerError() : new ProblemError('internal', 500, 'Internal server error', 'An unexpected error occurred.') };
+}
+
+/** `/body/redirectUris/0`, or the missing/extra property for `required`/`additionalProperties` failures. */
+function fieldName(context: string | undefined, instancePath: string, params: Record<string, unknown>): string {
+  const prop = params.missingProperty ?? params.additionalProperty;
+  const path = typeof prop === 'string' ? `${instancePath}/${prop}` : instancePath;
+  return `${context ?? 'body'}${path === '' ? '' : path}`;
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, format: ErrorFormat, error: LanyardError) {
+  const message = error.expose ? error.message : 'An unexpected error occurred.';
+  if (format === 'oauth' && isOAuthError(error)) {
+    return sendOAuth(reply, error, message);
+  }
+  if (format === 'html') {
+    return reply
+      .code(error.status)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(renderErrorPage(error.status, isOAuthError(error) ? error.code : 'error', message, reply));
+  }
+  const problem = error instanceof ProblemError ? error : undefined;
+  for (const [name, value] of Object.entries(problem?.headers ?? (isOAuthError(error) ? error.headers : {}))) reply.header(name, value);
+  return reply
+    .code(error.status)
+    .type('application/problem+json')
+    .send({
+      type: problem?.type ?? `urn:lanyard:problem:${error.code}`,
+      title: problem?.title ?? (error.status >= 500 ? 'Internal server error' : 'Request failed'),
+      status: error.status,
+      detail: message,
+      instance: `urn:lanyard:request:${request.id}`,
+      ...(problem?.invalidParams === undefined ? {} : { invalidParams: problem.invalidParams }),
+    });
+}
+
+function sendOAuth(reply: FastifyReply, error: OAuthError, message: string) {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  // RFC 6749 §5.1/§5.2: responses carrying (or about) credentials must not be cached.
+  return reply
+    .code(error.status)
+    .header('cache-control', 'no-store')
+    .header('pragma', 'no-cache')
+    .type('application/json; charset=utf-8')
+    .send({ error: error.code, error_description: message });
+}
+
+function logError(request: FastifyRequest, raw: Error, error: LanyardError) {
+  const fields = { code: error.code, status: error.status, detail: error.detail };
+  if (error.status >= 500) request.log.error({ ...fields, err: raw }, 'request failed');
+  else request.log.info(fields, 'request rejected');
+}

@@ -1,0 +1,44 @@
+import type { TtlCache } from './ttl-cache.js';
+
+/**
+ * Cache-aside with request coalescing: concurrent misses for one key share a single load, so a cold
+ * cache under load does not stampede the database.
+ */
+export class LoadThrough<K, V> {
+  readonly #inflight = new Map<K, Promise<V>>();
+
+  constructor(
+    private readonly cache: TtlCache<K, V>,
+    private readonly load: (key: K) => Promise<V>,
+  ) {}
+
+  async get(key: K): Promise<V> {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const pending = this.#inflight.get(key);
+    if (pending !== undefined) return pending;
+    const promise = this.load(key).then(
+      (value) => {
+        this.#inflight.delete(key);
+        this.cache.set(key, value);
+        return value;
+      },
+      (error: unknown) => {
+        this.#inflight.delete(key);
+        throw error;
+      },
+    );
+    this.#inflight.set(key, promise);
+    return promise;
+  }
+
+  invalidate(key: K): void {
+    this.cache.delete(key);
+    this.#inflight.delete(key);
+  }
+
+  invalidateWhere(predicate: (key: K) => boolean): void {
+    this.cache.deleteWhere(predicate);
+    for (const key of this.#inflight.keys()) if (predicate(key)) this.#inflight.delete(key);
+  }
+}

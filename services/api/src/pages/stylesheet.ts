@@ -1,0 +1,15 @@
+/** The one stylesheet of the hosted pages, served from our origin (CSP `style-src 'self'`). */
+export const STYLESHEET = `
+:root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: Canvas; color: CanvasText; }
+.card { width: min(24rem, 92vw); padding: 2rem; border: 1px solid color-mix(in srgb, CanvasText 15%, transparent); border-radius: 12px; }
+h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+label { display: block; margin: 0.75rem 0 0.25rem; font-weight: 600; }
+input[type=email], input[type=password], input[type=text] { width: 100%; box-sizing: border-box; padding: 0.6rem; border-radius: 6px; border: 1px solid color-mix(in srgb, CanvasText 30%, transparent); font: inherit; }
+button { margin-top: 1.25rem; width: 100%; padding: 0.7rem; border: 0; border-radius: 6px; background: #2f5bea; color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
+button.secondary { background: transparent; color: CanvasText; border: 1px solid color-mix(in srgb, CanvasText 30%, transparent); }
+.error { color: #c62828; }
+.muted { opacity: 0.7; font-size: 0.9rem; }
+ul.scopes { padding-left: 1.2rem; }
+nav.links { margin-top: 1rem; display: flex; justify-content: space-between; font-size: 0.9rem; }
+`;

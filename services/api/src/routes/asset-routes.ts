@@ -1,0 +1,10 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { STYLESHEET } from '../pages/stylesheet.js';
+
+/** The hosted pages' stylesheet, at the root and under every issuer (pages link the latter). */
+export function registerAssetRoutes(app: FastifyInstance): void {
+  const serve = async (_request: unknown, reply: FastifyReply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').header('x-content-type-options', 'nosniff').send(STYLESHEET);
+  app.get('/assets/lanyard.css', { schema: { hide: true } }, serve);
+  app.get('/tenants/:tenant/assets/lanyard.css', { schema: { hide: true } }, serve);
+}

@@ -1,0 +1,45 @@
+// Process entry point: configuration, logging, listening and graceful shutdown (STYLE.md: app.ts never listens).
+import { loadApiConfigOrExit } from '@lanyard/config';
+import { createLogger } from '@lanyard/logger';
+import { buildApp } from './app.js';
+import { createAppContext } from './context.js';
+import { ensureSystemTenant } from './bootstrap/ensure-system-tenant.js';
+import { seedDemo } from './bootstrap/seed-demo.js';
+
+const config = loadApiConfigOrExit();
+const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
+
+const ctx = await createAppContext(config, log);
+await ensureSystemTenant(ctx);
+if (config.SEED_DEMO) {
+  const demo = await seedDemo(ctx);
+  log.info({ tenant: 'demo', issuer: demo.issuer, clientId: demo.clientId }, 'demo tenant seeded');
+  process.stdout.write(
+    `\n  Demo tenant ready: ${demo.issuer}/.well-known/openid-configuration\n` +
+      `  Public client: ${demo.clientId} (authorization code + PKCE)\n` +
+      `  User: ${demo.email}${demo.password === null ? ' (already existed; password unchanged)' : ` / ${demo.password}`}\n` +
+      `  Try: ${config.PUBLIC_URL}/examples/spa/\n\n`,
+  );
+}
+const app = await buildApp(ctx);
+await app.listen({ host: config.HOST, port: config.PORT });
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  ctx.lifecycle.shuttingDown = true;
+  const force = setTimeout(() => {
+    log.error({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutdown grace period exceeded; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_SECONDS * 1000);
+  force.unref();
+  // Stop accepting, let in-flight requests finish, then release pools and flush the audit buffer.
+  await app.close();
+  await ctx.close();
+  log.info('shutdown complete');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

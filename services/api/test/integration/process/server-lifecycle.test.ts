@@ -1,0 +1,90 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
+import { spawnEntry } from '../../support/spawn-api.js';
+import { freePort } from '../../support/test-api.js';
+
+describe('the API process', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  const env = (port: number, extra: Record<string, string> = {}) => ({
+    NODE_ENV: 'development',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: database.url,
+    REDIS_URL: testEnvironment.redisUrl,
+    REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+    KEY_ENCRYPTION_KEY: testSecrets.keyEncryptionKey,
+    BOOTSTRAP_ADMIN_CLIENT_SECRET: testSecrets.bootstrapClientSecret,
+    ...extra,
+  });
+
+  it('seeds the demo tenant in development, answers discovery and probes, and prints how to log in', async () => {
+    const port = await freePort();
+    const api = spawnEntry('services/api/src/server.ts', env(port, { SEED_DEMO: 'true' }));
+    try {
+      await api.waitFor('Server listening');
+      expect(api.stdout()).toContain('User: demo@lanyard.local / demo-password-change-me');
+      const discovery = await fetch(`http://127.0.0.1:${port}/tenants/demo/.well-known/openid-configuration`);
+      expect(discovery.status).toBe(200);
+      expect(((await discovery.json()) as { issuer: string }).issuer).toBe(`http://127.0.0.1:${port}/tenants/demo`);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      const docs = await fetch(`http://127.0.0.1:${port}/docs/json`);
+      const openapi = (await docs.json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/admin/v1/tenants/{tenant}', '/admin/v1/tenants/{tenant}/clients/{clientId}', '/admin/v1/tenants/{tenant}/users']));
+      expect((await fetch(`http://127.0.0.1:${port}/docs`, { redirect: 'follow' })).status).toBe(200);
+      // every log line is one JSON object with the contract's fields
+      for (const line of api.stdout().split('\n').filter((l) => l.startsWith('{'))) {
+        const entry = JSON.parse(line);
+        expect(entry).toMatchObject({ service: 'api', level: expect.any(String), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), msg: expect.any(String) });
+      }
+    } finally {
+      api.child.kill('SIGTERM');
+      expect(await api.exited).toBe(0);
+    }
+    // a second start leaves the existing demo user alone
+    const again = spawnEntry('services/api/src/server.ts', env(port, { SEED_DEMO: 'true' }));
+    try {
+      await again.waitFor('Server listening');
+      expect(again.stdout()).toContain('already existed; password unchanged');
+    } finally {
+      again.child.kill('SIGTERM');
+      await again.exited;
+    }
+  });
+
+  it('on SIGTERM finishes the request in flight, refuses new work, and exits 0', async () => {
+    const port = await freePort();
+    const api = spawnEntry('services/api/src/server.ts', env(port));
+    await api.waitFor('Server listening');
+    // A request whose body is still arriving when SIGTERM lands: it must complete normally.
+    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/tenants/system/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('grant_type=client_credentials&client_id=lanyard-admin&');
+      setTimeout(() => {
+        api.child.kill('SIGTERM');
+        setTimeout(() => req.end(`client_secret=${encodeURIComponent(testSecrets.bootstrapClientSecret)}`), 300);
+      }, 200);
+    });
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body).token_type).toBe('Bearer');
+    expect(await api.exited).toBe(0);
+    expect(api.stdout()).toContain('"msg":"shutdown complete"');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+});

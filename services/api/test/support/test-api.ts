@@ -1,0 +1,111 @@
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { loadApiConfig, type ApiConfig } from '@lanyard/config';
+import { createLogger } from '@lanyard/logger';
+import { createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
+import { buildApp } from '../../src/app.js';
+import { createAppContext, type AppContext } from '../../src/context.js';
+import { ensureSystemTenant } from '../../src/bootstrap/ensure-system-tenant.js';
+
+export interface TestApi {
+  readonly app: FastifyInstance;
+  readonly ctx: AppContext;
+  readonly config: Readonly<ApiConfig>;
+  readonly database: TestDatabase;
+  /** Base URL when started with `listen: true` (equals PUBLIC_URL). */
+  readonly baseUrl: string;
+  /** Every log line written so far, parsed. */
+  readonly logs: Array<Record<string, unknown>>;
+  /** Raw log output, for "this secret never appears" assertions. */
+  rawLogs(): string;
+  /** A fresh admin access token from the bootstrap client (client_credentials). */
+  adminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  readonly env?: Record<string, string>;
+  /** Listen on a real loopback port (for OAuth client libraries and browsers). */
+  readonly listen?: boolean;
+}
+
+/**
+ * The real API against a private PostgreSQL database and a private Redis prefix, wired exactly as
+ * `server.ts` does. Argon2 runs with the OWASP minimum parameters the config allows.
+ */
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const port = options.listen ? await freePort() : 0;
+  const baseUrl = options.listen ? `http://127.0.0.1:${port}` : 'http://lanyard.test';
+  const config = loadApiConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    PUBLIC_URL: baseUrl,
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: '5',
+    REDIS_URL: testEnvironment.redisUrl,
+    REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+    KEY_ENCRYPTION_KEY: testSecrets.keyEncryptionKey,
+    BOOTSTRAP_ADMIN_CLIENT_ID: testSecrets.bootstrapClientId,
+    BOOTSTRAP_ADMIN_CLIENT_SECRET: testSecrets.bootstrapClientSecret,
+    ...options.env,
+  });
+  let raw = '';
+  const logs: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const text = chunk.toString('utf8');
+      raw += text;
+      for (const line of text.split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+  const log = createLogger({ service: 'api', level: config.LOG_LEVEL, destination });
+  const ctx = await createAppContext(config, log);
+  await ensureSystemTenant(ctx);
+  const app = await buildApp(ctx);
+  if (options.listen) await app.listen({ host: '127.0.0.1', port });
+  else await app.ready();
+
+  return {
+    app,
+    ctx,
+    config,
+    database,
+    baseUrl,
+    logs,
+    rawLogs: () => raw,
+    async adminToken() {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/tenants/system/oauth2/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: testSecrets.bootstrapClientId,
+          client_secret: testSecrets.bootstrapClientSecret,
+        }).toString(),
+      });
+      if (response.statusCode !== 200) throw new Error(`admin token request failed: ${response.body}`);
+      return (response.json() as { access_token: string }).access_token;
+    },
+    async close() {
+      await app.close();
+      await ctx.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A free loopback port (bind to 0, read, release). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
