@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['**/test/unit/**/*.test.ts'], exclude: ['**/node_modules/**'] },
+        test: { name: 'unit', include: ['**/test/unit/**/*.test.ts'], exclude: ['**/node_modules/**'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -20,6 +20,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: more forks than this only adds contention (Argon2, PostgreSQL, Redis share them).
           maxWorkers: 3,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
