@@ -32,4 +32,6 @@ export {
   InvalidRequestUri,
   SlowDown,
   InvalidTarget,
+  RequestNotSupported,
+  RequestUriNotSupported,
 } from './oauth-errors.js';

@@ -45,6 +45,8 @@ export class TemporarilyUnavailable extends define('temporarily_unavailable', 50
 export class LoginRequired extends define('login_required', 400, 'End-user authentication is required.') {}
 export class ConsentRequired extends define('consent_required', 400, 'End-user consent is required.') {}
 export class InteractionRequired extends define('interaction_required', 400, 'End-user interaction is required.') {}
+export class RequestNotSupported extends define('request_not_supported', 400, 'Request objects are not supported.') {}
+export class RequestUriNotSupported extends define('request_uri_not_supported', 400, 'request_uri is not supported.') {}
 // RFC 6750 §3.1
 export class InvalidToken extends define('invalid_token', 401, 'The access token is invalid.') {}
 export class InsufficientScope extends define('insufficient_scope', 403, 'The access token lacks the required scope.') {}

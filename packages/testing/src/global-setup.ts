@@ -1,13 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
 import { createDatabase, runMigrations } from '@lanyard/db';
 import { databaseUrl, testEnvironment } from './test-environment.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Name of this run's migrated template database. */
+    templateDatabase: string;
+  }
+}
+
 /**
- * Vitest global setup for integration tests: (re)creates a template database with every migration
- * applied, once per run. Each test file then clones it (`CREATE DATABASE … TEMPLATE`), which takes
- * milliseconds and isolates files from each other completely.
+ * Vitest global setup for integration tests: creates a template database with every migration
+ * applied, once per run, under a name unique to the run (several runs may share one server). Each
+ * test file then clones it (`CREATE DATABASE … TEMPLATE`), which takes milliseconds and isolates
+ * files from each other completely.
  */
-export default async function setup(): Promise<() => Promise<void>> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const admin = new pg.Client({ connectionString: testEnvironment.databaseAdminUrl });
   try {
     await admin.connect();
@@ -16,8 +26,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       `PostgreSQL is not reachable at ${testEnvironment.databaseAdminUrl} (${(error as Error).message}). Run scripts/provision-services.sh first.`,
     );
   }
-  const template = testEnvironment.templateDatabase;
-  await admin.query(`drop database if exists ${template} with (force)`);
+  const template = `${testEnvironment.templatePrefix}_${randomBytes(4).toString('hex')}`;
   await admin.query(`create database ${template}`);
   const handle = createDatabase({ url: databaseUrl(template), poolMax: 2, applicationName: 'lanyard-test-setup' });
   try {
@@ -26,5 +35,14 @@ export default async function setup(): Promise<() => Promise<void>> {
     await handle.close();
   }
   await admin.end();
-  return async () => {};
+  project.provide('templateDatabase', template);
+  return async () => {
+    const cleanup = new pg.Client({ connectionString: testEnvironment.databaseAdminUrl });
+    await cleanup.connect();
+    try {
+      await cleanup.query(`drop database if exists ${template} with (force)`);
+    } finally {
+      await cleanup.end();
+    }
+  };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { databaseUrl, testEnvironment } from './test-environment.js';
 
 export interface TestDatabase {
@@ -10,8 +11,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A private database cloned from the migrated template (see global-setup). */
-export const createTestDatabase = () => createDatabaseLike('lanyard_test', testEnvironment.templateDatabase);
+/** A private database cloned from this run's migrated template (see global-setup). */
+export const createTestDatabase = () => createDatabaseLike('lanyard_test', inject('templateDatabase'));
 
 /** A database with nothing in it, for testing the migrate command itself. */
 export const createEmptyDatabase = () => createDatabaseLike('lanyard_empty', undefined);

@@ -8,7 +8,8 @@ export const testEnvironment = {
   /** A role allowed to CREATE DATABASE; the database in the URL is only used for maintenance. */
   databaseAdminUrl: process.env.TEST_DATABASE_URL ?? 'postgres://lanyard:lanyard@127.0.0.1:5432/postgres',
   redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-  templateDatabase: 'lanyard_test_template',
+  /** Each run's template database is `<prefix>_<random>` (see global-setup). */
+  templatePrefix: 'lanyard_test_template',
 };
 
 /** URL of `database` on the test server. */

@@ -13,6 +13,13 @@ import { SlidingWindowLimiter } from './domain/rate-limit/sliding-window-limiter
 import { TenantService } from './domain/tenants/tenant-service.js';
 import { AccessTokenService } from './domain/tokens/access-token-service.js';
 import { PasswordHasher } from './domain/users/password-hasher.js';
+import { ConsentService } from './domain/consents/consent-service.js';
+import { AuthorizationCodeService } from './domain/grants/authorization-code-service.js';
+import { SessionService } from './domain/sessions/session-service.js';
+import { AccessTokenDenylist } from './domain/tokens/access-token-denylist.js';
+import { IdTokenService } from './domain/tokens/id-token-service.js';
+import { RefreshTokenService } from './domain/tokens/refresh-token-service.js';
+import { InteractionStore } from './oauth/interaction/interaction-store.js';
 import { UserService } from './domain/users/user-service.js';
 
 /**
@@ -37,6 +44,15 @@ export interface AppContext {
   readonly accessTokens: AccessTokenService;
   readonly audit: AuditLog;
   readonly limiter: SlidingWindowLimiter;
+  readonly sessions: SessionService;
+  readonly consents: ConsentService;
+  readonly codes: AuthorizationCodeService;
+  readonly refreshTokens: RefreshTokenService;
+  readonly idTokens: IdTokenService;
+  readonly denylist: AccessTokenDenylist;
+  readonly interactions: InteractionStore;
+  /** Key for stateless CSRF tokens (logout confirmation). */
+  readonly csrfKey: Buffer;
   /** Set when SIGTERM arrives: readiness turns 503 so load balancers drain us first. */
   readonly lifecycle: { shuttingDown: boolean };
   close(): Promise<void>;
@@ -72,6 +88,17 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger)
   const accessTokens = new AccessTokenService(tenants, keys);
   const audit = new AuditLog(database.db, metrics, log);
   const limiter = new SlidingWindowLimiter(redis, config.REDIS_KEY_PREFIX, log);
+  const sessions = new SessionService(database.db, config.SESSION_TTL_SECONDS);
+  const consents = new ConsentService(database.db);
+  const codes = new AuthorizationCodeService(database.db, config.AUTHORIZATION_CODE_TTL_SECONDS);
+  const refreshTokens = new RefreshTokenService(
+    database.db,
+    deriveKey(config.KEY_ENCRYPTION_KEY, 'refresh-token-successor'),
+    config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
+  );
+  const idTokens = new IdTokenService(keys);
+  const denylist = new AccessTokenDenylist(redis, config.REDIS_KEY_PREFIX);
+  const interactions = new InteractionStore(redis, config.REDIS_KEY_PREFIX);
 
   return {
     config,
@@ -91,6 +118,14 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger)
     accessTokens,
     audit,
     limiter,
+    sessions,
+    consents,
+    codes,
+    refreshTokens,
+    idTokens,
+    denylist,
+    interactions,
+    csrfKey: deriveKey(config.KEY_ENCRYPTION_KEY, 'csrf'),
     lifecycle: { shuttingDown: false },
     async close() {
       await audit.close();

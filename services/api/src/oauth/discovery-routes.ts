@@ -2,33 +2,45 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { loadTenant } from './load-tenant.js';
 
-/** Optional parts of the metadata, filled in by the features that are registered. */
-export type MetadataContributor = (issuer: string) => Record<string, unknown>;
-
 /**
  * Per-tenant discovery (OIDC Discovery 1.0 §4, RFC 8414 §3) and JWKS (RFC 7517). Both are public and
  * cacheable: discovery for an hour, the JWKS for five minutes — shorter than the publish-ahead of a
  * new signing key, so relying parties always know a key before it signs.
  */
-export function registerDiscoveryRoutes(app: FastifyInstance, ctx: AppContext, contributors: readonly MetadataContributor[]): void {
+export function registerDiscoveryRoutes(app: FastifyInstance, ctx: AppContext): void {
   const serveMetadata = async (request: FastifyRequest, reply: FastifyReply) => {
     const tenant = await loadTenant(ctx, request);
     const issuer = ctx.tenants.issuer(tenant.name);
-    const metadata: Record<string, unknown> = {
+    const metadata = {
       issuer,
-      jwks_uri: `${issuer}/jwks`,
+      authorization_endpoint: `${issuer}/oauth2/authorize`,
       token_endpoint: `${issuer}/oauth2/token`,
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      grant_types_supported: ['client_credentials'],
+      userinfo_endpoint: `${issuer}/oauth2/userinfo`,
+      revocation_endpoint: `${issuer}/oauth2/revoke`,
+      introspection_endpoint: `${issuer}/oauth2/introspect`,
+      end_session_endpoint: `${issuer}/oauth2/logout`,
+      jwks_uri: `${issuer}/jwks`,
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256'],
+      userinfo_signing_alg_values_supported: ['none'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'email', 'email_verified', 'name', 'updated_at'],
+      prompt_values_supported: ['none', 'login', 'consent'],
+      // RFC 9207: every authorization response carries `iss`.
+      authorization_response_iss_parameter_supported: true,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      claims_parameter_supported: false,
+      frontchannel_logout_supported: false,
+      backchannel_logout_supported: false,
     };
-    for (const contribute of contributors) {
-      for (const [key, value] of Object.entries(contribute(issuer))) {
-        metadata[key] = Array.isArray(value) && Array.isArray(metadata[key]) ? [...new Set([...(metadata[key] as unknown[]), ...value])] : value;
-      }
-    }
     return reply.header('cache-control', 'public, max-age=3600').header('access-control-allow-origin', '*').send(metadata);
   };
   app.get('/tenants/:tenant/.well-known/openid-configuration', { schema: { hide: true } }, serveMetadata);

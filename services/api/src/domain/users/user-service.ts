@@ -48,6 +48,11 @@ export class UserService {
     return user;
   }
 
+  async findById(tenantId: string, id: string): Promise<User | undefined> {
+    const [user] = await this.db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+    return user;
+  }
+
   async findByEmail(tenantId: string, email: string): Promise<User | undefined> {
     const [user] = await this.db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.email, normalizeEmail(email))));
     return user;
@@ -101,6 +106,11 @@ export class UserService {
       if (isUniqueViolation(error)) throw new ConflictProblem(`A user with email "${normalizeEmail(patch.email ?? '')}" already exists.`);
       throw error;
     }
+  }
+
+  /** Stores a rehash of the same password (stronger parameters); revokes nothing. */
+  async replacePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db.update(users).set({ passwordHash }).where(eq(users.id, id));
   }
 
   async delete(tenant: Tenant, id: string): Promise<void> {

@@ -69,6 +69,8 @@ export function registerTokenEndpoint(app: FastifyInstance, ctx: AppContext, ext
 const REASONS = new Set<string>(['invalid_client', 'invalid_grant', 'invalid_request', 'invalid_scope', 'unauthorized_client', 'unsupported_grant_type']);
 
 function failureReason(error: unknown): AuthFailureReason {
+  const specific = (error as { auditReason?: AuthFailureReason }).auditReason;
+  if (specific !== undefined) return specific;
   if (isOAuthError(error)) {
     if ((error as OAuthError).code === 'slow_down') return 'rate_limited';
     if ((error as OAuthError).code === 'invalid_target') return 'invalid_request';

@@ -1,0 +1,46 @@
+import { and, eq } from 'drizzle-orm';
+import { consents, refreshTokenFamilies, type Database } from '@lanyard/db';
+
+/**
+ * Remembered consent: which scopes a user granted a client. Asked once per new scope set; a
+ * revocation also revokes the refresh tokens that consent made possible.
+ */
+export class ConsentService {
+  constructor(private readonly db: Database) {}
+
+  async granted(userId: string, clientRef: string): Promise<readonly string[]> {
+    const [row] = await this.db.select().from(consents).where(and(eq(consents.userId, userId), eq(consents.clientRef, clientRef)));
+    return row?.scopes ?? [];
+  }
+
+  /** True when every requested scope was granted before. */
+  async covers(userId: string, clientRef: string, scopes: readonly string[]): Promise<boolean> {
+    const granted = new Set(await this.granted(userId, clientRef));
+    return scopes.every((s) => granted.has(s));
+  }
+
+  /** Adds scopes to the remembered grant (consent accumulates; it is never narrowed implicitly). */
+  async grant(userId: string, clientRef: string, scopes: readonly string[]): Promise<void> {
+    const merged = [...new Set([...(await this.granted(userId, clientRef)), ...scopes])].sort();
+    await this.db
+      .insert(consents)
+      .values({ userId, clientRef, scopes: merged })
+      .onConflictDoUpdate({ target: [consents.userId, consents.clientRef], set: { scopes: merged, updatedAt: new Date() } });
+  }
+
+  async list(userId: string): Promise<Array<{ clientRef: string; scopes: string[]; createdAt: Date; updatedAt: Date }>> {
+    return this.db.select().from(consents).where(eq(consents.userId, userId));
+  }
+
+  /** Forgets the consent and revokes the client's refresh tokens for this user. Returns false if none existed. */
+  async revoke(userId: string, clientRef: string, now = new Date()): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const deleted = await tx.delete(consents).where(and(eq(consents.userId, userId), eq(consents.clientRef, clientRef))).returning();
+      await tx
+        .update(refreshTokenFamilies)
+        .set({ revokedAt: now, revokedReason: 'consent_revoked' })
+        .where(and(eq(refreshTokenFamilies.userId, userId), eq(refreshTokenFamilies.clientRef, clientRef)));
+      return deleted.length > 0;
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isOAuthError } from '@lanyard/errors';
+import type { AppContext } from '../../context.js';
+import { loadTenant } from '../load-tenant.js';
+import { OAuthParams } from '../read-form.js';
+import { SESSION_COOKIE } from '../cookies.js';
+import { browserBindingHash } from '../interaction/browser-binding.js';
+import { AuthorizationRedirectError } from './authorization-error.js';
+import type { AuthorizationRequest } from './authorization-request.js';
+import type { AuthorizeContext, AuthorizeStep } from './authorize-context.js';
+import { checkClient } from './check-client.js';
+import { checkPkce } from './check-pkce.js';
+import { checkRedirectUri } from './check-redirect-uri.js';
+import { checkRequestShape } from './check-request-shape.js';
+import { checkScopeAndPrompt } from './check-scope-and-prompt.js';
+import { continueAuthorization, followNextStep } from './continue-authorization.js';
+
+/** Steps whose errors are shown on our error page: the redirect URI is not trusted yet. */
+const BEFORE_REDIRECT_URI: readonly AuthorizeStep[] = [checkClient, checkRedirectUri];
+/** Steps whose errors go back to the client's redirect URI (RFC 6749 §4.1.2.1). */
+const AFTER_REDIRECT_URI: readonly AuthorizeStep[] = [checkRequestShape, checkPkce, checkScopeAndPrompt];
+
+/**
+ * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2): GET and POST (OIDC requires both).
+ * Validates the request as a pipeline, then either answers at once from the SSO session or hands
+ * over to the hosted login / consent pages.
+ */
+export function registerAuthorizeEndpoint(app: FastifyInstance, ctx: AppContext): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = await loadTenant(ctx, request);
+    const issuer = ctx.tenants.issuer(tenant.name);
+    const params = OAuthParams.from((request.method === 'POST' ? request.body : request.query) as Record<string, unknown>);
+    const actx: AuthorizeContext = { app: ctx, request, reply, tenant, issuer, params, result: { tenantId: tenant.id, tenant: tenant.name } };
+    for (const step of BEFORE_REDIRECT_URI) await step(actx);
+    try {
+      for (const step of AFTER_REDIRECT_URI) await step(actx);
+    } catch (error) {
+      if (isOAuthError(error)) throw new AuthorizationRedirectError(error, actx.redirectUri!, issuer, actx.result.state ?? null);
+      throw error;
+    }
+    const authorization = actx.result as AuthorizationRequest;
+    const active = await ctx.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
+    const auth = active && { userId: active.user.id, sessionId: active.session.id, authTime: active.session.authTime };
+    const next = await continueAuthorization(ctx, actx.client!, authorization, issuer, auth, undefined);
+    return followNextStep(reply, next, issuer, async () => {
+      const interaction = await ctx.interactions.create(authorization, browserBindingHash(request, reply, tenant.name));
+      // A user already signed in only needs the consent step; remember who they are.
+      if (auth === undefined || next.kind === 'login') return interaction;
+      const withUser = { ...interaction, userId: auth.userId, sessionId: auth.sessionId, authTime: auth.authTime.getTime() };
+      await ctx.interactions.save(withUser);
+      return withUser;
+    });
+  };
+  const options = { config: { errorFormat: 'html' as const }, schema: { hide: true } };
+  app.get('/tenants/:tenant/oauth2/authorize', options, handler);
+  app.post('/tenants/:tenant/oauth2/authorize', options, handler);
+}

@@ -1,0 +1,20 @@
+import { InvalidRequest } from '@lanyard/errors';
+import type { AuthorizeStep } from './authorize-context.js';
+
+/**
+ * Rules:
+ * - `client_id` is required (RFC 6749 §4.1.1);
+ * - the client must exist at this tenant.
+ * Failures are shown on our error page, never redirected: without a known client there is no
+ * trustworthy redirect URI (RFC 6749 §4.1.2.1).
+ */
+export const checkClient: AuthorizeStep = async (ctx) => {
+  const clientId = ctx.params.get('client_id');
+  if (clientId === undefined) throw new InvalidRequest('Missing required parameter: client_id.');
+  const client = await ctx.app.clients.find(ctx.tenant.id, clientId);
+  if (client === undefined) throw new InvalidRequest('Unknown client.', { detail: `unknown client ${clientId.slice(0, 100)}` });
+  ctx.client = client;
+  ctx.result.clientId = client.clientId;
+  ctx.result.clientRef = client.id;
+  ctx.request.log = ctx.request.log.child({ clientId: client.clientId });
+};

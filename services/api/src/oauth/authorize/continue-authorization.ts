@@ -1,0 +1,76 @@
+import type { FastifyReply } from 'fastify';
+import { ConsentRequired, LoginRequired } from '@lanyard/errors';
+import type { AppContext } from '../../context.js';
+import type { RegisteredClient } from '../../domain/clients/client-service.js';
+import type { Interaction } from '../interaction/interaction-store.js';
+import { AuthorizationRedirectError } from './authorization-error.js';
+import type { AuthorizationRequest } from './authorization-request.js';
+import { authorizationResponseUrl } from './authorization-response.js';
+
+/** Who is signed in for this request, and since when (OIDC `auth_time`). */
+export interface Authentication {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly authTime: Date;
+}
+
+export type NextStep = { kind: 'login' } | { kind: 'consent' } | { kind: 'redirect'; location: string };
+
+/**
+ * Decides what an authorization request needs next, given who is signed in:
+ * - no authentication, `prompt=login` not yet satisfied in this interaction, or `max_age` exceeded
+ *   → the login page (or `login_required` for `prompt=none`, OIDC Core §3.1.2.6);
+ * - a client that is not first-party without remembered consent for every scope, or
+ *   `prompt=consent` → the consent page (or `consent_required` for `prompt=none`);
+ * - otherwise an authorization code, redirected with `state` and `iss`.
+ */
+export async function continueAuthorization(
+  app: AppContext,
+  client: RegisteredClient,
+  request: AuthorizationRequest,
+  issuer: string,
+  auth: Authentication | undefined,
+  interaction: Interaction | undefined,
+  now = new Date(),
+): Promise<NextStep> {
+  const authenticatedHere = interaction?.userId !== undefined;
+  const tooOld = auth !== undefined && request.maxAge !== null && now.getTime() - auth.authTime.getTime() > request.maxAge * 1000;
+  const mustLogin = auth === undefined || tooOld || (request.prompt.includes('login') && !authenticatedHere);
+  if (mustLogin) {
+    if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new LoginRequired(), request.redirectUri, issuer, request.state);
+    return { kind: 'login' };
+  }
+  const consentGivenHere = interaction?.consented === true;
+  const needsConsent =
+    !consentGivenHere &&
+    (request.prompt.includes('consent') || (!client.firstParty && !(await app.consents.covers(auth.userId, client.id, request.scopes))));
+  if (needsConsent) {
+    if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new ConsentRequired(), request.redirectUri, issuer, request.state);
+    return { kind: 'consent' };
+  }
+  const code = await app.codes.create({
+    tenantId: request.tenantId,
+    clientRef: client.id,
+    userId: auth.userId,
+    sessionId: auth.sessionId,
+    redirectUri: request.redirectUri,
+    codeChallenge: request.codeChallenge,
+    scopes: request.scopes,
+    nonce: request.nonce,
+    authTime: auth.authTime,
+  });
+  return { kind: 'redirect', location: authorizationResponseUrl(request.redirectUri, issuer, request.state, { code }) };
+}
+
+/** Sends the browser where {@link continueAuthorization} decided, creating the interaction if needed. */
+export async function followNextStep(
+  reply: FastifyReply,
+  next: NextStep,
+  issuer: string,
+  interaction: () => Promise<Interaction>,
+): Promise<FastifyReply> {
+  if (next.kind === 'redirect') return reply.header('cache-control', 'no-store').redirect(next.location, 303);
+  const { id } = await interaction();
+  const page = next.kind === 'login' ? 'login' : 'consent';
+  return reply.header('cache-control', 'no-store').redirect(`${issuer}/${page}?interaction=${id}`, 303);
+}

@@ -1,0 +1,39 @@
+import type { CookieSerializeOptions } from '@fastify/cookie';
+
+/**
+ * Cookie names and attributes. All are `Secure` + `HttpOnly`, and scoped by path to one issuer
+ * (`/tenants/{tenant}`), so tenants on one host never see each other's cookies. The `__Secure-`
+ * prefix makes browsers refuse them over plain HTTP or without `Secure` (RFC 6265bis §4.1.3.1);
+ * `__Host-` would force `Path=/`, which would share them across tenants.
+ */
+export const SESSION_COOKIE = '__Secure-lanyard_session';
+export const BROWSER_BINDING_COOKIE = '__Secure-lanyard_binding';
+export const refreshCookieName = (clientId: string) => `__Secure-lanyard_rt.${clientId}`;
+
+const base = { httpOnly: true, secure: true } as const;
+
+/** SSO session: Lax, so the top-level navigation from an app to /authorize carries it. */
+export const sessionCookieOptions = (tenant: string, maxAgeSeconds: number): CookieSerializeOptions => ({
+  ...base,
+  sameSite: 'lax',
+  path: `/tenants/${tenant}`,
+  maxAge: maxAgeSeconds,
+});
+
+/** Binds an interaction to the browser that started it; lives as long as the browser session. */
+export const bindingCookieOptions = (tenant: string): CookieSerializeOptions => ({ ...base, sameSite: 'lax', path: `/tenants/${tenant}` });
+
+/**
+ * Refresh token for browser clients: only ever sent to `{issuer}/oauth2/*` (token, revoke, logout),
+ * never readable by JavaScript. `Strict` when the app is served from the issuer's host; a
+ * cross-site app needs `None`, and is then protected by the Origin allow-list and the CSRF header
+ * the token endpoint requires.
+ */
+export const refreshCookieOptions = (tenant: string, maxAgeSeconds: number, sameSite: 'strict' | 'none'): CookieSerializeOptions => ({
+  ...base,
+  sameSite,
+  path: `/tenants/${tenant}/oauth2`,
+  maxAge: maxAgeSeconds,
+});
+
+export const expiredCookie = (options: CookieSerializeOptions): CookieSerializeOptions => ({ ...options, maxAge: 0, expires: new Date(0) });

@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../context.js';
+import { LoadThrough } from '../infra/load-through.js';
+import { TtlCache } from '../infra/ttl-cache.js';
+import { loadTenant } from './load-tenant.js';
+import { CSRF_HEADER } from './token/refresh-delivery.js';
+
+/** Endpoints browser apps call with fetch (CORS); everything else is navigation or server-to-server. */
+const CORS_PATHS = ['/oauth2/token', '/oauth2/revoke', '/oauth2/userinfo'];
+
+/**
+ * CORS for browser clients: an origin is allowed at a tenant when one of its clients registered it
+ * (`allowedCorsOrigins`). Credentialed (cookies) because browser clients refresh with the HttpOnly
+ * cookie; per-client origin checks happen again at the endpoint, so one client's origin never
+ * gains another client's cookie. Preflights are cached by the browser for 10 minutes.
+ */
+export function registerCors(app: FastifyInstance, ctx: AppContext): void {
+  const allowed = new LoadThrough(new TtlCache<string, boolean>(30_000, 10_000), async (key) => {
+    const [tenantId, origin] = key.split('\u0000') as [string, string];
+    const result = await ctx.database.db.execute(sql`select 1 from clients where tenant_id = ${tenantId} and ${origin} = any(allowed_cors_origins) limit 1`);
+    return result.rows.length > 0;
+  });
+  ctx.bus.on((m) => {
+    if (m.kind === 'client' || m.kind === 'tenant') allowed.invalidateWhere(() => true);
+  });
+
+  const originAllowed = async (request: FastifyRequest, origin: string) => {
+    const tenant = await loadTenant(ctx, request);
+    return allowed.get(`${tenant.id}\u0000${origin}`);
+  };
+
+  for (const path of CORS_PATHS) {
+    app.options(`/tenants/:tenant${path}`, { schema: { hide: true } }, async (request, reply) => {
+      const origin = request.headers.origin;
+      reply.header('vary', 'Origin');
+      if (origin === undefined || !(await originAllowed(request, origin))) return reply.code(204).send();
+      return reply
+        .code(204)
+        .header('access-control-allow-origin', origin)
+        .header('access-control-allow-credentials', 'true')
+        .header('access-control-allow-methods', path === '/oauth2/userinfo' ? 'GET, POST' : 'POST')
+        .header('access-control-allow-headers', `authorization, content-type, ${CSRF_HEADER}`)
+        .header('access-control-max-age', '600')
+        .send();
+    });
+  }
+
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    const route = request.routeOptions.url;
+    if (origin === undefined || route === undefined || request.method === 'OPTIONS') return;
+    if (!CORS_PATHS.some((p) => route === `/tenants/:tenant${p}`)) return;
+    reply.header('vary', 'Origin');
+    if (await originAllowed(request, origin).catch(() => false)) {
+      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
+    }
+  });
+}

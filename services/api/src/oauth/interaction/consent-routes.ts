@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { AccessDenied, InvalidRequest } from '@lanyard/errors';
+import type { AppContext } from '../../context.js';
+import { renderConsentPage } from '../../pages/consent-page.js';
+import { applyPageHeaders, formActionSource } from '../../pages/page-headers.js';
+import { authorizationResponseUrl } from '../authorize/authorization-response.js';
+import { continueAuthorization, followNextStep } from '../authorize/continue-authorization.js';
+import { loadTenant } from '../load-tenant.js';
+import { OAuthParams } from '../read-form.js';
+import { loadInteraction } from './load-interaction.js';
+
+/**
+ * The consent screen (OIDC Core §3.1.2.4). Approval is remembered per user and client (and can be
+ * revoked through the admin API); denial returns `access_denied` to the client (RFC 6749 §4.1.2.1).
+ */
+export function registerConsentRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const options = { config: { errorFormat: 'html' as const }, schema: { hide: true } };
+
+  app.get('/tenants/:tenant/consent', options, async (request, reply) => {
+    const tenant = await loadTenant(ctx, request);
+    const { interaction, client } = await loadInteraction(ctx, request, tenant, (request.query as Record<string, string>).interaction);
+    if (interaction.userId === undefined) throw new InvalidRequest('Sign in first.');
+    const user = await ctx.users.get(tenant, interaction.userId);
+    applyPageHeaders(reply, []);
+    return reply.type('text/html; charset=utf-8').send(
+      renderConsentPage({
+        tenant: tenant.name,
+        tenantDisplayName: tenant.displayName,
+        clientName: client.displayName ?? client.clientId,
+        userEmail: user.email,
+        scopes: interaction.request.scopes,
+        interactionId: interaction.id,
+        csrfToken: interaction.csrfToken,
+      }),
+    );
+  });
+
+  app.post('/tenants/:tenant/consent', options, async (request, reply) => {
+    const tenant = await loadTenant(ctx, request);
+    const issuer = ctx.tenants.issuer(tenant.name);
+    const form = OAuthParams.from(request.body as Record<string, unknown>);
+    const { interaction, client } = await loadInteraction(ctx, request, tenant, form.get('interaction'), form.get('csrf_token') ?? '');
+    if (interaction.userId === undefined || interaction.sessionId === undefined || interaction.authTime === undefined) {
+      throw new InvalidRequest('Sign in first.');
+    }
+    applyPageHeaders(reply, [formActionSource(interaction.request.redirectUri)].filter((s): s is string => s !== undefined));
+    const { request: authorization } = interaction;
+    const decision = form.get('decision');
+    if (decision !== 'approve') {
+      await ctx.interactions.delete(interaction.id);
+      ctx.audit.record({ tenant: tenant.name, event: 'login', result: 'failure', reason: 'access_denied', clientId: client.clientId, userId: interaction.userId, ip: request.ip, requestId: request.id });
+      const denied = new AccessDenied('The user denied the request.');
+      return reply.redirect(authorizationResponseUrl(authorization.redirectUri, issuer, authorization.state, { error: denied.code, error_description: denied.message }), 303);
+    }
+    await ctx.consents.grant(interaction.userId, client.id, authorization.scopes);
+    const consented = { ...interaction, consented: true };
+    const auth = { userId: interaction.userId, sessionId: interaction.sessionId, authTime: new Date(interaction.authTime) };
+    const next = await continueAuthorization(ctx, client, authorization, issuer, auth, consented);
+    await ctx.interactions.delete(interaction.id);
+    return followNextStep(reply, next, issuer, async () => consented);
+  });
+}

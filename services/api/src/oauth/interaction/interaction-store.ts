@@ -1,0 +1,58 @@
+import type { Redis } from 'ioredis';
+import { randomToken } from '@lanyard/security';
+import type { AuthorizationRequest } from '../authorize/authorization-request.js';
+
+/**
+ * A login/consent interaction in progress: the validated authorization request plus what the user
+ * has done so far. Lives in Redis (shared by replicas) for at most `ttlSeconds`; bound to the
+ * browser that started it through the hash of a cookie, so a form cannot be completed from another
+ * browser (login CSRF, session fixation).
+ */
+export interface Interaction {
+  readonly id: string;
+  readonly request: AuthorizationRequest;
+  readonly browserBindingHash: string;
+  readonly csrfToken: string;
+  /** Set once the user authenticated in this interaction. */
+  readonly userId?: string;
+  readonly sessionId?: string;
+  readonly authTime?: number;
+  /** Set when the user approved the consent screen in this interaction. */
+  readonly consented?: boolean;
+  /** Message for the next rendering of the login form (Post/Redirect/Get). */
+  readonly loginError?: string;
+  readonly loginEmail?: string;
+}
+
+export class InteractionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    private readonly ttlSeconds = 1_800,
+  ) {}
+
+  async create(request: AuthorizationRequest, browserBindingHash: string): Promise<Interaction> {
+    const interaction: Interaction = { id: randomToken(24), request, browserBindingHash, csrfToken: randomToken(24) };
+    await this.save(interaction);
+    return interaction;
+  }
+
+  async find(id: string | undefined): Promise<Interaction | undefined> {
+    if (id === undefined || !/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
+    const raw = await this.redis.get(this.#key(id));
+    return raw === null ? undefined : (JSON.parse(raw) as Interaction);
+  }
+
+  async save(interaction: Interaction): Promise<void> {
+    await this.redis.set(this.#key(interaction.id), JSON.stringify(interaction), 'EX', this.ttlSeconds);
+  }
+
+  /** Ends the interaction; returns false if it was already gone (double submit). */
+  async delete(id: string): Promise<boolean> {
+    return (await this.redis.del(this.#key(id))) === 1;
+  }
+
+  #key(id: string): string {
+    return `${this.keyPrefix}interaction:${id}`;
+  }
+}

@@ -1,0 +1,105 @@
+import type { FastifyInstance } from 'fastify';
+import type { User } from '@lanyard/db';
+import type { AppContext } from '../../context.js';
+import type { AuthFailureReason } from '../../domain/audit/audit-log.js';
+import { renderLoginPage } from '../../pages/login-page.js';
+import { applyPageHeaders, formActionSource } from '../../pages/page-headers.js';
+import { continueAuthorization, followNextStep } from '../authorize/continue-authorization.js';
+import { SESSION_COOKIE, sessionCookieOptions } from '../cookies.js';
+import { loadTenant } from '../load-tenant.js';
+import { OAuthParams } from '../read-form.js';
+import { loadInteraction } from './load-interaction.js';
+
+const GENERIC_FAILURE = 'Incorrect email or password.';
+
+/**
+ * The hosted sign-in page. GET renders the form; POST checks the password and answers 303 in every
+ * case (Post/Redirect/Get): back to the form with a message, to consent, or to the client.
+ * Rules on POST:
+ * - interaction, browser binding and CSRF token are checked first ({@link loadInteraction});
+ * - attempts are rate-limited per tenant+email and per IP (Redis, shared by replicas);
+ * - unknown users, users without a password and disabled users cost the same Argon2 work and get
+ *   the same message as a wrong password, so neither timing nor wording reveals who exists;
+ * - a hash with outdated parameters is replaced after a successful check (rehash on login);
+ * - success starts a new SSO session (a previous session cookie is revoked: no session fixation).
+ */
+export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const options = { config: { errorFormat: 'html' as const }, schema: { hide: true } };
+
+  app.get('/tenants/:tenant/login', options, async (request, reply) => {
+    const tenant = await loadTenant(ctx, request);
+    const { interaction, client } = await loadInteraction(ctx, request, tenant, (request.query as Record<string, string>).interaction);
+    applyPageHeaders(reply, []);
+    return reply.type('text/html; charset=utf-8').send(
+      renderLoginPage({
+        tenant: tenant.name,
+        tenantDisplayName: tenant.displayName,
+        clientName: client.displayName ?? client.clientId,
+        interactionId: interaction.id,
+        csrfToken: interaction.csrfToken,
+        email: interaction.loginEmail ?? interaction.request.loginHint ?? '',
+        ...(interaction.loginError === undefined ? {} : { error: interaction.loginError }),
+      }),
+    );
+  });
+
+  app.post('/tenants/:tenant/login', options, async (request, reply) => {
+    const tenant = await loadTenant(ctx, request);
+    const issuer = ctx.tenants.issuer(tenant.name);
+    const form = OAuthParams.from(request.body as Record<string, unknown>);
+    const { interaction, client } = await loadInteraction(ctx, request, tenant, form.get('interaction'), form.get('csrf_token') ?? '');
+    // The 303 after this POST may go to the client: Chromium applies form-action to that redirect.
+    applyPageHeaders(reply, [formActionSource(interaction.request.redirectUri)].filter((s): s is string => s !== undefined));
+    const email = (form.get('email') ?? '').trim().toLowerCase().slice(0, 254);
+    const password = form.get('password') ?? '';
+    const audit = (result: 'success' | 'failure', reason?: AuthFailureReason, userId?: string) =>
+      ctx.audit.record({ tenant: tenant.name, event: 'login', result, ...(reason ? { reason } : {}), clientId: client.clientId, userId: userId ?? null, ip: request.ip, requestId: request.id });
+    const retry = async (message: string) => {
+      await ctx.interactions.save({ ...interaction, loginError: message, loginEmail: email });
+      return reply.redirect(`${issuer}/login?interaction=${interaction.id}`, 303);
+    };
+
+    const [byAccount, byIp] = await Promise.all([
+      ctx.limiter.hit('login', `${tenant.name}:${email}`, ctx.config.RATE_LIMIT_LOGIN_PER_MINUTE, 60_000),
+      ctx.limiter.hit('login-ip', `${tenant.name}:${request.ip}`, ctx.config.RATE_LIMIT_LOGIN_PER_MINUTE * 10, 60_000),
+    ]);
+    if (!byAccount.allowed || !byIp.allowed) {
+      ctx.metrics.rateLimited.inc({ tenant: tenant.name, limiter: 'login' });
+      audit('failure', 'rate_limited');
+      return retry(`Too many sign-in attempts. Try again in ${Math.max(byAccount.retryAfterSeconds, byIp.retryAfterSeconds)} seconds.`);
+    }
+
+    const user = email === '' || password === '' ? undefined : await ctx.users.findByEmail(tenant.id, email);
+    const verdict = await verifyPassword(ctx, user, password);
+    if (verdict !== 'ok') {
+      audit('failure', verdict, user?.id);
+      return retry(GENERIC_FAILURE);
+    }
+    const previous = await ctx.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
+    if (previous !== undefined) await ctx.sessions.revoke(previous.session.id);
+    const { token, session } = await ctx.sessions.create(tenant.id, user!.id, ['pwd']);
+    reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(tenant.name, ctx.config.SESSION_TTL_SECONDS));
+    audit('success', undefined, user!.id);
+    request.log.info({ event: 'login', userId: user!.id }, 'user signed in');
+
+    const signedIn = { ...interaction, userId: user!.id, sessionId: session.id, authTime: session.authTime.getTime(), loginError: undefined };
+    const auth = { userId: user!.id, sessionId: session.id, authTime: session.authTime };
+    const next = await continueAuthorization(ctx, client, interaction.request, issuer, auth, signedIn);
+    if (next.kind === 'redirect') await ctx.interactions.delete(interaction.id);
+    else await ctx.interactions.save(signedIn);
+    return followNextStep(reply, next, issuer, async () => signedIn);
+  });
+}
+
+/** Same Argon2 work on every path; rehash when parameters changed. */
+async function verifyPassword(ctx: AppContext, user: User | undefined, password: string): Promise<'ok' | 'invalid_credentials' | 'user_disabled'> {
+  if (user === undefined || user.passwordHash === null) {
+    await ctx.passwords.verifyNothing(password);
+    return 'invalid_credentials';
+  }
+  const { valid, needsRehash } = await ctx.passwords.verify(user.passwordHash, password);
+  if (!valid) return 'invalid_credentials';
+  if (user.disabled) return 'user_disabled';
+  if (needsRehash) await ctx.users.replacePasswordHash(user.id, await ctx.passwords.hash(password));
+  return 'ok';
+}

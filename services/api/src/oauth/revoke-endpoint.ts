@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { InvalidRequest, UnauthorizedClient } from '@lanyard/errors';
+import type { AppContext } from '../context.js';
+import { expiredCookie, refreshCookieName, refreshCookieOptions } from './cookies.js';
+import { loadTenant } from './load-tenant.js';
+import { readForm } from './read-form.js';
+import { authenticateClient } from './token/authenticate-client.js';
+import { checkCookieRefresh } from './token/refresh-delivery.js';
+
+/**
+ * Token revocation (RFC 7009). Rules:
+ * - the client authenticates as at the token endpoint (public clients by client_id);
+ * - a refresh token revokes its whole family; an access token is deny-listed until it expires;
+ * - a token issued to another client is refused (`unauthorized_client`, §2.1);
+ * - an unknown, malformed or already invalid token answers 200 all the same (§2.2), so the
+ *   endpoint cannot be used to probe which tokens exist;
+ * - a browser client may revoke the refresh cookie (allowed Origin + CSRF header), which is cleared.
+ */
+export function registerRevokeEndpoint(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/tenants/:tenant/oauth2/revoke', { config: { errorFormat: 'oauth' }, schema: { hide: true } }, async (request, reply) => {
+    const tenant = await loadTenant(ctx, request);
+    const params = readForm(request);
+    const { client } = await authenticateClient(request, params, tenant, ctx.clients, ctx.secretHasher);
+    let token = params.get('token');
+    const cookieName = refreshCookieName(client.clientId);
+    if (token === undefined && client.type === 'public' && request.cookies[cookieName] !== undefined) {
+      checkCookieRefresh(request, client);
+      token = request.cookies[cookieName]!;
+      reply.setCookie(cookieName, '', expiredCookie(refreshCookieOptions(tenant.name, 0, 'strict')));
+    }
+    if (token === undefined) throw new InvalidRequest('Missing required parameter: token.');
+
+    const family = await ctx.refreshTokens.findFamily(token, tenant.id);
+    if (family !== undefined) {
+      if (family.clientRef !== client.id) throw new UnauthorizedClient('The token was not issued to this client.');
+      await ctx.refreshTokens.revokeFamily(family.id, 'revoked_by_client');
+      request.log.info({ event: 'revoke', familyId: family.id }, 'refresh token family revoked');
+    } else if (token.split('.').length === 3) {
+      const claims = await ctx.accessTokens.verify(tenant, token).catch(() => undefined);
+      if (claims !== undefined) {
+        if (claims.client_id !== client.clientId) throw new UnauthorizedClient('The token was not issued to this client.');
+        await ctx.denylist.add(claims.jti, new Date(claims.exp * 1000));
+        request.log.info({ event: 'revoke', jti: claims.jti }, 'access token revoked');
+      }
+    }
+    return reply.header('cache-control', 'no-store').code(200).send();
+  });
+}
