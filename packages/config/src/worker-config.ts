@@ -3,6 +3,9 @@ import { int, str, url } from './fields.js';
 import { coreShape, secretNames, smtpShape } from './core-config.js';
 import { loadConfig, loadConfigOrExit } from './load-config.js';
 
+/** The worker's secrets: the core ones plus the dashboard password, all with a `<NAME>_FILE` variant. */
+const workerSecretNames = [...secretNames, 'WORKER_DASHBOARD_PASSWORD'] as const;
+
 const workerSchema = z.object({
   ...coreShape,
   ...smtpShape,
@@ -18,9 +21,22 @@ const workerSchema = z.object({
   SIGNING_KEY_PUBLISH_AHEAD_SECONDS: int(3600, 0, 7 * 86_400),
   ACCESS_TOKEN_TTL_SECONDS: int(300, 30, 86_400),
   ID_TOKEN_TTL_SECONDS: int(300, 30, 86_400),
+  /** User name for the queue dashboard's HTTP Basic auth; RFC 7617 §2 forbids a colon in it. */
+  WORKER_DASHBOARD_USER: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().regex(/^[^:\s]+$/, { error: 'must not contain a colon or whitespace' }).default('admin'),
+  ),
+  /**
+   * Turns on HTTP Basic auth for the queue dashboard when set (the dashboard has no auth of its
+   * own). Unset means no auth, and the dashboard is then read-only.
+   */
+  WORKER_DASHBOARD_PASSWORD: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  ),
 });
 
 export type WorkerConfig = z.output<typeof workerSchema>;
 
-export const loadWorkerConfig = (env?: NodeJS.ProcessEnv): Readonly<WorkerConfig> => loadConfig(workerSchema, secretNames, env);
-export const loadWorkerConfigOrExit = (): Readonly<WorkerConfig> => loadConfigOrExit(workerSchema, secretNames);
+export const loadWorkerConfig = (env?: NodeJS.ProcessEnv): Readonly<WorkerConfig> => loadConfig(workerSchema, workerSecretNames, env);
+export const loadWorkerConfigOrExit = (): Readonly<WorkerConfig> => loadConfigOrExit(workerSchema, workerSecretNames);

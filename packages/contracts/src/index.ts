@@ -17,4 +17,14 @@ export const ADMIN_SCOPE = 'lanyard:admin';
 export const SYSTEM_TENANT = 'system';
 /** Audience (RFC 9068 `aud`) of access tokens accepted by the admin API. */
 export const ADMIN_AUDIENCE = 'urn:lanyard:admin-api';
-export { QUEUES, EMAIL_JOBS, MAINTENANCE_JOBS, type QueueName, type SendEmailJob } from './jobs.js';
+export {
+  QUEUES,
+  EMAIL_JOBS,
+  MAINTENANCE_JOBS,
+  EMAIL_JOB_OPTIONS,
+  MAINTENANCE_JOB_OPTIONS,
+  bullPrefix,
+  type QueueName,
+  type SendEmailJob,
+  type JobOptions,
+} from './jobs.js';

@@ -29,3 +29,52 @@ export const MAINTENANCE_JOBS = {
   /** Applies the signing-key rotation plan to every tenant. */
   rotateKeys: 'rotate-keys',
 } as const;
+
+/**
+ * BullMQ key prefix under `REDIS_KEY_PREFIX` (`lanyard:` → `lanyard:bull`, keys `lanyard:bull:email:…`).
+ * Producers and the worker must agree, or jobs sit unseen; both derive it with this rule.
+ */
+export function bullPrefix(redisKeyPrefix: string): string {
+  return `${redisKeyPrefix}bull`;
+}
+
+/** How many finished jobs to keep (BullMQ `KeepJobs`). */
+interface KeepJobs {
+  readonly age?: number;
+  readonly count?: number;
+}
+
+/** Retry and retention settings of one queue, every field set so a worker can fall back to them. */
+export interface JobOptions {
+  readonly attempts: number;
+  readonly backoff: { readonly type: 'exponential'; readonly delay: number };
+  readonly removeOnComplete: KeepJobs;
+  readonly removeOnFail: KeepJobs;
+}
+
+const HOUR = 3_600;
+const DAY = 24 * HOUR;
+
+/**
+ * Defaults for `email` jobs. Eight attempts with exponential backoff from 15 s span about half an
+ * hour, enough to ride out an SMTP restart while a reset link is still worth sending. Finished jobs
+ * hold recipients and bodies (with one-time links), so they are kept only briefly and in bounded
+ * numbers. Producers pass these when adding; the worker applies them as queue defaults.
+ */
+export const EMAIL_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 15_000 },
+  removeOnComplete: { age: HOUR, count: 1_000 },
+  removeOnFail: { age: 3 * DAY, count: 1_000 },
+} as const satisfies JobOptions;
+
+/**
+ * Defaults for `maintenance` jobs: a few retries (the next scheduled run is never far away), and
+ * history kept long enough to see what recent runs did.
+ */
+export const MAINTENANCE_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 30_000 },
+  removeOnComplete: { age: DAY, count: 200 },
+  removeOnFail: { age: 7 * DAY, count: 200 },
+} as const satisfies JobOptions;

@@ -24,7 +24,10 @@ export function createWorkerMetrics(
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
     async collect() {
-      for (const { queue, state, count } of await queueCounts()) this.set({ queue, state }, count);
+      const counts = await queueCounts();
+      // Reset first: a queue that could not be counted must vanish, not report stale numbers.
+      this.reset();
+      for (const { queue, state, count } of counts) this.set({ queue, state }, count);
     },
   });
   return { jobs, jobDuration };

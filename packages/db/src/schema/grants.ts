@@ -56,7 +56,11 @@ export const refreshTokenFamilies = pgTable(
     revokedAt: instant('revoked_at'),
     revokedReason: text('revoked_reason'),
   },
-  (t) => [index('refresh_token_families_user').on(t.userId), index('refresh_token_families_session').on(t.sessionId)],
+  (t) => [
+    index('refresh_token_families_user').on(t.userId),
+    index('refresh_token_families_session').on(t.sessionId),
+    index('refresh_token_families_absolute_expires').on(t.absoluteExpiresAt),
+  ],
 );
 
 export const refreshTokens = pgTable(
@@ -85,7 +89,7 @@ export const userActionTokens = pgTable(
     expiresAt: instant('expires_at').notNull(),
     usedAt: instant('used_at'),
   },
-  (t) => [index('user_action_tokens_user').on(t.userId)],
+  (t) => [index('user_action_tokens_user').on(t.userId), index('user_action_tokens_expires').on(t.expiresAt)],
 );
 
 export type AuthorizationCode = typeof authorizationCodes.$inferSelect;
