@@ -24,6 +24,16 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through @lanyard/config.' }],
     },
   },
+  {
+    // The demo SPA runs in browsers, as plain ES modules.
+    files: ['examples/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'sessionStorage', 'crypto', 'fetch', 'btoa', 'atob', 'URL', 'URLSearchParams', 'TextEncoder'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
   // Dependencies point inward (STYLE.md): services and the operator use packages, never each other;
   // packages never reach into services.
   ...[

@@ -20,6 +20,7 @@ import { grantRefreshToken } from './oauth/token/grant-refresh-token.js';
 import { registerTokenEndpoint } from './oauth/token/token-endpoint.js';
 import { registerUserinfoEndpoint } from './oauth/userinfo-endpoint.js';
 import { registerAssetRoutes } from './routes/asset-routes.js';
+import { registerExampleRoutes } from './routes/example-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMetricsRoute } from './routes/metrics-routes.js';
 
@@ -58,6 +59,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerHealthRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   registerAssetRoutes(app);
+  registerExampleRoutes(app, ctx);
   await registerAdminRoutes(app, ctx);
   registerCors(app, ctx);
   registerDiscoveryRoutes(app, ctx);

@@ -6,7 +6,7 @@ import { constantTimeEqual } from '@lanyard/security';
 import type { AppContext } from '../context.js';
 import { verifyJwt } from '../domain/tokens/jwt.js';
 import { renderLoggedOutPage, renderLogoutPage } from '../pages/logout-page.js';
-import { applyPageHeaders, formActionSource } from '../pages/page-headers.js';
+import { applyPageHeaders, formActionSources } from '../pages/page-headers.js';
 import { expiredCookie, refreshCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js';
 import { loadTenant } from './load-tenant.js';
 import { OAuthParams } from './read-form.js';
@@ -38,7 +38,7 @@ export function registerLogoutEndpoint(app: FastifyInstance, ctx: AppContext): v
     if (returnTo !== undefined && (client === undefined || !client.postLogoutRedirectUris.includes(returnTo))) {
       throw new InvalidRequest('post_logout_redirect_uri is not registered for this client.', { detail: `unregistered post_logout_redirect_uri ${returnTo.slice(0, 200)}` });
     }
-    applyPageHeaders(reply, returnTo === undefined ? [] : [formActionSource(returnTo)].filter((s): s is string => s !== undefined));
+    applyPageHeaders(reply, returnTo === undefined ? [] : formActionSources(returnTo));
 
     const active = await ctx.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
     const hintMatchesSession = active !== undefined && hint !== undefined && (hint.sid === active.session.id || (hint.sid === undefined && hint.sub === active.user.id));

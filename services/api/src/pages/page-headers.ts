@@ -22,13 +22,12 @@ export function applyPageHeaders(reply: FastifyReply, formActionSources: readonl
     .header('cross-origin-opener-policy', 'same-origin');
 }
 
-/** The CSP source for a redirect URI: its origin, or `scheme:` for private-use schemes (RFC 8252 §7.1). */
-export function formActionSource(redirectUri: string): string | undefined {
+/** CSP sources for a redirect URI: its origin, or `scheme:` for private-use schemes (RFC 8252 §7.1). */
+export function formActionSources(redirectUri: string): string[] {
   try {
     const url = new URL(redirectUri);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
-    return url.protocol;
+    return [url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol];
   } catch {
-    return undefined;
+    return [];
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccessDenied, InvalidRequest } from '@lanyard/errors';
 import type { AppContext } from '../../context.js';
 import { renderConsentPage } from '../../pages/consent-page.js';
-import { applyPageHeaders, formActionSource } from '../../pages/page-headers.js';
+import { applyPageHeaders, formActionSources } from '../../pages/page-headers.js';
 import { authorizationResponseUrl } from '../authorize/authorization-response.js';
 import { continueAuthorization, followNextStep } from '../authorize/continue-authorization.js';
 import { loadTenant } from '../load-tenant.js';
@@ -21,7 +21,8 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: AppContext): vo
     const { interaction, client } = await loadInteraction(ctx, request, tenant, (request.query as Record<string, string>).interaction);
     if (interaction.userId === undefined) throw new InvalidRequest('Sign in first.');
     const user = await ctx.users.get(tenant, interaction.userId);
-    applyPageHeaders(reply, []);
+    // The form's POST ends in a 303 to the client, and Chromium checks form-action on that redirect.
+    applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
     return reply.type('text/html; charset=utf-8').send(
       renderConsentPage({
         tenant: tenant.name,
@@ -43,7 +44,7 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (interaction.userId === undefined || interaction.sessionId === undefined || interaction.authTime === undefined) {
       throw new InvalidRequest('Sign in first.');
     }
-    applyPageHeaders(reply, [formActionSource(interaction.request.redirectUri)].filter((s): s is string => s !== undefined));
+    applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
     const { request: authorization } = interaction;
     const decision = form.get('decision');
     if (decision !== 'approve') {

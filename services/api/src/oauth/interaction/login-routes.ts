@@ -3,7 +3,7 @@ import type { User } from '@lanyard/db';
 import type { AppContext } from '../../context.js';
 import type { AuthFailureReason } from '../../domain/audit/audit-log.js';
 import { renderLoginPage } from '../../pages/login-page.js';
-import { applyPageHeaders, formActionSource } from '../../pages/page-headers.js';
+import { applyPageHeaders, formActionSources } from '../../pages/page-headers.js';
 import { continueAuthorization, followNextStep } from '../authorize/continue-authorization.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '../cookies.js';
 import { loadTenant } from '../load-tenant.js';
@@ -29,7 +29,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get('/tenants/:tenant/login', options, async (request, reply) => {
     const tenant = await loadTenant(ctx, request);
     const { interaction, client } = await loadInteraction(ctx, request, tenant, (request.query as Record<string, string>).interaction);
-    applyPageHeaders(reply, []);
+    // The form's POST ends in a 303 to the client, and Chromium checks form-action on that redirect.
+    applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
     return reply.type('text/html; charset=utf-8').send(
       renderLoginPage({
         tenant: tenant.name,
@@ -49,7 +50,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
     const form = OAuthParams.from(request.body as Record<string, unknown>);
     const { interaction, client } = await loadInteraction(ctx, request, tenant, form.get('interaction'), form.get('csrf_token') ?? '');
     // The 303 after this POST may go to the client: Chromium applies form-action to that redirect.
-    applyPageHeaders(reply, [formActionSource(interaction.request.redirectUri)].filter((s): s is string => s !== undefined));
+    applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
     const email = (form.get('email') ?? '').trim().toLowerCase().slice(0, 254);
     const password = form.get('password') ?? '';
     const audit = (result: 'success' | 'failure', reason?: AuthFailureReason, userId?: string) =>

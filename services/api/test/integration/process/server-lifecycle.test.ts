@@ -39,6 +39,12 @@ describe('the API process', () => {
       const openapi = (await docs.json()) as { paths: Record<string, unknown> };
       expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/admin/v1/tenants/{tenant}', '/admin/v1/tenants/{tenant}/clients/{clientId}', '/admin/v1/tenants/{tenant}/users']));
       expect((await fetch(`http://127.0.0.1:${port}/docs`, { redirect: 'follow' })).status).toBe(200);
+      // the demo SPA is served in development, configured for the demo tenant
+      const spa = await fetch(`http://127.0.0.1:${port}/examples/spa/`);
+      expect(spa.status).toBe(200);
+      expect(spa.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const spaConfig = (await (await fetch(`http://127.0.0.1:${port}/examples/spa/config.json`)).json()) as Record<string, string>;
+      expect(spaConfig).toMatchObject({ clientId: 'demo-spa', redirectUri: `http://127.0.0.1:${port}/examples/spa/callback` });
       // every log line is one JSON object with the contract's fields
       for (const line of api.stdout().split('\n').filter((l) => l.startsWith('{'))) {
         const entry = JSON.parse(line);

@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../context.js';
+import { DEMO_CLIENT_ID, DEMO_TENANT } from '../bootstrap/seed-demo.js';
+
+const EXAMPLE_DIR = fileURLToPath(new URL('../../../../examples/spa/', import.meta.url));
+const FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+/**
+ * Development only (SEED_DEMO): serves the demo SPA from `examples/spa` at `/examples/spa/`, with
+ * a `config.json` pointing it at the seeded demo tenant. Not registered in production, and a no-op
+ * when the examples folder is not shipped (container images).
+ */
+export function registerExampleRoutes(app: FastifyInstance, ctx: AppContext): void {
+  if (!ctx.config.SEED_DEMO || !existsSync(EXAMPLE_DIR)) return;
+  const base = `${ctx.config.PUBLIC_URL}/examples/spa/`;
+  const config = JSON.stringify({
+    issuer: ctx.tenants.issuer(DEMO_TENANT),
+    clientId: DEMO_CLIENT_ID,
+    redirectUri: `${base}callback`,
+    postLogoutRedirectUri: base,
+  });
+  const headers = {
+    'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  };
+  app.get('/examples/spa/config.json', { schema: { hide: true } }, async (_request, reply) => reply.headers(headers).type('application/json').send(config));
+  const serve = (file: string, reply: FastifyReply) => {
+    const type = FILES[file];
+    if (type === undefined) return reply.callNotFound();
+    return reply.headers(headers).type(type).send(readFileSync(`${EXAMPLE_DIR}${file}`));
+  };
+  app.get('/examples/spa/', { schema: { hide: true } }, async (_request, reply) => serve('index.html', reply));
+  app.get('/examples/spa/:file', { schema: { hide: true } }, async (request, reply) => {
+    const requested = (request.params as { file: string }).file;
+    return serve(requested === 'callback' ? 'index.html' : requested, reply);
+  });
+  app.get('/examples/spa', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/examples/spa/', 301));
+}
