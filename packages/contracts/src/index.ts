@@ -10,7 +10,7 @@ export {
   ClientResource,
   ClientSecretCreate,
 } from './admin/clients.js';
-export { UserParams, UsersParams, UserCreate, UserPatch, UserResource, UserListQuery, UserList } from './admin/users.js';
+export { UserParams, UsersParams, UserCreate, UserPatch, UserResource, UserListQuery, UserList, ConsentParams, ConsentResource, ConsentList } from './admin/users.js';
 /** The admin scope every admin API call needs (DESIGN.md "Admin API"). */
 export const ADMIN_SCOPE = 'lanyard:admin';
 /** The built-in tenant that holds admin clients. */

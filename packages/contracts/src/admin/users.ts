@@ -55,3 +55,17 @@ export type UserCreate = Static<typeof UserCreate>;
 export type UserPatch = Static<typeof UserPatch>;
 export type UserResource = Static<typeof UserResource>;
 export type UserList = Static<typeof UserList>;
+
+export const ConsentParams = Type.Object({ tenant: TenantName, userId: Type.String({ format: 'uuid' }), clientId: Type.String({ minLength: 1, maxLength: 128 }) });
+
+/** What a user allowed a client; revoking it also revokes that client's refresh tokens for the user. */
+export const ConsentResource = Type.Object({
+  clientId: Type.String(),
+  scopes: Type.Array(Type.String()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const ConsentList = Type.Object({ items: Type.Array(ConsentResource) });
+
+export type ConsentResource = Static<typeof ConsentResource>;

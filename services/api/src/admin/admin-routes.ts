@@ -18,7 +18,10 @@ import {
   UserPatch,
   UserResource,
   UsersParams,
+  ConsentList,
+  ConsentParams,
 } from '@lanyard/contracts';
+import { NotFoundProblem } from '@lanyard/errors';
 import type { AppContext } from '../context.js';
 import { adminAuthenticator } from './admin-auth.js';
 import { presentClient, presentTenant, presentUser } from './present.js';
@@ -164,6 +167,30 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
           const tenant = await ctx.tenants.require(request.params.tenant);
           await ctx.users.delete(tenant, request.params.userId);
           request.log.info({ tenant: tenant.name, userId: request.params.userId }, 'user deleted');
+          return reply.code(204).send(null);
+        },
+      );
+
+      // --- consents ------------------------------------------------------------------------
+      app.get(
+        '/tenants/:tenant/users/:userId/consents',
+        { schema: { tags: ['users'], summary: 'List the clients a user consented to', security, params: UserParams, response: { 200: ConsentList, ...errors } } },
+        async (request) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          const user = await ctx.users.get(tenant, request.params.userId);
+          const items = await ctx.consents.list(user.id);
+          return { items: items.map((c) => ({ ...c, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() })) };
+        },
+      );
+      app.delete(
+        '/tenants/:tenant/users/:userId/consents/:clientId',
+        { schema: { tags: ['users'], summary: 'Revoke a consent (and the refresh tokens it allowed)', security, params: ConsentParams, response: { 204: Type.Null(), ...errors } } },
+        async (request, reply) => {
+          const tenant = await ctx.tenants.require(request.params.tenant);
+          const user = await ctx.users.get(tenant, request.params.userId);
+          const client = await ctx.clients.require(tenant, request.params.clientId);
+          if (!(await ctx.consents.revoke(user.id, client.id))) throw new NotFoundProblem('No consent to revoke.');
+          request.log.info({ tenant: tenant.name, userId: user.id, clientId: client.clientId }, 'consent revoked');
           return reply.code(204).send(null);
         },
       );

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { consents, refreshTokenFamilies, type Database } from '@lanyard/db';
+import { clients, consents, refreshTokenFamilies, type Database } from '@lanyard/db';
 
 /**
  * Remembered consent: which scopes a user granted a client. Asked once per new scope set; a
@@ -28,8 +28,14 @@ export class ConsentService {
       .onConflictDoUpdate({ target: [consents.userId, consents.clientRef], set: { scopes: merged, updatedAt: new Date() } });
   }
 
-  async list(userId: string): Promise<Array<{ clientRef: string; scopes: string[]; createdAt: Date; updatedAt: Date }>> {
-    return this.db.select().from(consents).where(eq(consents.userId, userId));
+  /** Every consent of a user, with the client id each was given to. */
+  async list(userId: string): Promise<Array<{ clientId: string; scopes: string[]; createdAt: Date; updatedAt: Date }>> {
+    return this.db
+      .select({ clientId: clients.clientId, scopes: consents.scopes, createdAt: consents.createdAt, updatedAt: consents.updatedAt })
+      .from(consents)
+      .innerJoin(clients, eq(clients.id, consents.clientRef))
+      .where(eq(consents.userId, userId))
+      .orderBy(clients.clientId);
   }
 
   /** Forgets the consent and revokes the client's refresh tokens for this user. Returns false if none existed. */
