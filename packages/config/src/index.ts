@@ -4,3 +4,4 @@ export { coreShape, smtpShape, bootstrapShape, secretNames, type CoreConfig } fr
 export { loadApiConfig, loadApiConfigOrExit, type ApiConfig } from './api-config.js';
 export { loadWorkerConfig, loadWorkerConfigOrExit, type WorkerConfig } from './worker-config.js';
 export * as fields from './fields.js';
+export { loadOperatorConfig, loadOperatorConfigOrExit, type OperatorConfig } from './operator-config.js';

@@ -1,3 +1,4 @@
 export { testEnvironment, databaseUrl, uniqueRedisPrefix, testSecrets } from './test-environment.js';
 export { createTestDatabase, createEmptyDatabase, type TestDatabase } from './test-database.js';
 export { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+export { startKubeTestCluster, findKubeBinaries, kubeconfigDocument, kubeRequest, type KubeTestCluster, type KubeTestClusterOptions, type KubeBinaries, type KubeRequestOptions, type KubeResponse, type AuditEvent } from './kube/index.js';

@@ -1,0 +1,6 @@
+import type { IdentityTenantClient } from '@lanyard/crd';
+
+/** The OAuth client id of a spec entry: explicit, or `<tenant>-<name>` (DESIGN.md). */
+export function effectiveClientId(tenantName: string, client: IdentityTenantClient): string {
+  return client.clientId ?? `${tenantName}-${client.name}`;
+}

@@ -1,0 +1,48 @@
+// Process entry point: configuration, logging, the probe/metrics server and graceful shutdown.
+import { KubeConfig } from '@kubernetes/client-node';
+import { loadOperatorConfigOrExit } from '@lanyard/config';
+import { createLogger } from '@lanyard/logger';
+import { collectDefaultMetrics, Registry } from '@lanyard/metrics';
+import { createOperator } from './create-operator.js';
+import { buildHealthServer } from './http/health-server.js';
+
+const config = loadOperatorConfigOrExit();
+const log = createLogger({ service: 'operator', level: config.LOG_LEVEL });
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+// In a pod: the mounted ServiceAccount token; elsewhere: $KUBECONFIG or ~/.kube/config.
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromDefault();
+
+const operator = createOperator({
+  config,
+  kubeConfig,
+  log,
+  registry,
+  // controller-runtime's rule: a replica that lost the Lease exits, so it cannot act on stale leadership.
+  onLostLeadership: () => void shutdown('lost leadership', 1),
+});
+const http = buildHealthServer(registry, operator);
+await http.listen({ host: config.OPERATOR_HOST, port: config.OPERATOR_PORT });
+await operator.start();
+log.info({ port: config.OPERATOR_PORT, identity: config.POD_NAME, leaderElection: config.LEADER_ELECTION_ENABLED }, 'operator started');
+
+let stopping = false;
+async function shutdown(reason: string, code = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ reason }, 'shutting down');
+  const force = setTimeout(() => {
+    log.error({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutdown grace period exceeded; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_SECONDS * 1000);
+  force.unref();
+  // Finish running reconciles, release the Lease so a standby takes over at once, then stop serving.
+  await operator.stop();
+  await http.close();
+  log.info('shutdown complete');
+  process.exit(code);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { celRules, type CelRuleName } from '@lanyard/crd';
+import { startOperatorTestEnv, type OperatorTestEnv } from '../support/operator-test-env.js';
+import { billingClient, tenantManifest, webClient } from '../support/sample-tenant.js';
+
+let env: OperatorTestEnv;
+
+beforeAll(async () => {
+  // No operator and no identity service: this is the API server's admission alone.
+  env = await startOperatorTestEnv(() => 'http://127.0.0.1:9');
+});
+afterAll(async () => env?.close());
+
+/** Creates (POST) an object as a user would; returns the HTTP status and the Status message. */
+async function create(manifest: object): Promise<{ status: number; message: string }> {
+  const response = await env.cluster.request('POST', '/apis/lanyard.dev/v1alpha1/identitytenants', { body: manifest });
+  return { status: response.status, message: response.json<{ message?: string }>().message ?? '' };
+}
+
+async function update(name: string, mutate: (spec: Record<string, unknown>) => void): Promise<{ status: number; message: string }> {
+  const current = (await env.cluster.request('GET', `/apis/lanyard.dev/v1alpha1/identitytenants/${name}`)).json<{ spec: Record<string, unknown> }>();
+  mutate(current.spec);
+  const response = await env.cluster.request('PUT', `/apis/lanyard.dev/v1alpha1/identitytenants/${name}`, { body: current });
+  return { status: response.status, message: response.json<{ message?: string }>().message ?? '' };
+}
+
+const rejectedBy = (result: { status: number; message: string }, rule: CelRuleName) => {
+  expect(result.status, result.message).toBe(422);
+  expect(result.message).toContain(celRules[rule].message);
+};
+
+describe('IdentityTenant admission (structural schema + CEL rules on a real kube-apiserver)', () => {
+  it('accepts a valid tenant, applying the defaults', async () => {
+    const result = await env.cluster.request('POST', '/apis/lanyard.dev/v1alpha1/identitytenants', {
+      body: tenantManifest('valid', {
+        clients: [
+          webClient({ redirectUris: ['https://app.example.test/cb', 'http://127.0.0.1:8080/cb', 'http://[::1]/cb', 'http://localhost:3000/cb'], tokenEndpointAuthMethod: 'none' }),
+          billingClient({ tokenEndpointAuthMethod: 'client_secret_basic', rotation: { periodDays: 30, generation: 1 } }),
+        ],
+      }),
+    });
+    expect(result.status, result.text).toBe(201);
+    expect(result.json<{ spec: { deletionPolicy: string } }>().spec.deletionPolicy).toBe('Delete');
+  });
+
+  it('rejects a tenant name that is not a DNS label (tenantNameIsDnsLabel)', async () => {
+    rejectedBy(await create(tenantManifest('acme.corp')), 'tenantNameIsDnsLabel');
+  });
+
+  it('rejects two clients resolving to the same clientId (uniqueClientIds)', async () => {
+    rejectedBy(await create(tenantManifest('dup', { clients: [webClient(), billingClient({ clientId: 'dup-web' })] })), 'uniqueClientIds');
+  });
+
+  it('rejects a Public client with auth method client_secret_basic, and a Confidential one with none (publicMeansAuthMethodNone)', async () => {
+    rejectedBy(await create(tenantManifest('pub-auth', { clients: [webClient({ tokenEndpointAuthMethod: 'client_secret_basic' })] })), 'publicMeansAuthMethodNone');
+    rejectedBy(await create(tenantManifest('conf-auth', { clients: [billingClient({ tokenEndpointAuthMethod: 'none' })] })), 'publicMeansAuthMethodNone');
+  });
+
+  it('rejects a Confidential client without a secret ref (confidentialNeedsSecret)', async () => {
+    const { secret: _secret, ...noSecret } = billingClient();
+    rejectedBy(await create(tenantManifest('no-secret', { clients: [noSecret] })), 'confidentialNeedsSecret');
+  });
+
+  it('rejects a Public client with a secret or a rotation (publicHasNoSecret)', async () => {
+    rejectedBy(await create(tenantManifest('pub-secret', { clients: [webClient({ secret: { name: 'web-oauth' } })] })), 'publicHasNoSecret');
+    rejectedBy(await create(tenantManifest('pub-rotation', { clients: [webClient({ rotation: { generation: 1 } })] })), 'publicHasNoSecret');
+  });
+
+  it('rejects client_credentials on a Public client (clientCredentialsNeedsConfidential)', async () => {
+    rejectedBy(await create(tenantManifest('pub-cc', { clients: [webClient({ grantTypes: ['authorization_code', 'client_credentials'] })] })), 'clientCredentialsNeedsConfidential');
+  });
+
+  it('rejects authorization_code without a redirect URI (authorizationCodeNeedsRedirectUri)', async () => {
+    rejectedBy(await create(tenantManifest('no-redirect', { clients: [webClient({ redirectUris: [] })] })), 'authorizationCodeNeedsRedirectUri');
+  });
+
+  it('rejects refresh_token without authorization_code (refreshTokenNeedsAuthorizationCode)', async () => {
+    rejectedBy(await create(tenantManifest('refresh-only', { clients: [billingClient({ grantTypes: ['client_credentials', 'refresh_token'] })] })), 'refreshTokenNeedsAuthorizationCode');
+  });
+
+  it('rejects non-https, non-loopback, relative and fragment redirect URIs (redirectUriHttpsOrLoopback)', async () => {
+    for (const uri of ['http://app.example.test/cb', 'https://app.example.test/cb#frag', '/relative', 'ftp://files.example.test/cb', 'http://127.0.0.2/cb']) {
+      rejectedBy(await create(tenantManifest('bad-uri', { clients: [webClient({ redirectUris: [uri] })] })), 'redirectUriHttpsOrLoopback');
+    }
+    rejectedBy(await create(tenantManifest('bad-logout', { clients: [webClient({ postLogoutRedirectUris: ['http://app.example.test/'] })] })), 'redirectUriHttpsOrLoopback');
+  });
+
+  it('rejects changing spec.namespace (namespaceImmutable)', async () => {
+    expect((await create(tenantManifest('immutable'))).status).toBe(201);
+    rejectedBy(await update('immutable', (spec) => (spec.namespace = 'elsewhere')), 'namespaceImmutable');
+  });
+
+  it('rejects changing, adding or removing a clientId (clientIdImmutable)', async () => {
+    rejectedBy(await update('immutable', (spec) => ((spec.clients as Array<Record<string, unknown>>)[1]!.clientId = 'renamed')), 'clientIdImmutable');
+    expect((await create(tenantManifest('explicit-id', { clients: [billingClient({ clientId: 'billing-v1' })] }))).status).toBe(201);
+    rejectedBy(await update('explicit-id', (spec) => delete (spec.clients as Array<Record<string, unknown>>)[0]!.clientId), 'clientIdImmutable');
+  });
+
+  it('rejects changing a client type (clientTypeImmutable)', async () => {
+    rejectedBy(
+      await update('immutable', (spec) => {
+        const web = (spec.clients as Array<Record<string, unknown>>)[0]!;
+        web.type = 'Confidential';
+        web.secret = { name: 'web-oauth' };
+      }),
+      'clientTypeImmutable',
+    );
+  });
+
+  it('accepts removing a client and re-adding it under a new name (names key the list)', async () => {
+    const result = await update('immutable', (spec) => (spec.clients = [billingClient({ name: 'billing2' })]));
+    expect(result.status, result.message).toBe(200);
+  });
+
+  it('bounds lists and strings', async () => {
+    const many = Array.from({ length: 21 }, (_, i) => webClient({ name: `c${i}` }));
+    expect((await create(tenantManifest('too-many', { clients: many }))).status).toBe(422);
+    expect((await create(tenantManifest('long-name', { displayName: 'x'.repeat(201) }))).status).toBe(422);
+    expect((await create(tenantManifest('many-uris', { clients: [webClient({ redirectUris: Array.from({ length: 21 }, (_, i) => `https://a.test/${i}`) })] }))).status).toBe(422);
+  });
+
+  it('rejects an unknown enum value and a missing spec (structural schema)', async () => {
+    expect((await create(tenantManifest('bad-policy', { deletionPolicy: 'Keep' as never }))).status).toBe(422);
+    expect((await create({ apiVersion: 'lanyard.dev/v1alpha1', kind: 'IdentityTenant', metadata: { name: 'no-spec' } })).status).toBe(422);
+  });
+});

@@ -1,0 +1,162 @@
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// eslint-disable-next-line no-restricted-imports -- tests only: the real identity service as a fixture (never shipped)
+import { startTestApi, type TestApi } from '../../../services/api/test/support/test-api.js';
+import { identityService, secretData } from '../support/identity-service.js';
+import { startOperatorTestEnv, type OperatorTestEnv, type TestOperator } from '../support/operator-test-env.js';
+import { billingClient, tenantManifest, webClient } from '../support/sample-tenant.js';
+import { sleep, waitFor } from '../support/wait-for.js';
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+let api: TestApi;
+let env: OperatorTestEnv;
+let op: TestOperator;
+const identity = identityService(() => api.baseUrl);
+
+const readyTenant = (name: string, generation?: number) =>
+  waitFor(async () => {
+    const t = await env.getTenant(name);
+    const ready = t?.status?.conditions?.find((c) => c.type === 'Ready');
+    return ready?.status === 'True' && (generation === undefined || t!.status!.observedGeneration === generation) ? t : undefined;
+  }, `${name} to be Ready`);
+const billingSecret = async (namespace = 'acme') => secretData(await env.core.readNamespacedSecret({ namespace, name: 'billing-oauth' }));
+
+beforeAll(async () => {
+  api = await startTestApi({ listen: true });
+  env = await startOperatorTestEnv(() => api.baseUrl);
+  await env.createNamespace('acme');
+  await env.createNamespace('monitoring');
+  op = await env.startOperator({ settings: { RESYNC_SECONDS: 2 } });
+});
+
+afterAll(async () => {
+  await env?.close();
+  await api?.close();
+});
+
+describe('an IdentityTenant is provisioned through the admin API', () => {
+  it('creates the tenant and its clients; the Secret authenticates at the real token endpoint; Ready=True with observedGeneration', async () => {
+    await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true } }));
+    const tenant = await readyTenant('acme', 1);
+    expect(tenant.metadata.finalizers).toContain('lanyard.dev/cleanup');
+    // The finalizer was applied (response complete) before the first write to the identity service began.
+    const finalizerDone = (await env.operatorWrites()).find((e) => e.objectRef?.resource === 'identitytenants' && e.objectRef.subresource === undefined)!.stageTimestamp;
+    const firstApiWrite = api.logs.find((l) => l.msg === 'request completed' && l.method === 'PUT' && l.route === '/admin/v1/tenants/:tenant')!;
+    expect(Date.parse(finalizerDone)).toBeLessThanOrEqual(Date.parse(String(firstApiWrite.time)) - Number(firstApiWrite.responseTimeMs));
+    expect(tenant.status).toMatchObject({ observedGeneration: 1, issuer: `${api.baseUrl}/tenants/acme`, clientsReady: '2/2' });
+    for (const c of tenant.status!.conditions!) expect(c).toMatchObject({ status: 'True', observedGeneration: 1 });
+
+    expect((await identity.admin('GET', '/tenants/acme')).body).toMatchObject({ displayName: 'Tenant acme', managedBy: 'lanyard-operator' });
+    expect((await identity.admin('GET', '/tenants/acme/clients/acme-web')).body).toMatchObject({ type: 'public', tokenEndpointAuthMethod: 'none' });
+    expect((await identity.admin('GET', '/tenants/acme/clients/acme-billing')).body).toMatchObject({ type: 'confidential', scopes: ['billing:read'] });
+
+    const data = await billingSecret();
+    expect(Object.keys(data).sort()).toEqual(['CLIENT_ID', 'CLIENT_SECRET', 'ISSUER_URL']);
+    expect(data.CLIENT_ID).toBe('acme-billing');
+    expect(data.ISSUER_URL).toBe(`${api.baseUrl}/tenants/acme`);
+    const token = await identity.clientCredentials(data.ISSUER_URL!, data.CLIENT_ID!, data.CLIENT_SECRET!);
+    expect(token.status).toBe(200);
+    expect(token.body.token_type).toBe('Bearer');
+
+    const secret = await env.core.readNamespacedSecret({ namespace: 'acme', name: 'billing-oauth' });
+    expect(secret.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('lanyard-operator');
+    expect(secret.metadata?.ownerReferences).toEqual([expect.objectContaining({ kind: 'IdentityTenant', name: 'acme', uid: tenant.metadata.uid, controller: true })]);
+    const dashboard = await env.core.readNamespacedConfigMap({ namespace: 'monitoring', name: 'lanyard-tenant-acme-dashboard' });
+    expect(dashboard.metadata?.labels).toMatchObject({ grafana_dashboard: '1', 'app.kubernetes.io/managed-by': 'lanyard-operator' });
+    expect(dashboard.metadata?.annotations?.grafana_folder).toBe('Lanyard tenants');
+    expect(JSON.parse(dashboard.data!['lanyard-tenant-acme.json']!).panels[0].targets[0].expr).toContain('tenant="acme"');
+  });
+
+  it('shows the printer columns in a table request (kubectl get idt)', async () => {
+    const response = await env.cluster.request('GET', '/apis/lanyard.dev/v1alpha1/identitytenants', {
+      headers: { accept: 'application/json;as=Table;g=meta.k8s.io;v=v1' },
+    });
+    expect(response.status).toBe(200);
+    const table = response.json<{ columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[] }> }>();
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Namespace', 'Clients', 'Ready', 'Reason', 'Age']);
+    expect(table.rows[0]!.cells.slice(0, 5)).toEqual(['acme', 'acme', '2/2', 'True', 'Reconciled']);
+  });
+
+  it('makes no write, to Kubernetes or to the admin API, in 20 reconciles without change', async () => {
+    await op.operator.idle();
+    await sleep(500);
+    const kubeBefore = (await env.operatorWrites()).length;
+    const apiWrites = () => api.logs.filter((l) => l.msg === 'request completed' && String(l.route).startsWith('/admin/') && l.method !== 'GET').length;
+    const apiBefore = apiWrites();
+    const reconcilesBefore = await op.reconciles();
+    for (let i = 0; i < 20; i++) {
+      op.operator.enqueue('acme');
+      await op.operator.idle();
+    }
+    await sleep(500);
+    expect(await op.reconciles()).toBeGreaterThanOrEqual(reconcilesBefore + 20);
+    expect((await env.operatorWrites()).slice(kubeBefore).map((e) => `${e.verb} ${e.requestURI}`)).toEqual([]);
+    expect(apiWrites()).toBe(apiBefore);
+  });
+
+  it('updates the client on a spec change and keeps its secret', async () => {
+    const before = await billingSecret();
+    await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true }, clients: [webClient(), billingClient({ scopes: ['billing:read', 'billing:write'] })] }));
+    await readyTenant('acme', 2);
+    expect((await identity.admin<{ scopes: string[] }>('GET', '/tenants/acme/clients/acme-billing')).body.scopes.sort()).toEqual(['billing:read', 'billing:write']);
+    expect(await billingSecret()).toEqual(before);
+    expect((await identity.clientCredentials(before.ISSUER_URL!, before.CLIENT_ID!, before.CLIENT_SECRET!)).status).toBe(200);
+  });
+
+  it('repairs drift made directly in the identity service on the periodic resync', async () => {
+    const drifted = await identity.admin('PUT', '/tenants/acme/clients/acme-web', {
+      type: 'public',
+      grantTypes: ['authorization_code'],
+      redirectUris: ['https://evil.example.test/callback'],
+    });
+    expect(drifted.status).toBe(200);
+    await waitFor(async () => {
+      const web = (await identity.admin<{ redirectUris: string[]; grantTypes: string[] }>('GET', '/tenants/acme/clients/acme-web')).body;
+      return web.redirectUris[0] === 'https://app.example.test/callback' && web.grantTypes.length === 2;
+    }, 'the web client to be repaired');
+    await identity.admin('PUT', '/tenants/acme', { displayName: 'Renamed by hand', managedBy: 'lanyard-operator' });
+    await waitFor(async () => (await identity.admin('GET', '/tenants/acme')).body.displayName === 'Tenant acme', 'the tenant to be repaired');
+  });
+
+  it('replaces a deleted Secret with working credentials', async () => {
+    const before = await billingSecret();
+    await env.core.deleteNamespacedSecret({ namespace: 'acme', name: 'billing-oauth' });
+    const after = await waitFor(async () => {
+      const data = await billingSecret().catch(() => undefined);
+      return data?.CLIENT_SECRET !== undefined && data.CLIENT_SECRET !== before.CLIENT_SECRET ? data : undefined;
+    }, 'the Secret to be restored');
+    expect(after.CLIENT_ID).toBe('acme-billing');
+    await waitFor(async () => (await identity.clientCredentials(after.ISSUER_URL!, after.CLIENT_ID!, after.CLIENT_SECRET!)).status === 200, 'the new secret to authenticate');
+  });
+
+  it('restores an edited Secret: CLIENT_ID and ISSUER_URL are put back, an edited CLIENT_SECRET is replaced', async () => {
+    const before = await billingSecret();
+    await env.core.patchNamespacedSecret(
+      { namespace: 'acme', name: 'billing-oauth', body: { stringData: { CLIENT_ID: 'tampered', ISSUER_URL: 'https://evil.example.test' } } },
+      mergePatch,
+    );
+    const restored = await waitFor(async () => {
+      const data = await billingSecret();
+      return data.CLIENT_ID === 'acme-billing' && data.ISSUER_URL === before.ISSUER_URL ? data : undefined;
+    }, 'CLIENT_ID and ISSUER_URL to be restored');
+    expect(restored.CLIENT_SECRET).toBe(before.CLIENT_SECRET);
+
+    await env.core.patchNamespacedSecret({ namespace: 'acme', name: 'billing-oauth', body: { stringData: { CLIENT_SECRET: 'x'.repeat(40) } } }, mergePatch);
+    const replaced = await waitFor(async () => {
+      const data = await billingSecret();
+      return data.CLIENT_SECRET !== 'x'.repeat(40) && data.CLIENT_SECRET !== before.CLIENT_SECRET ? data : undefined;
+    }, 'the edited CLIENT_SECRET to be replaced');
+    // The replacement is stored a moment before it is registered (ADR 0002: store first, never lose it).
+    await waitFor(async () => (await identity.clientCredentials(replaced.ISSUER_URL!, replaced.CLIENT_ID!, replaced.CLIENT_SECRET!)).status === 200, 'the replacement to authenticate');
+    expect((await identity.clientCredentials(replaced.ISSUER_URL!, replaced.CLIENT_ID!, 'x'.repeat(40))).status).toBe(401);
+  });
+
+  it('deletes a removed client together with its Secret', async () => {
+    await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true }, clients: [webClient()] }));
+    const tenant = await readyTenant('acme', 3);
+    expect(tenant.status?.clientsReady).toBe('1/1');
+    await waitFor(async () => (await identity.admin('GET', '/tenants/acme/clients/acme-billing')).status === 404, 'the client to be deleted');
+    await waitFor(async () => (await env.core.readNamespacedSecret({ namespace: 'acme', name: 'billing-oauth' }).then(() => false, (e: { code?: number }) => e.code === 404)), 'the Secret to be deleted');
+    expect((await identity.admin('GET', '/tenants/acme/clients/acme-web')).status).toBe(200);
+  });
+});

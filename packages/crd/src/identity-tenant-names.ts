@@ -1,0 +1,29 @@
+/** API group of every Lanyard custom resource. */
+export const LANYARD_GROUP = 'lanyard.dev';
+/** The only served (and stored) version; alpha until the schema has seen real clusters. */
+export const IDENTITY_TENANT_VERSION = 'v1alpha1';
+/** `apiVersion` of IdentityTenant objects. */
+export const IDENTITY_TENANT_API_VERSION = `${LANYARD_GROUP}/${IDENTITY_TENANT_VERSION}`;
+export const IDENTITY_TENANT_KIND = 'IdentityTenant';
+/** REST resource name (`/apis/lanyard.dev/v1alpha1/identitytenants`). */
+export const IDENTITY_TENANT_PLURAL = 'identitytenants';
+/** `metadata.name` of the CRD: `<plural>.<group>`. */
+export const IDENTITY_TENANT_CRD_NAME = `${IDENTITY_TENANT_PLURAL}.${LANYARD_GROUP}`;
+
+/** Finalizer the operator adds before any external effect (DESIGN.md). */
+export const CLEANUP_FINALIZER = 'lanyard.dev/cleanup';
+
+/** Bounds of the schema, shared with generators and tests so they cannot drift apart. */
+export const LIMITS = {
+  clients: 20,
+  uris: 20,
+  scopes: 50,
+  audiences: 20,
+  dnsLabel: 63,
+  dnsSubdomain: 253,
+  clientId: 128,
+  displayName: 200,
+  uri: 2000,
+  scope: 200,
+  audience: 500,
+} as const;

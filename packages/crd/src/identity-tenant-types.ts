@@ -1,0 +1,120 @@
+/**
+ * TypeScript shape of an IdentityTenant (`lanyard.dev/v1alpha1`), mirroring the structural schema in
+ * `identity-tenant-crd.ts`. Enums are CamelCase as Kubernetes API conventions require; the operator
+ * maps them to the admin API's lowercase values.
+ */
+
+/** OAuth 2.1 grant types a client may use (no implicit or password grant exists in OAuth 2.1). */
+export type IdentityTenantGrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+
+/** `Public`: a browser or native app with no credentials; `Confidential`: authenticates with a secret. */
+export type IdentityTenantClientType = 'Public' | 'Confidential';
+
+/** RFC 7591 §2 `token_endpoint_auth_method`; must agree with `type` when given. */
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic';
+
+/** When the operator rotates a confidential client's secret. */
+export interface IdentityTenantClientRotation {
+  /** Rotate when the current secret is this many days old. @default the operator's SECRET_ROTATION_DAYS */
+  readonly periodDays?: number;
+  /** Any change of this number rotates the secret now (bump it after a suspected leak). */
+  readonly generation?: number;
+}
+
+/** One OAuth client of the tenant. */
+export interface IdentityTenantClient {
+  /** Key of the client in the list (DNS label). */
+  readonly name: string;
+  /** OAuth `client_id`; immutable. @default `<tenant>-<name>` */
+  readonly clientId?: string;
+  readonly displayName?: string;
+  readonly type: IdentityTenantClientType;
+  readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  readonly grantTypes: readonly IdentityTenantGrantType[];
+  readonly redirectUris?: readonly string[];
+  readonly postLogoutRedirectUris?: readonly string[];
+  readonly allowedCorsOrigins?: readonly string[];
+  readonly scopes?: readonly string[];
+  readonly audience?: readonly string[];
+  /** Skip the consent screen. @default false */
+  readonly firstParty?: boolean;
+  /** Secret in `spec.namespace` receiving CLIENT_ID, CLIENT_SECRET and ISSUER_URL (Confidential only). */
+  readonly secret?: { readonly name: string };
+  readonly rotation?: IdentityTenantClientRotation;
+}
+
+/** Per-tenant Grafana dashboard, delivered as a ConfigMap for the Grafana sidecar. */
+export interface IdentityTenantDashboards {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default the operator's DASHBOARDS_NAMESPACE */
+  readonly namespace?: string;
+}
+
+/** What happens in the identity service when the IdentityTenant is deleted. */
+export type DeletionPolicy = 'Delete' | 'Orphan';
+
+/** Desired state of a tenant. */
+export interface IdentityTenantSpec {
+  readonly displayName: string;
+  /** Namespace of the client Secrets; immutable. */
+  readonly namespace: string;
+  /** @default Delete */
+  readonly deletionPolicy?: DeletionPolicy;
+  readonly clients?: readonly IdentityTenantClient[];
+  readonly dashboards?: IdentityTenantDashboards;
+}
+
+/** A `metav1.Condition` (Kubernetes API conventions, "Typical status properties"). */
+export interface Condition {
+  readonly type: string;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: string;
+  readonly message: string;
+  readonly observedGeneration?: number;
+  /** RFC 3339; changes only when `status` changes. */
+  readonly lastTransitionTime: string;
+}
+
+/** Observed state of one client. */
+export interface IdentityTenantClientStatus {
+  readonly name: string;
+  readonly clientId: string;
+  readonly ready: boolean;
+  readonly secretName?: string;
+  /** When the current client secret was registered (RFC 3339). */
+  readonly secretCreatedAt?: string;
+}
+
+/** Observed state of a tenant, written only by the operator through the status subresource. */
+export interface IdentityTenantStatus {
+  readonly observedGeneration?: number;
+  /** `{PUBLIC_URL}/tenants/{name}` as the identity service reports it. */
+  readonly issuer?: string;
+  /** `ready/total` clients, for the printer column. */
+  readonly clientsReady?: string;
+  readonly clients?: readonly IdentityTenantClientStatus[];
+  readonly conditions?: readonly Condition[];
+}
+
+/** Just the object metadata fields the operator reads. */
+export interface IdentityTenantMetadata {
+  readonly name: string;
+  readonly uid?: string;
+  readonly generation?: number;
+  readonly resourceVersion?: string;
+  readonly creationTimestamp?: string;
+  readonly deletionTimestamp?: string;
+  readonly finalizers?: readonly string[];
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** An IdentityTenant object as the API server returns it. */
+export interface IdentityTenant {
+  readonly apiVersion: 'lanyard.dev/v1alpha1';
+  readonly kind: 'IdentityTenant';
+  readonly metadata: IdentityTenantMetadata;
+  readonly spec: IdentityTenantSpec;
+  readonly status?: IdentityTenantStatus;
+}
