@@ -1,0 +1,32 @@
+import { type Dashboard, dashboardJson } from '@lanyard/dashboards';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HelmChart } from '../helm/helm-chart.js';
+import { helm } from '../helm/markers.js';
+
+export interface DashboardConfigMapProps {
+  /** The dashboard model from @lanyard/dashboards. */
+  readonly dashboard: Dashboard;
+}
+
+/**
+ * A Grafana dashboard for the Grafana sidecar (kube-prometheus-stack, the kind dev stack): it
+ * loads every ConfigMap labelled grafana_dashboard: "1" into the folder named by grafana_folder.
+ */
+export class DashboardConfigMap extends Construct {
+  public constructor(scope: Construct, id: string, props: DashboardConfigMapProps) {
+    super(scope, id);
+    const chart = HelmChart.of(this);
+    HelmChart.renderIf(this, '.Values.dashboards.enabled');
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: chart.resourceName('dashboard'),
+        labels: { grafana_dashboard: '1' },
+        annotations: { grafana_folder: helm.quote('.Values.dashboards.folder') },
+      },
+      data: { [`${props.dashboard.uid}.json`]: dashboardJson(props.dashboard) },
+    });
+  }
+}

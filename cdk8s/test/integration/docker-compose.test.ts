@@ -1,0 +1,100 @@
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadApiConfig, loadWorkerConfig } from '@lanyard/config';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEV_CREDENTIALS } from '../../src/dev/dev-credentials.js';
+import { mustRun, repoRoot, systemTool, tempDir } from '../support/tools.js';
+
+interface ComposeService {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: Array<string | { published: number | string; target: number }>;
+  volumes?: Array<string | { type: string; source: string; target: string }>;
+  healthcheck?: { test?: string[]; disable?: boolean };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+/** `host:container` pairs of a service's published ports, however compose spelled them. */
+const publishedPorts = (service: ComposeService): string[] =>
+  (service.ports ?? []).map((p) => (typeof p === 'string' ? p.split(':').slice(-2).join(':') : `${p.published}:${p.target}`));
+
+/** Rows of the service table in docs/deploy.md (between the services:start/end markers). */
+function documentedServices(): Array<{ service: string; port: number }> {
+  const doc = readFileSync(join(repoRoot, 'docs/deploy.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('<!-- services:start -->'), doc.indexOf('<!-- services:end -->'));
+  return [...table.matchAll(/^\|[^|]+\|[^|]+\| `([a-z-]+)` \| (\d+) \|$/gm)].map((m) => ({ service: m[1] as string, port: Number(m[2]) }));
+}
+
+// `docker-compose config` (Debian's docker-compose v1) validates and resolves the file offline,
+// exactly as `cp .env.example .env && docker compose up -d` would see it.
+describe('docker-compose.yml', () => {
+  let project: string;
+  let services: Record<string, ComposeService>;
+
+  beforeAll(() => {
+    project = tempDir('compose');
+    copyFileSync(join(repoRoot, 'docker-compose.yml'), join(project, 'docker-compose.yml'));
+    copyFileSync(join(repoRoot, '.env.example'), join(project, '.env'));
+    const resolved = mustRun(systemTool('docker-compose', 'apt-get install --no-install-recommends docker-compose'), ['config'], { cwd: project });
+    services = (parse(resolved) as { services: Record<string, ComposeService> }).services;
+  });
+
+  it('has every service of the stack', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'grafana', 'loki', 'mailpit', 'migrations', 'postgres', 'prometheus', 'promtail', 'redis', 'worker']);
+  });
+
+  it('publishes every service docs/deploy.md lists, on the documented port', () => {
+    const documented = documentedServices();
+    expect(documented).toHaveLength(7);
+    expect(documented.map((d) => d.service)).toEqual(expect.arrayContaining(['api', 'grafana', 'prometheus', 'worker', 'mailpit']));
+    for (const { service, port } of documented) {
+      expect(services[service], service).toBeDefined();
+      expect(publishedPorts(services[service] as ComposeService), service).toContain(`${port}:${port}`);
+    }
+  });
+
+  it('runs migrations once before the API and worker, and health-checks the rest', () => {
+    for (const name of ['api', 'worker']) {
+      expect(services[name]?.depends_on).toMatchObject({
+        migrations: { condition: 'service_completed_successfully' },
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+      });
+      expect(services[name]?.healthcheck?.test?.join(' ')).toMatch(/healthcheck\.mjs http:\/\/127\.0\.0\.1:\d+\/healthz/);
+    }
+    expect(services.migrations?.command).toEqual(['node', 'dist/migrate.js']);
+    expect(services.migrations?.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    for (const name of ['postgres', 'redis', 'mailpit', 'prometheus', 'loki', 'grafana']) expect(services[name]?.healthcheck?.test, name).toBeDefined();
+    for (const service of Object.values(services)) {
+      for (const dependency of Object.values(service.depends_on ?? {})) expect(dependency.condition).toMatch(/^service_(healthy|completed_successfully)$/);
+    }
+  });
+
+  it('gives the API and worker a configuration their own parsers accept, from .env.example alone', () => {
+    expect(() => loadApiConfig(services.api?.environment)).not.toThrow();
+    expect(() => loadWorkerConfig(services.worker?.environment)).not.toThrow();
+    expect(services.api?.environment).toMatchObject({
+      DATABASE_URL: 'postgres://lanyard:lanyard@postgres:5432/lanyard',
+      REDIS_URL: 'redis://redis:6379',
+      SMTP_URL: 'smtp://mailpit:1025',
+      KEY_ENCRYPTION_KEY: DEV_CREDENTIALS.keyEncryptionKey,
+      BOOTSTRAP_ADMIN_CLIENT_SECRET: DEV_CREDENTIALS.bootstrapAdminClientSecret,
+    });
+  });
+
+  it('mounts only files that exist in the repository', () => {
+    let checked = 0;
+    for (const [name, service] of Object.entries(services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = typeof volume === 'string' ? volume.split(':')[0] ?? '' : volume.source;
+        if (!source.startsWith(project)) continue;
+        expect(existsSync(join(repoRoot, relative(project, source))), `${name}: ${source}`).toBe(true);
+        checked += 1;
+      }
+    }
+    // prometheus/, promtail-config.yaml, grafana/provisioning, grafana/dashboards_json
+    expect(checked).toBe(4);
+  });
+});

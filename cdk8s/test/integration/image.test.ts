@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mustRun, repoRoot, run, tempDir } from '../support/tools.js';
+
+/**
+ * No Docker engine here, so the image is checked piece by piece: the esbuild bundles it carries
+ * start and reach configuration validation, the external packages are pinned, the Dockerfile keeps
+ * its promises (multi-stage, non-root, HEALTHCHECK) and the health check works.
+ */
+describe('image contents', () => {
+  let dist: string;
+  beforeAll(() => {
+    // Inside the repository, so the bundles resolve the external packages from node_modules/
+    // just as /app/dist resolves them from /app/node_modules in the image.
+    mkdirSync(join(repoRoot, '.cache'), { recursive: true });
+    dist = tempDir('bundle-test', join(repoRoot, '.cache'));
+    mustRun('node', ['scripts/build-images.mjs', dist]);
+  }, 120_000);
+
+  it.each(['api', 'worker', 'operator', 'migrate'])('dist/%s.js loads every module and stops on bad configuration', (entry) => {
+    const result = run('node', [join(dist, `${entry}.js`)], { env: { PATH: process.env.PATH, DATABASE_URL: 'nonsense', LANYARD_ADMIN_CLIENT_SECRET: '' } });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^invalid configuration: (DATABASE_URL|LANYARD_ADMIN_CLIENT_SECRET) /);
+  });
+
+  it('pins the packages the bundles leave external to the versions tested here', () => {
+    const manifest = JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8')) as { type: string; dependencies: Record<string, string> };
+    expect(manifest.type).toBe('module');
+    for (const [name, version] of Object.entries(manifest.dependencies)) {
+      expect(version).toBe((JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version);
+    }
+    expect(Object.keys(manifest.dependencies)).toContain('argon2');
+  });
+
+  it('docker/Dockerfile is multi-stage, runs as a non-root user and has a HEALTHCHECK', () => {
+    const dockerfile = readFileSync(join(repoRoot, 'docker/Dockerfile'), 'utf8');
+    const stages = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]);
+    expect(stages).toEqual(['build', 'dev', 'deps', 'runtime']);
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/^USER 1000:1000$/m);
+    expect(runtime).toMatch(/^HEALTHCHECK .* CMD \["node", "healthcheck\.mjs"\]$/m);
+    // The runtime image gets bundles, their few external packages and migrations, not the sources.
+    expect([...runtime.matchAll(/^COPY (.*)$/gm)].map((m) => m[1])).toEqual([
+      '--from=deps /app/node_modules ./node_modules',
+      '--from=build /src/dist ./dist',
+      '--from=build /src/packages/db/drizzle ./drizzle',
+      'docker/healthcheck.mjs ./healthcheck.mjs',
+    ]);
+  });
+
+  it('.dockerignore keeps secrets, dependencies and caches out of the build context', () => {
+    const ignored = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['.env', '.env.*', '!.env.example', '**/node_modules', '.git', '.cache', '**/dist']));
+  });
+
+  it('healthcheck.mjs exits 0 on a 2xx answer and 1 otherwise', async () => {
+    const server = createServer((request, response) => {
+      response.statusCode = request.url === '/healthz' ? 200 : 503;
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const check = (url: string) =>
+      new Promise<number | null>((resolve) => spawn('node', [join(repoRoot, 'docker/healthcheck.mjs'), url]).on('exit', resolve));
+    try {
+      expect(await check(`${base}/healthz`)).toBe(0);
+      expect(await check(`${base}/readyz`)).toBe(1);
+    } finally {
+      server.close();
+    }
+    expect(await check(`${base}/healthz`)).toBe(1);
+  });
+});
