@@ -8,6 +8,18 @@ import { helm } from '../helm/markers.js';
 /** The non-root user of the image (docker/Dockerfile: the `node` user of the Node.js base image). */
 export const IMAGE_UID = 1000;
 
+/** The Pod Security "restricted" profile for every container we run: non-root, read-only, no capabilities. */
+export const RESTRICTED_CONTAINER: kplus.ContainerSecurityContextProps = {
+  ensureNonRoot: true,
+  user: IMAGE_UID,
+  group: IMAGE_UID,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: [kplus.Capability.ALL] },
+  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+};
+
 export interface LanyardWorkloadProps {
   /** Container name, e.g. `api`. */
   readonly component: string;
@@ -78,16 +90,7 @@ export class LanyardWorkload extends Construct {
       readiness: kplus.Probe.fromHttpGet('/readyz', { port: props.port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
       // Start-up (migrations done, pools connected) may take longer than a liveness period.
       startup: kplus.Probe.fromHttpGet('/healthz', { port: props.port, periodSeconds: Duration.seconds(2), failureThreshold: 30 }),
-      securityContext: {
-        ensureNonRoot: true,
-        user: IMAGE_UID,
-        group: IMAGE_UID,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: RESTRICTED_CONTAINER,
     });
     for (const [name, value] of Object.entries(props.env)) container.env.addVariable(name, value);
     container.env.copyFrom(kplus.Env.fromConfigMap(this.configMap));

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { HelmChart } from '../helm/helm-chart.js';
 import { SECRETS_DIR } from '../helm/helpers.js';
 import { helm } from '../helm/markers.js';
-import { IMAGE_UID } from './lanyard-workload.js';
+import { IMAGE_UID, RESTRICTED_CONTAINER } from './lanyard-workload.js';
 
 /**
  * `npm run migrate` as a Helm pre-install/pre-upgrade hook: the schema is migrated before any new
@@ -40,16 +40,7 @@ export class MigrationJob extends Construct {
       image: helm.quote(chart.include('image')),
       command: ['node'],
       args: ['dist/migrate.js'],
-      securityContext: {
-        ensureNonRoot: true,
-        user: IMAGE_UID,
-        group: IMAGE_UID,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: RESTRICTED_CONTAINER,
     });
     container.env.addVariable('DATABASE_URL_FILE', kplus.EnvValue.fromValue(`${SECRETS_DIR}/DATABASE_URL`));
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));

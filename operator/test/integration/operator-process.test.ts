@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testSecrets } from '@lanyard/testing';
 // eslint-disable-next-line no-restricted-imports -- tests only: the real identity service as a fixture (never shipped)
-import { spawnEntry } from '../../../services/api/test/support/spawn-api.js';
+import { spawnEntry, freePort } from '@lanyard/testing';
 // eslint-disable-next-line no-restricted-imports -- tests only
-import { freePort, startTestApi, type TestApi } from '../../../services/api/test/support/test-api.js';
+import { startTestApi, type TestApi } from '../../../services/api/test/support/test-api.js';
 import { startOperatorTestEnv, type OperatorTestEnv } from '../support/operator-test-env.js';
 import { tenantManifest, webClient } from '../support/sample-tenant.js';
 import { waitFor } from '../support/wait-for.js';

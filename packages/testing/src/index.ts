@@ -2,3 +2,6 @@ export { testEnvironment, databaseUrl, uniqueRedisPrefix, testSecrets } from './
 export { createTestDatabase, createEmptyDatabase, type TestDatabase } from './test-database.js';
 export { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 export { startKubeTestCluster, findKubeBinaries, kubeconfigDocument, kubeRequest, type KubeTestCluster, type KubeTestClusterOptions, type KubeBinaries, type KubeRequestOptions, type KubeResponse, type AuditEvent } from './kube/index.js';
+export { freePort } from './free-port.js';
+export { captureLogs, type LogCapture } from './log-capture.js';
+export { spawnEntry, type SpawnedProcess } from './spawn-entry.js';

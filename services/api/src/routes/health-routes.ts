@@ -1,44 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
+import { registerHealthRoutes as register } from '@lanyard/health';
 import type { AppContext } from '../context.js';
 
-const CHECK_TIMEOUT_MS = 1_000;
-
-/**
- * Liveness and readiness (Kubernetes probe semantics):
- * - `/healthz`: the process serves requests — no dependency checks, so a database outage never
- *   makes Kubernetes restart healthy pods;
- * - `/readyz`: PostgreSQL and Redis answer within a second, and we are not shutting down.
- */
+/** `/healthz` and `/readyz`: ready when PostgreSQL and Redis answer and we are not draining. */
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-
-  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: PostgreSQL and Redis reachable' } }, async (_request, reply) => {
-    const [database, redis] = await Promise.all([
-      probe(() => ctx.database.db.execute(sql`select 1`)),
-      probe(() => ctx.redis.ping()),
-    ]);
-    const checks = { database, redis, shutdown: ctx.lifecycle.shuttingDown ? 'draining' : 'ok' };
-    const ready = database === 'ok' && redis === 'ok' && !ctx.lifecycle.shuttingDown;
-    if (ready) return reply.header('cache-control', 'no-store').send({ status: 'ready', checks });
-    return reply
-      .code(503)
-      .header('cache-control', 'no-store')
-      .type('application/problem+json')
-      .send({ type: 'urn:lanyard:problem:not_ready', title: 'Not ready', status: 503, detail: 'A dependency is unavailable.', checks });
+  register(app, {
+    checks: { database: () => ctx.database.db.execute(sql`select 1`), redis: () => ctx.redis.ping() },
+    draining: () => ctx.lifecycle.shuttingDown,
   });
-}
-
-async function probe(check: () => Promise<unknown>): Promise<'ok' | 'unavailable'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'unavailable'>((resolve) => {
-    timer = setTimeout(() => resolve('unavailable'), CHECK_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([check().then(() => 'ok' as const), timeout]);
-  } catch {
-    return 'unavailable';
-  } finally {
-    clearTimeout(timer);
-  }
 }

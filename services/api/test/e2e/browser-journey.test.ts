@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { PASSWORD, startOAuthFixture, type OAuthFixture } from '../support/oauth-fixture.js';
-import { freePort } from '../support/test-api.js';
+import { freePort } from '@lanyard/testing';
 import { startSpaServer } from '../support/static-spa-server.js';
 import { authorizeUrl } from '../support/oauth-helpers.js';
 

@@ -1,9 +1,7 @@
-import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadApiConfig, type ApiConfig } from '@lanyard/config';
 import { createLogger } from '@lanyard/logger';
-import { createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
+import { captureLogs, createTestDatabase, freePort, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
 import { buildApp } from '../../src/app.js';
 import { createAppContext, type AppContext } from '../../src/context.js';
 import { ensureSystemTenant } from '../../src/bootstrap/ensure-system-tenant.js';
@@ -51,17 +49,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     BOOTSTRAP_ADMIN_CLIENT_SECRET: testSecrets.bootstrapClientSecret,
     ...options.env,
   });
-  let raw = '';
-  const logs: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      const text = chunk.toString('utf8');
-      raw += text;
-      for (const line of text.split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  const log = createLogger({ service: 'api', level: config.LOG_LEVEL, destination });
+  const captured = captureLogs();
+  const log = createLogger({ service: 'api', level: config.LOG_LEVEL, destination: captured.destination });
   const ctx = await createAppContext(config, log);
   await ensureSystemTenant(ctx);
   const app = await buildApp(ctx);
@@ -74,8 +63,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     config,
     database,
     baseUrl,
-    logs,
-    rawLogs: () => raw,
+    logs: captured.lines,
+    rawLogs: captured.raw,
     async adminToken() {
       const response = await app.inject({
         method: 'POST',
@@ -96,16 +85,4 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await database.drop();
     },
   };
-}
-
-/** A free loopback port (bind to 0, read, release). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

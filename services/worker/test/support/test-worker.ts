@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadWorkerConfig, type WorkerConfig } from '@lanyard/config';
 import { createLogger } from '@lanyard/logger';
-import { createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
+import { captureLogs, createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
 import { buildApp } from '../../src/app.js';
 import { createWorkerContext, type WorkerContext } from '../../src/context.js';
 
@@ -50,17 +49,8 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     WORKER_CONCURRENCY: '4',
     ...options.env,
   });
-  let raw = '';
-  const logs: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      const text = chunk.toString('utf8');
-      raw += text;
-      for (const line of text.split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  const log = createLogger({ service: 'worker', level: config.LOG_LEVEL, destination });
+  const captured = captureLogs();
+  const log = createLogger({ service: 'worker', level: config.LOG_LEVEL, destination: captured.destination });
   const clock = { now: new Date() };
   const ctx = createWorkerContext(config, log, { clock: () => clock.now });
   const app = await buildApp(ctx);
@@ -72,8 +62,8 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     app,
     config,
     database,
-    logs,
-    rawLogs: () => raw,
+    logs: captured.lines,
+    rawLogs: captured.raw,
     clock,
     async close() {
       await app.close();

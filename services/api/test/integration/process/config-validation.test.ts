@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testSecrets } from '@lanyard/testing';
-import { spawnEntry } from '../../support/spawn-api.js';
+import { spawnEntry } from '@lanyard/testing';
 
 const valid = {
   KEY_ENCRYPTION_KEY: testSecrets.keyEncryptionKey,

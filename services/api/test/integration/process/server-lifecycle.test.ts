@@ -1,8 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
-import { spawnEntry } from '../../support/spawn-api.js';
-import { freePort } from '../../support/test-api.js';
+import { freePort, spawnEntry } from '@lanyard/testing';
 
 describe('the API process', () => {
   let database: TestDatabase;

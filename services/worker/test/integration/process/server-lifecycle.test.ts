@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
-import { freePort } from '../../support/free-port.js';
-import { spawnEntry } from '../../support/spawn-worker.js';
+import { freePort, spawnEntry } from '@lanyard/testing';
 
 const ENTRY = 'services/worker/src/server.ts';
 

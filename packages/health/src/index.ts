@@ -1,0 +1,1 @@
+export { registerHealthRoutes, type HealthOptions } from './register-health-routes.js';
