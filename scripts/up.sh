@@ -17,10 +17,11 @@ if [ ! -f .env ]; then
       -e "s|^BOOTSTRAP_ADMIN_CLIENT_SECRET=.*|BOOTSTRAP_ADMIN_CLIENT_SECRET=$(openssl rand -base64 32 | tr -d '=+/')|" \
       .env.example > .env
 fi
-set -a
-# shellcheck disable=SC1091
-. ./.env
-set +a
+# KEY=VALUE lines, exported verbatim (not `source`d: values such as SMTP_FROM contain `<`).
+while IFS= read -r line || [ -n "$line" ]; do
+  case "$line" in ''|'#'*) continue ;; esac
+  export "${line%%=*}=${line#*=}"
+done < .env
 
 npm run --silent migrate
 

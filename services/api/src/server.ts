@@ -3,6 +3,7 @@ import { loadApiConfigOrExit } from '@lanyard/config';
 import { createLogger } from '@lanyard/logger';
 import { buildApp } from './app.js';
 import { createAppContext } from './context.js';
+import { checkKeyEncryptionKey, KeyEncryptionKeyMismatch } from './bootstrap/check-key-encryption-key.js';
 import { ensureSystemTenant } from './bootstrap/ensure-system-tenant.js';
 import { seedDemo } from './bootstrap/seed-demo.js';
 
@@ -10,6 +11,14 @@ const config = loadApiConfigOrExit();
 const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
 
 const ctx = await createAppContext(config, log);
+try {
+  await checkKeyEncryptionKey(ctx);
+} catch (error) {
+  if (!(error instanceof KeyEncryptionKeyMismatch)) throw error;
+  process.stderr.write(`invalid configuration: ${error.message}\n`);
+  await ctx.close();
+  process.exit(1);
+}
 await ensureSystemTenant(ctx);
 if (config.SEED_DEMO) {
   const demo = await seedDemo(ctx);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testSecrets } from '@lanyard/testing';
-import { spawnEntry } from '@lanyard/testing';
+import { createTestDatabase, freePort, spawnEntry, testEnvironment, testSecrets, uniqueRedisPrefix } from '@lanyard/testing';
 
 const valid = {
   KEY_ENCRYPTION_KEY: testSecrets.keyEncryptionKey,
@@ -34,5 +33,24 @@ describe('configuration is validated once at start-up', () => {
     const api = spawnEntry('services/api/src/server.ts', { ...valid, KEY_ENCRYPTION_KEY: '', KEY_ENCRYPTION_KEY_FILE: `${dir}/kek`, PORT: 'x' });
     expect(await api.exited).toBe(1);
     expect(api.stderr().trim()).toBe('invalid configuration: PORT must be an integer');
+  });
+
+  it('refuses to start when KEY_ENCRYPTION_KEY cannot decrypt the stored signing keys', async () => {
+    const database = await createTestDatabase();
+    const env = { ...valid, DATABASE_URL: database.url, REDIS_URL: testEnvironment.redisUrl, REDIS_KEY_PREFIX: uniqueRedisPrefix(), HOST: '127.0.0.1' };
+    try {
+      const port = String(await freePort());
+      const first = spawnEntry('services/api/src/server.ts', { ...env, PORT: port });
+      await first.waitFor('Server listening');
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      const changed = spawnEntry('services/api/src/server.ts', { ...env, PORT: port, KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') });
+      expect(await changed.exited).toBe(1);
+      expect(changed.stderr().trim()).toBe(
+        'invalid configuration: KEY_ENCRYPTION_KEY cannot decrypt the stored signing keys; it differs from the key they were encrypted with',
+      );
+    } finally {
+      await database.drop();
+    }
   });
 });
