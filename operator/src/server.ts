@@ -24,10 +24,6 @@ const operator = createOperator({
   onLostLeadership: () => void shutdown('lost leadership', 1),
 });
 const http = buildHealthServer(registry, operator);
-await http.listen({ host: config.OPERATOR_HOST, port: config.OPERATOR_PORT });
-await operator.start();
-log.info({ port: config.OPERATOR_PORT, identity: config.POD_NAME, leaderElection: config.LEADER_ELECTION_ENABLED }, 'operator started');
-
 let stopping = false;
 async function shutdown(reason: string, code = 0): Promise<void> {
   if (stopping) return;
@@ -44,5 +40,10 @@ async function shutdown(reason: string, code = 0): Promise<void> {
   log.info('shutdown complete');
   process.exit(code);
 }
+// Registered before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await http.listen({ host: config.OPERATOR_HOST, port: config.OPERATOR_PORT });
+await operator.start();
+log.info({ port: config.OPERATOR_PORT, identity: config.POD_NAME, leaderElection: config.LEADER_ELECTION_ENABLED }, 'operator started');

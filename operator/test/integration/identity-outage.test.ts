@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
-// eslint-disable-next-line no-restricted-imports -- tests only: the real identity service, as a process we can stop (never shipped)
-import { freePort, spawnEntry, type SpawnedProcess } from '@lanyard/testing';
-// eslint-disable-next-line no-restricted-imports -- tests only
+import { createTestDatabase, freePort, spawnEntry, testEnvironment, testSecrets, uniqueRedisPrefix, type SpawnedProcess, type TestDatabase } from '@lanyard/testing';
 import { identityService, secretData } from '../support/identity-service.js';
 import { startOperatorTestEnv, type OperatorTestEnv, type TestOperator } from '../support/operator-test-env.js';
 import { billingClient, tenantManifest } from '../support/sample-tenant.js';

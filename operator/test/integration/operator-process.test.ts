@@ -2,9 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testSecrets } from '@lanyard/testing';
-// eslint-disable-next-line no-restricted-imports -- tests only: the real identity service as a fixture (never shipped)
-import { spawnEntry, freePort } from '@lanyard/testing';
+import { freePort, spawnEntry, testSecrets } from '@lanyard/testing';
 // eslint-disable-next-line no-restricted-imports -- tests only
 import { startTestApi, type TestApi } from '../../../services/api/test/support/test-api.js';
 import { startOperatorTestEnv, type OperatorTestEnv } from '../support/operator-test-env.js';

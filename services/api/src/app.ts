@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import type { AppContext } from './context.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerLogFields } from './http/log-fields.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRequestTelemetry } from './http/request-telemetry.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
@@ -50,6 +51,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
+  registerLogFields(app);
   registerErrorHandler(app);
   registerRequestTelemetry(app, ctx.metrics);
   await app.register(formbody);

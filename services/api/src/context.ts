@@ -86,13 +86,14 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger)
   );
   const users = new UserService(database.db, passwords);
   const accessTokens = new AccessTokenService(tenants, keys);
-  const audit = new AuditLog(database.db, metrics, log);
+  const audit = new AuditLog(database.pool, metrics, log);
   const limiter = new SlidingWindowLimiter(redis, config.REDIS_KEY_PREFIX, log);
   const sessions = new SessionService(database.db, config.SESSION_TTL_SECONDS);
   const consents = new ConsentService(database.db);
   const codes = new AuthorizationCodeService(database.db, config.AUTHORIZATION_CODE_TTL_SECONDS);
   const refreshTokens = new RefreshTokenService(
     database.db,
+    database.pool,
     deriveKey(config.KEY_ENCRYPTION_KEY, 'refresh-token-successor'),
     config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
   );

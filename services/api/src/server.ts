@@ -31,7 +31,6 @@ if (config.SEED_DEMO) {
   );
 }
 const app = await buildApp(ctx);
-await app.listen({ host: config.HOST, port: config.PORT });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -50,5 +49,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info('shutdown complete');
   process.exit(0);
 }
+// Registered before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+await app.listen({ host: config.HOST, port: config.PORT });

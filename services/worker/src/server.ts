@@ -9,15 +9,6 @@ const log = createLogger({ service: 'worker', level: config.LOG_LEVEL });
 
 const ctx = createWorkerContext(config, log);
 const app = await buildApp(ctx);
-try {
-  await ctx.start();
-  await app.listen({ host: config.WORKER_HOST, port: config.WORKER_PORT });
-} catch (error) {
-  // Redis unreachable or the port taken: say so on one line and let the orchestrator restart us.
-  log.fatal({ err: error }, 'worker failed to start');
-  process.exit(1);
-}
-
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -35,5 +26,15 @@ async function shutdown(signal: string): Promise<void> {
   log.info('shutdown complete');
   process.exit(0);
 }
+// Registered before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  await ctx.start();
+  await app.listen({ host: config.WORKER_HOST, port: config.WORKER_PORT });
+} catch (error) {
+  // Redis unreachable or the port taken: say so on one line and let the orchestrator restart us.
+  log.fatal({ err: error }, 'worker failed to start');
+  process.exit(1);
+}

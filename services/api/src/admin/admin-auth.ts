@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { ADMIN_AUDIENCE, ADMIN_SCOPE, SYSTEM_TENANT } from '@lanyard/contracts';
 import { ForbiddenProblem, isLanyardError, ServiceUnavailableProblem, UnauthorizedProblem } from '@lanyard/errors';
 import type { AppContext } from '../context.js';
+import { addLogFields } from '../http/log-fields.js';
 import { audienceIncludes } from '../domain/tokens/jwt.js';
 
 const REALM = 'realm="lanyard-admin"';
@@ -45,6 +46,6 @@ export function adminAuthenticator(ctx: AppContext) {
       throw new ForbiddenProblem(`The access token lacks the ${ADMIN_SCOPE} scope.`, `Bearer ${REALM}, error="insufficient_scope", scope="${ADMIN_SCOPE}"`);
     }
     request.adminClientId = claims.client_id;
-    request.log = request.log.child({ adminClientId: claims.client_id });
+    addLogFields(request, { adminClientId: claims.client_id });
   };
 }

@@ -47,7 +47,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         { schema: { tags: ['tenants'], summary: 'Create or update a tenant', security, params: TenantParams, body: TenantSpec, response: { 200: TenantResource, 201: TenantResource, ...errors } } },
         async (request, reply) => {
           const { tenant, created } = await ctx.tenants.upsert(request.params.tenant, request.body);
-          request.log.info({ tenant: tenant.name, created }, 'tenant applied');
+          request.log.info({ ...request.logFields, tenant: tenant.name, created }, 'tenant applied');
           return reply.code(created ? 201 : 200).send(presentTenant(tenant, ctx.tenants.issuer(tenant.name)));
         },
       );
@@ -64,7 +64,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         { schema: { tags: ['tenants'], summary: 'Delete a tenant and everything in it', security, params: TenantParams, response: { 204: Type.Null(), ...errors } } },
         async (request, reply) => {
           await ctx.tenants.delete(request.params.tenant);
-          request.log.info({ tenant: request.params.tenant }, 'tenant deleted');
+          request.log.info({ ...request.logFields, tenant: request.params.tenant }, 'tenant deleted');
           return reply.code(204).send(null);
         },
       );
@@ -76,7 +76,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         async (request, reply) => {
           const tenant = await ctx.tenants.require(request.params.tenant);
           const result = await ctx.clients.upsert(tenant, request.params.clientId, request.body);
-          request.log.info({ tenant: tenant.name, clientId: request.params.clientId, created: result.created }, 'client applied');
+          request.log.info({ ...request.logFields, tenant: tenant.name, clientId: request.params.clientId, created: result.created }, 'client applied');
           return reply
             .code(result.created ? 201 : 200)
             .header('cache-control', 'no-store')
@@ -97,7 +97,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         async (request, reply) => {
           const tenant = await ctx.tenants.require(request.params.tenant);
           await ctx.clients.delete(tenant, request.params.clientId);
-          request.log.info({ tenant: tenant.name, clientId: request.params.clientId }, 'client deleted');
+          request.log.info({ ...request.logFields, tenant: tenant.name, clientId: request.params.clientId }, 'client deleted');
           return reply.code(204).send(null);
         },
       );
@@ -107,7 +107,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         async (request, reply) => {
           const tenant = await ctx.tenants.require(request.params.tenant);
           const { secret, created } = await ctx.clients.addSecret(tenant, request.params.clientId, request.body);
-          request.log.info({ tenant: tenant.name, clientId: request.params.clientId, secretId: secret.id, created }, 'client secret registered');
+          request.log.info({ ...request.logFields, tenant: tenant.name, clientId: request.params.clientId, secretId: secret.id, created }, 'client secret registered');
           return reply.code(created ? 201 : 200).send({ id: secret.id, createdAt: secret.createdAt.toISOString(), expiresAt: secret.expiresAt?.toISOString() ?? null });
         },
       );
@@ -117,7 +117,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         async (request, reply) => {
           const tenant = await ctx.tenants.require(request.params.tenant);
           await ctx.clients.removeSecret(tenant, request.params.clientId, request.params.secretId);
-          request.log.info({ tenant: tenant.name, clientId: request.params.clientId, secretId: request.params.secretId }, 'client secret removed');
+          request.log.info({ ...request.logFields, tenant: tenant.name, clientId: request.params.clientId, secretId: request.params.secretId }, 'client secret removed');
           return reply.code(204).send(null);
         },
       );
@@ -129,7 +129,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         async (request, reply) => {
           const tenant = await ctx.tenants.require(request.params.tenant);
           const user = await ctx.users.create(tenant, request.body);
-          request.log.info({ tenant: tenant.name, userId: user.id }, 'user created');
+          request.log.info({ ...request.logFields, tenant: tenant.name, userId: user.id }, 'user created');
           return reply.code(201).header('location', `/admin/v1/tenants/${tenant.name}/users/${user.id}`).send(presentUser(tenant, user));
         },
       );
@@ -156,7 +156,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         async (request) => {
           const tenant = await ctx.tenants.require(request.params.tenant);
           const user = await ctx.users.patch(tenant, request.params.userId, request.body);
-          request.log.info({ tenant: tenant.name, userId: user.id, fields: Object.keys(request.body) }, 'user updated');
+          request.log.info({ ...request.logFields, tenant: tenant.name, userId: user.id, fields: Object.keys(request.body) }, 'user updated');
           return presentUser(tenant, user);
         },
       );
@@ -166,7 +166,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
         async (request, reply) => {
           const tenant = await ctx.tenants.require(request.params.tenant);
           await ctx.users.delete(tenant, request.params.userId);
-          request.log.info({ tenant: tenant.name, userId: request.params.userId }, 'user deleted');
+          request.log.info({ ...request.logFields, tenant: tenant.name, userId: request.params.userId }, 'user deleted');
           return reply.code(204).send(null);
         },
       );
@@ -190,7 +190,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, ctx: AppConte
           const user = await ctx.users.get(tenant, request.params.userId);
           const client = await ctx.clients.require(tenant, request.params.clientId);
           if (!(await ctx.consents.revoke(user.id, client.id))) throw new NotFoundProblem('No consent to revoke.');
-          request.log.info({ tenant: tenant.name, userId: user.id, clientId: client.clientId }, 'consent revoked');
+          request.log.info({ ...request.logFields, tenant: tenant.name, userId: user.id, clientId: client.clientId }, 'consent revoked');
           return reply.code(204).send(null);
         },
       );

@@ -110,7 +110,7 @@ function sendOAuth(reply: FastifyReply, error: OAuthError, message: string) {
 }
 
 function logError(request: FastifyRequest, raw: Error, error: LanyardError) {
-  const fields = { code: error.code, status: error.status, detail: error.detail };
+  const fields = { ...request.logFields, code: error.code, status: error.status, detail: error.detail };
   if (error.status >= 500) request.log.error({ ...fields, err: raw }, 'request failed');
   else request.log.info(fields, 'request rejected');
 }

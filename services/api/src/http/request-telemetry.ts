@@ -13,7 +13,7 @@ export function registerRequestTelemetry(app: FastifyInstance, metrics: ApiMetri
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
     if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
     request.log.info(
-      { method: request.method, route, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 100) / 100 },
+      { ...request.logFields, method: request.method, route, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 100) / 100 },
       'request completed',
     );
   });

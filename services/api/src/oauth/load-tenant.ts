@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Tenant } from '@lanyard/db';
 import { NotFoundProblem } from '@lanyard/errors';
 import type { AppContext } from '../context.js';
+import { addLogFields } from '../http/log-fields.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -10,6 +11,6 @@ export async function loadTenant(ctx: AppContext, request: FastifyRequest): Prom
   const name = (request.params as { tenant?: string }).tenant ?? '';
   const tenant = DNS_LABEL.test(name) ? await ctx.tenants.find(name) : undefined;
   if (tenant === undefined) throw new NotFoundProblem(`No issuer at /tenants/${name.slice(0, 63)}.`);
-  request.log = request.log.child({ tenant: tenant.name });
+  addLogFields(request, { tenant: tenant.name });
   return tenant;
 }

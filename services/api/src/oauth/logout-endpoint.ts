@@ -56,7 +56,7 @@ export function registerLogoutEndpoint(app: FastifyInstance, ctx: AppContext): v
       await ctx.sessions.revoke(active.session.id);
       await ctx.refreshTokens.revokeSessionFamilies(active.session.id, 'logout');
       ctx.audit.record({ tenant: tenant.name, event: 'logout', result: 'success', clientId: client?.clientId ?? null, userId: active.user.id, ip: request.ip, requestId: request.id });
-      request.log.info({ event: 'logout', userId: active.user.id }, 'user signed out');
+      request.log.info({ ...request.logFields, event: 'logout', userId: active.user.id }, 'user signed out');
     }
     clearCookies(request, reply, tenant.name);
     if (returnTo !== undefined) {

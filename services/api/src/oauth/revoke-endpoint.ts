@@ -34,13 +34,13 @@ export function registerRevokeEndpoint(app: FastifyInstance, ctx: AppContext): v
     if (family !== undefined) {
       if (family.clientRef !== client.id) throw new UnauthorizedClient('The token was not issued to this client.');
       await ctx.refreshTokens.revokeFamily(family.id, 'revoked_by_client');
-      request.log.info({ event: 'revoke', familyId: family.id }, 'refresh token family revoked');
+      request.log.info({ ...request.logFields, event: 'revoke', familyId: family.id }, 'refresh token family revoked');
     } else if (token.split('.').length === 3) {
       const claims = await ctx.accessTokens.verify(tenant, token).catch(() => undefined);
       if (claims !== undefined) {
         if (claims.client_id !== client.clientId) throw new UnauthorizedClient('The token was not issued to this client.');
         await ctx.denylist.add(claims.jti, new Date(claims.exp * 1000));
-        request.log.info({ event: 'revoke', jti: claims.jti }, 'access token revoked');
+        request.log.info({ ...request.logFields, event: 'revoke', jti: claims.jti }, 'access token revoked');
       }
     }
     return reply.header('cache-control', 'no-store').code(200).send();

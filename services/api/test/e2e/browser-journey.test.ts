@@ -91,10 +91,13 @@ describe('browser journey (Chromium)', () => {
   });
 
   it('signs a second app in without a password (SSO session at the issuer)', async () => {
-    // The second app's host does not exist here: catch the browser's request to it instead.
-    const landed = page.waitForRequest((r) => r.url().startsWith('https://web.acme.example/callback'));
-    await page.goto(authorizeUrl(fx, { client_id: 'acme-web', redirect_uri: 'https://web.acme.example/callback' })).catch(() => undefined);
+    // The second app opens in its own tab; its host does not exist here, so catch the browser's
+    // request to it instead of loading it.
+    const secondApp = await browser.context.newPage();
+    const landed = secondApp.waitForRequest((r) => r.url().startsWith('https://web.acme.example/callback'));
+    await secondApp.goto(authorizeUrl(fx, { client_id: 'acme-web', redirect_uri: 'https://web.acme.example/callback' })).catch(() => undefined);
     const callback = new URL((await landed).url());
+    await secondApp.close();
     expect(callback.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(callback.searchParams.get('state')).toBe('state-123');
     expect(callback.searchParams.get('iss')).toBe(fx.issuer);

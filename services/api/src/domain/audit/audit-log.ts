@@ -1,4 +1,4 @@
-import { auditEvents, type Database, type NewAuditEvent } from '@lanyard/db';
+import type pg from 'pg';
 import type { ApiMetrics, AuthEvent, AuthResult } from '@lanyard/metrics';
 import type { Logger } from '@lanyard/logger';
 
@@ -38,13 +38,24 @@ export interface AuthEventRecord {
  * audit table in batches (every second or 500 events), so the token hot path makes no database write
  * of its own. `close()` flushes what is buffered; a failed batch is logged, never retried forever.
  */
+/** One buffered row, in the column order of {@link INSERT_BATCH}. */
+type Row = [tenant: string, event: string, result: string, reason: string, clientId: string | null, userId: string | null, ip: string | null, requestId: string | null];
+
+/**
+ * One array parameter per column, unnested server-side: a prepared statement whose text never
+ * changes with the batch size, so neither Node nor PostgreSQL rebuild or re-plan it (building a
+ * 500-row multi-VALUES insert cost ~30 µs per event on the token hot path).
+ */
+const INSERT_BATCH = `insert into audit_events (tenant, event, result, reason, client_id, user_id, ip, request_id)
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[])`;
+
 export class AuditLog {
-  #buffer: NewAuditEvent[] = [];
+  #buffer: Row[] = [];
   #flushing: Promise<void> = Promise.resolve();
   readonly #timer: NodeJS.Timeout;
 
   constructor(
-    private readonly db: Database,
+    private readonly pool: pg.Pool,
     private readonly metrics: ApiMetrics,
     private readonly log: Logger,
     private readonly batchSize = 500,
@@ -57,16 +68,7 @@ export class AuditLog {
   record(event: AuthEventRecord): void {
     const reason = event.result === 'success' ? '' : (event.reason ?? '');
     this.metrics.authEvents.inc({ tenant: event.tenant, event: event.event, result: event.result, reason });
-    this.#buffer.push({
-      tenant: event.tenant,
-      event: event.event,
-      result: event.result,
-      reason,
-      clientId: event.clientId ?? null,
-      userId: event.userId ?? null,
-      ip: event.ip ?? null,
-      requestId: event.requestId ?? null,
-    });
+    this.#buffer.push([event.tenant, event.event, event.result, reason, event.clientId ?? null, event.userId ?? null, event.ip ?? null, event.requestId ?? null]);
     if (this.#buffer.length >= this.batchSize) void this.flush();
   }
 
@@ -77,7 +79,8 @@ export class AuditLog {
     this.#buffer = [];
     this.#flushing = this.#flushing.then(async () => {
       try {
-        await this.db.insert(auditEvents).values(batch);
+        const columns = Array.from({ length: 8 }, (_, column) => batch.map((row) => row[column]));
+        await this.pool.query({ name: 'lanyard-audit-insert-batch', text: INSERT_BATCH, values: columns });
       } catch (error) {
         this.log.error({ err: error, lost: batch.length }, 'audit events could not be written');
       }

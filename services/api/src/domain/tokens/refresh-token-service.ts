@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { refreshTokenFamilies, refreshTokens, sessions, users, type Database, type RefreshTokenFamily, type User } from '@lanyard/db';
+import type pg from 'pg';
+import { refreshTokenFamilies, refreshTokens, sessions, users, type Database, type RefreshToken, type RefreshTokenFamily, type Session, type User } from '@lanyard/db';
 import { InvalidGrant } from '@lanyard/errors';
 import { randomToken, tokenHash } from '@lanyard/security';
 
@@ -49,11 +50,23 @@ export class RefreshRejected extends InvalidGrant {
  * - families without `offline_access` (OIDC Core §11) end with the browser session.
  */
 export class RefreshTokenService {
+  readonly #lookup;
+
   constructor(
     private readonly db: Database,
+    private readonly pool: pg.Pool,
     private readonly successorKey: Buffer,
     private readonly graceSeconds: number,
-  ) {}
+  ) {
+    this.#lookup = db
+      .select(LOOKUP_COLUMNS)
+      .from(refreshTokens)
+      .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
+      .innerJoin(users, eq(users.id, refreshTokenFamilies.userId))
+      .leftJoin(sessions, eq(sessions.id, refreshTokenFamilies.sessionId))
+      .where(eq(refreshTokens.tokenHash, sql.placeholder('hash')))
+      .prepare('lanyard_refresh_lookup');
+  }
 
   async createFamily(db: Database, input: NewFamily, now = new Date()): Promise<{ token: string; family: RefreshTokenFamily }> {
     const absoluteExpiresAt = new Date(now.getTime() + input.absoluteTtlSeconds * 1000);
@@ -83,6 +96,11 @@ export class RefreshTokenService {
    * Rotates `token` for `clientRef` at `tenantId`, or throws {@link RefreshRejected}. `precheck`
    * runs on the live family before anything is written (e.g. a scope check), so a request refused
    * there does not consume the token.
+   *
+   * The common case — a valid token used for the first time — takes two autocommit statements: a
+   * prepared lookup and one atomic "mark used + insert successor" statement. Anything else (a used
+   * token, an invalid one, or losing a race for it) goes through the locked transaction, which
+   * owns reuse detection, the grace window and revocations.
    */
   async rotate(
     token: string,
@@ -93,49 +111,65 @@ export class RefreshTokenService {
     now = new Date(),
   ): Promise<RotationResult> {
     const hash = tokenHash(token);
+    const [row] = await this.#lookup.execute({ hash });
+    if (row !== undefined && row.token.usedAt === null && checkRow(row, tenantId, clientRef, now) === undefined) {
+      precheck(row.family);
+      const successor = this.#successor(token);
+      const inserted = await this.pool.query({
+        name: 'lanyard-refresh-rotate',
+        text: ROTATE,
+        values: [hash, tokenHash(successor), now, earliest(new Date(now.getTime() + idleTtlSeconds * 1000), row.family.absoluteExpiresAt)],
+      });
+      if (inserted.rowCount === 1) return { token: successor, family: row.family, user: row.user, replayedWithinGrace: false };
+    }
+    return this.#rotateLocked(token, hash, tenantId, clientRef, idleTtlSeconds, precheck, now);
+  }
+
+  async #rotateLocked(
+    token: string,
+    hash: Buffer,
+    tenantId: string,
+    clientRef: string,
+    idleTtlSeconds: number,
+    precheck: (family: RefreshTokenFamily) => void,
+    now: Date,
+  ): Promise<RotationResult> {
     const outcome = await this.db.transaction(async (tx) => {
       // FOR UPDATE serialises concurrent uses of one token: the second waits, then sees used_at.
       const [row] = await tx
-        .select({ token: refreshTokens, family: refreshTokenFamilies, user: users, session: sessions })
+        .select(LOOKUP_COLUMNS)
         .from(refreshTokens)
         .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
         .innerJoin(users, eq(users.id, refreshTokenFamilies.userId))
         .leftJoin(sessions, eq(sessions.id, refreshTokenFamilies.sessionId))
         .where(eq(refreshTokens.tokenHash, hash))
         .for('update', { of: refreshTokens });
-      if (row === undefined || row.family.tenantId !== tenantId) return { error: new RefreshRejected('unknown') };
-      const { family } = row;
-      if (family.clientRef !== clientRef) return { error: new RefreshRejected('wrong_client') };
-      if (family.revokedAt !== null) return { error: new RefreshRejected('revoked') };
-      if (family.absoluteExpiresAt <= now || row.token.expiresAt <= now) return { error: new RefreshRejected('expired') };
-      if (row.user.disabled) {
-        await this.#revoke(tx as unknown as Database, family.id, 'user_disabled', now);
-        return { error: new RefreshRejected('user_disabled') };
+      const rejected = row === undefined ? new RefreshRejected('unknown') : checkRow(row, tenantId, clientRef, now);
+      if (rejected !== undefined) {
+        if (rejected.reason === 'user_disabled') await this.#revoke(tx as unknown as Database, row!.family.id, 'user_disabled', now);
+        return { error: rejected };
       }
-      if (!family.scopes.includes('offline_access') && (row.session === null || row.session.revokedAt !== null || row.session.expiresAt <= now)) {
-        return { error: new RefreshRejected('session_ended') };
-      }
-
+      const { family } = row!;
       try {
         precheck(family);
       } catch (error) {
         return { error: error as Error };
       }
       const successor = this.#successor(token);
-      if (row.token.usedAt === null) {
+      if (row!.token.usedAt === null) {
         await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.tokenHash, hash));
         await tx.insert(refreshTokens).values({
           tokenHash: tokenHash(successor),
           familyId: family.id,
           expiresAt: earliest(new Date(now.getTime() + idleTtlSeconds * 1000), family.absoluteExpiresAt),
         });
-        return { result: { token: successor, family, user: row.user, replayedWithinGrace: false } };
+        return { result: { token: successor, family, user: row!.user, replayedWithinGrace: false } };
       }
-      const withinGrace = now.getTime() - row.token.usedAt.getTime() <= this.graceSeconds * 1000;
+      const withinGrace = now.getTime() - row!.token.usedAt.getTime() <= this.graceSeconds * 1000;
       if (withinGrace) {
         const [next] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash(successor)));
         // Only while the chain has not moved on: once the successor was itself used, this is reuse.
-        if (next !== undefined && next.usedAt === null) return { result: { token: successor, family, user: row.user, replayedWithinGrace: true } };
+        if (next !== undefined && next.usedAt === null) return { result: { token: successor, family, user: row!.user, replayedWithinGrace: true } };
       }
       await this.#revoke(tx as unknown as Database, family.id, 'reuse_detected', now);
       return { error: new RefreshRejected('reuse') };
@@ -192,3 +226,40 @@ export class RefreshTokenService {
 }
 
 const earliest = (a: Date, b: Date) => (a < b ? a : b);
+
+const LOOKUP_COLUMNS = { token: refreshTokens, family: refreshTokenFamilies, user: users, session: sessions };
+
+interface LookupRow {
+  readonly token: RefreshToken;
+  readonly family: RefreshTokenFamily;
+  readonly user: User;
+  readonly session: Session | null;
+}
+
+/**
+ * Marks the token used and inserts its successor in one atomic statement; no row when the token
+ * was used meanwhile (a concurrent refresh won) or its family was revoked meanwhile.
+ */
+const ROTATE = `with used as (
+    update refresh_tokens set used_at = $3
+    where token_hash = $1 and used_at is null
+      and exists (select 1 from refresh_token_families f where f.id = refresh_tokens.family_id and f.revoked_at is null)
+    returning family_id)
+  insert into refresh_tokens (token_hash, family_id, created_at, expires_at)
+  select $2, family_id, $3, $4 from used`;
+
+/**
+ * Why a looked-up token cannot be rotated, if it cannot: another tenant or client, a revoked or
+ * expired family, a disabled user, or — without offline_access — an ended browser session.
+ */
+function checkRow(row: LookupRow, tenantId: string, clientRef: string, now: Date): RefreshRejected | undefined {
+  const { family } = row;
+  if (family.tenantId !== tenantId) return new RefreshRejected('unknown');
+  if (family.clientRef !== clientRef) return new RefreshRejected('wrong_client');
+  if (family.revokedAt !== null) return new RefreshRejected('revoked');
+  if (family.absoluteExpiresAt <= now || row.token.expiresAt <= now) return new RefreshRejected('expired');
+  if (row.user.disabled) return new RefreshRejected('user_disabled');
+  const sessionLive = row.session !== null && row.session.revokedAt === null && row.session.expiresAt > now;
+  if (!family.scopes.includes('offline_access') && !sessionLive) return new RefreshRejected('session_ended');
+  return undefined;
+}

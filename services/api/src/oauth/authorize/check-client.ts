@@ -1,4 +1,5 @@
 import { InvalidRequest } from '@lanyard/errors';
+import { addLogFields } from '../../http/log-fields.js';
 import type { AuthorizeStep } from './authorize-context.js';
 
 /**
@@ -16,5 +17,5 @@ export const checkClient: AuthorizeStep = async (ctx) => {
   ctx.client = client;
   ctx.result.clientId = client.clientId;
   ctx.result.clientRef = client.id;
-  ctx.request.log = ctx.request.log.child({ clientId: client.clientId });
+  addLogFields(ctx.request, { clientId: client.clientId });
 };

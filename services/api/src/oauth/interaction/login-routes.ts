@@ -81,7 +81,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
     const { token, session } = await ctx.sessions.create(tenant.id, user!.id, ['pwd']);
     reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(tenant.name, ctx.config.SESSION_TTL_SECONDS));
     audit('success', undefined, user!.id);
-    request.log.info({ event: 'login', userId: user!.id }, 'user signed in');
+    request.log.info({ ...request.logFields, event: 'login', userId: user!.id }, 'user signed in');
 
     const signedIn = { ...interaction, userId: user!.id, sessionId: session.id, authTime: session.authTime.getTime(), loginError: undefined };
     const auth = { userId: user!.id, sessionId: session.id, authTime: session.authTime };

@@ -3,6 +3,7 @@ import type { Tenant } from '@lanyard/db';
 import { InvalidClient, InvalidRequest } from '@lanyard/errors';
 import type { SecretHasher } from '@lanyard/security';
 import type { ClientService, RegisteredClient } from '../../domain/clients/client-service.js';
+import { addLogFields } from '../../http/log-fields.js';
 import type { OAuthParams } from '../read-form.js';
 import { readBasicCredentials } from './read-basic-credentials.js';
 
@@ -57,6 +58,6 @@ export async function authenticateClient(
   const hashes = client.secrets.filter((s) => s.expiresAt === null || s.expiresAt.getTime() > now).map((s) => s.secretHash);
   const candidates = basic !== undefined && basic.rawSecret !== secret ? [secret, basic.rawSecret] : [secret];
   if (!candidates.some((candidate) => hasher.matchesAny(candidate, hashes))) throw new InvalidClient(undefined, { ...challenge, detail: 'secret mismatch' });
-  request.log = request.log.child({ clientId: client.clientId });
+  addLogFields(request, { clientId: client.clientId });
   return { client, method };
 }

@@ -41,7 +41,8 @@ describe('signing key rotation', () => {
     expect(decodeProtectedHeader(await issueAccessToken()).kid).toBe(original);
 
     // The successor's activation arrives: it signs, and the original is retired but still published.
-    await fx.api.database.query(`update signing_keys set activates_at = now() - interval '1 second' where kid = $1`, [successor]);
+    // (now(), not earlier: the original may itself be less than a second old.)
+    await fx.api.database.query(`update signing_keys set activates_at = now() where kid = $1`, [successor]);
     await rotate(new Date());
     const newToken = await issueAccessToken();
     expect(decodeProtectedHeader(newToken).kid).toBe(successor);
