@@ -1,0 +1,173 @@
+// Benchmark (not a test): refresh_token grant throughput, every request with a fresh refresh token,
+// Lanyard (rotation + reuse detection in PostgreSQL) against node-oidc-provider 9.13 (rotation on,
+// refresh tokens pre-seeded into an in-memory adapter). Both issue an ES256 JWT access token and an
+// ES256 ID token per refresh.
+// Run: npx tsx services/api/bench/refresh.ts   (or services/api/bench/run-all.sh)
+import type { Options, RawRequest } from 'autocannon';
+import { and, eq, inArray } from 'drizzle-orm';
+import { clients, createDatabase, tenants, users } from '@lanyard/db';
+import { RefreshTokenService } from '../src/domain/tokens/refresh-token-service.js';
+import { benchDatabase } from './support/bench-database.js';
+import { basicAuth, BENCH_TENANT, ensureBenchTenant, startLanyard, WEB_CLIENT } from './support/lanyard.js';
+import { medianRound, runLoad, type LoadFigures } from './support/load.js';
+import { startPeer } from './support/peer.js';
+import { pinSelf } from './support/processes.js';
+import { fmt, percent, printConditions, printLoadTable, printRatios, ratio, times, writeResults } from './support/report.js';
+import { benchSecrets, settings } from './support/settings.js';
+
+/** What Lanyard's families and the peer's refresh tokens are granted (same on both sides). */
+const REFRESH_SCOPES = ['openid', 'email', 'offline_access', 'orders:read'];
+/** Tokens minted for the warm-up; its rate sizes the measured run's pool. */
+const WARMUP_POOL = 3_000;
+
+interface RefreshRun {
+  readonly load: LoadFigures;
+  readonly poolSize: number;
+  readonly poolExhausted: boolean;
+  readonly mintPerSecond: number;
+}
+
+type Minter = (count: number) => Promise<string[]>;
+
+/**
+ * Warm-up over exactly WARMUP_POOL fresh tokens, then a measured run whose pool is three times what
+ * the warm-up rate would consume (each request takes the next token in its setup hook; a token is never
+ * sent twice unless the pool runs dry, which is reported).
+ */
+async function measure(label: string, tokenUrl: string, pid: number, mint: Minter): Promise<RefreshRun> {
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(WEB_CLIENT, benchSecrets.webSecret) };
+  await checkRefresh(tokenUrl, headers, (await mint(1))[0]!);
+
+  const loadFor = (pool: string[]) => {
+    let next = 0;
+    const options: Options = {
+      url: tokenUrl,
+      connections: settings.connections,
+      requests: [
+        {
+          method: 'POST',
+          headers,
+          setupRequest: (request: RawRequest) => {
+            const token = pool[Math.min(next, pool.length - 1)]!;
+            next += 1;
+            request.body = `grant_type=refresh_token&refresh_token=${encodeURIComponent(token)}`;
+            return request;
+          },
+        },
+      ],
+    };
+    return { options, used: () => next };
+  };
+
+  const warmPool = await mint(WARMUP_POOL);
+  const warm = loadFor(warmPool);
+  const warmStarted = Date.now();
+  await runLoad(`${label} (warm-up)`, { ...warm.options, amount: warmPool.length - settings.connections });
+  const warmRate = warm.used() / ((Date.now() - warmStarted) / 1000);
+
+  // Warm-up runs below steady state (JIT), so leave a wide margin: minting is cheap next to the run.
+  const poolSize = Math.ceil(warmRate * settings.durationSeconds * 3) + 5_000;
+  const mintStarted = Date.now();
+  const pool = await mint(poolSize);
+  const mintPerSecond = poolSize / ((Date.now() - mintStarted) / 1000);
+  const measured = loadFor(pool);
+  const load = await runLoad(label, { ...measured.options, duration: settings.durationSeconds }, pid);
+  return { load, poolSize, poolExhausted: measured.used() > pool.length, mintPerSecond };
+}
+
+async function checkRefresh(tokenUrl: string, headers: Record<string, string>, token: string): Promise<void> {
+  const response = await fetch(tokenUrl, { method: 'POST', headers, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }) });
+  const body = (await response.json()) as Record<string, string>;
+  if (response.status !== 200 || body.refresh_token === undefined || body.id_token === undefined || !body.access_token?.startsWith('eyJ')) {
+    throw new Error(`refresh probe at ${tokenUrl}: ${response.status} ${JSON.stringify(body)}`);
+  }
+}
+
+/** Lanyard: families created directly through RefreshTokenService.createFamily in the bench database. */
+async function lanyard(databaseUrl: string): Promise<RefreshRun> {
+  const server = await startLanyard(databaseUrl);
+  // Minting is set-up, not measurement: skip the WAL flush wait on these connections only.
+  const mintUrl = new URL(databaseUrl);
+  mintUrl.searchParams.set('options', '-c synchronous_commit=off');
+  const handle = createDatabase({ url: mintUrl.toString(), poolMax: 16, applicationName: 'lanyard-bench-mint' });
+  try {
+    const { emails } = await ensureBenchTenant(server);
+    const [tenant] = await handle.db.select().from(tenants).where(eq(tenants.name, BENCH_TENANT));
+    const [client] = await handle.db.select().from(clients).where(and(eq(clients.tenantId, tenant!.id), eq(clients.clientId, WEB_CLIENT)));
+    const userIds = (await handle.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenant!.id), inArray(users.email, emails)))).map((u) => u.id);
+    // The successor key only matters for rotation, which the API does with its own key.
+    const service = new RefreshTokenService(handle.db, handle.pool, Buffer.alloc(32), 10);
+    const mint: Minter = async (count) => {
+      const tokens: string[] = new Array<string>(count);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          for (let i = next++; i < count; i = next++) {
+            const { token } = await service.createFamily(handle.db, {
+              tenantId: tenant!.id,
+              clientRef: client!.id,
+              userId: userIds[i % userIds.length]!,
+              sessionId: null,
+              scopes: REFRESH_SCOPES,
+              authTime: new Date(),
+              delivery: 'body',
+              idleTtlSeconds: 14 * 86_400,
+              absoluteTtlSeconds: 30 * 86_400,
+            });
+            tokens[i] = token;
+          }
+        }),
+      );
+      return tokens;
+    };
+    return await measure('Lanyard', `${server.issuer}/oauth2/token`, server.process.pid, mint);
+  } finally {
+    await handle.close();
+    await server.stop();
+  }
+}
+
+async function peer(): Promise<RefreshRun> {
+  const server = await startPeer();
+  try {
+    return await measure('node-oidc-provider 9.13', `${server.issuer}/token`, server.process.pid, (count) => server.mint(count));
+  } finally {
+    await server.stop();
+  }
+}
+
+pinSelf(settings.clientCpus);
+console.log('# refresh_token: Lanyard vs node-oidc-provider (rotation on, fresh token per request)');
+printConditions({ connections: settings.connections });
+const database = await benchDatabase();
+try {
+  const runs: { lanyard: RefreshRun[]; peer: RefreshRun[] } = { lanyard: [], peer: [] };
+  // Alternate who goes first, so drift within a round does not favour one side.
+  for (let round = 0; round < settings.rounds; round += 1) {
+    const order = [async () => void runs.lanyard.push(await lanyard(database.url)), async () => void runs.peer.push(await peer())];
+    for (const target of round % 2 === 0 ? order : order.reverse()) await target();
+  }
+  const pick = (list: RefreshRun[]) => list.find((r) => r.load === medianRound(list.map((x) => x.load)))!;
+  const l = pick(runs.lanyard);
+  const p = pick(runs.peer);
+  printLoadTable(`refresh_token at ${settings.connections} connections (access + ID token, rotation)`, [l.load, p.load]);
+  for (const [name, run] of [['Lanyard', l], ['node-oidc-provider', p]] as const) {
+    console.log(`${name}: pool ${run.poolSize} tokens (minted at ${fmt(run.mintPerSecond, 0)}/s)${run.poolExhausted ? ' — POOL EXHAUSTED: errors include reused tokens' : ''}`);
+  }
+  const lanyardCpu = l.load.cpuMicrosPerRequest;
+  const peerCpu = p.load.cpuMicrosPerRequest;
+  const summary = {
+    lanyard: l,
+    peer: p,
+    ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
+    cpuRatioPeerToLanyard: ratio(peerCpu?.server ?? Number.NaN, lanyardCpu?.server ?? Number.NaN),
+  };
+  printRatios([
+    ['Lanyard / peer refresh throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
+    ['peer / Lanyard CPU per refresh (process only)', `${times(summary.cpuRatioPeerToLanyard)} (>1: Lanyard cheaper per request)`],
+    ['Lanyard PostgreSQL CPU per refresh', `${fmt(lanyardCpu?.postgres ?? Number.NaN, 0)} µs (${percent((lanyardCpu?.postgres ?? 0) / ((lanyardCpu?.server ?? 0) + (lanyardCpu?.postgres ?? 0)))} of API+DB CPU)`],
+  ]);
+  writeResults('refresh', summary);
+} finally {
+  await database.release();
+}

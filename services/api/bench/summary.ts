@@ -1,0 +1,67 @@
+// Prints one summary table from the JSON the three benchmarks wrote into BENCH_RESULTS_DIR.
+// Run by run-all.sh; `npx tsx services/api/bench/summary.ts <dir>` re-prints an earlier run.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fmt, machineLoad, percent, printTable, times } from './support/report.js';
+
+interface Figures {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly cpuMicrosPerRequest?: { readonly server: number };
+}
+
+const dir = process.argv[2] ?? process.env.BENCH_RESULTS_DIR;
+if (dir === undefined) throw new Error('usage: summary.ts <results dir> (or BENCH_RESULTS_DIR)');
+const read = <T>(name: string): T | undefined => (existsSync(join(dir, `${name}.json`)) ? (JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as T) : undefined);
+
+const cc = read<{
+  lanyard: { load: Figures };
+  peer: { load: Figures };
+  lanyardWithoutLimiter: { load: Figures };
+  ratioLanyardToPeer: number;
+  limiterCostShareOfThroughput: number;
+  limiterCostAbCrossCheck: number;
+  limiterCpuShareAbCrossCheck: number;
+  limiter: { cpuMicrosPerCall: number; sequentialP50Micros: number };
+}>('client-credentials');
+const rt = read<{ lanyard: { load: Figures }; peer: { load: Figures }; ratioLanyardToPeer: number; cpuRatioPeerToLanyard: number }>('refresh');
+const login = read<{
+  login: Figures & { successPerSecond: number };
+  argon2Bound: { verifiesPerSecond: number };
+  loginShareOfBound: number;
+  tokenAlone: { p99Ms: number };
+  tokenWithLogins: { p99Ms: number };
+}>('login');
+
+const row = (name: string, f: Figures | undefined): string[] =>
+  f === undefined ? [name, '-', '-', '-', '-', '-'] : [name, fmt(f.requestsPerSecond, 0), fmt(f.p50Ms, 1), fmt(f.p99Ms, 1), String(f.errors), f.cpuMicrosPerRequest === undefined ? '-' : fmt(f.cpuMicrosPerRequest.server, 0)];
+const cpuRatio = (peer: Figures, lanyard: Figures) => (peer.cpuMicrosPerRequest?.server ?? Number.NaN) / (lanyard.cpuMicrosPerRequest?.server ?? Number.NaN);
+
+printTable('Summary: throughput and latency', ['run', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req'], [
+  row('client_credentials — Lanyard', cc?.lanyard.load),
+  row('client_credentials — node-oidc-provider', cc?.peer.load),
+  row('client_credentials — Lanyard, limiter stubbed', cc?.lanyardWithoutLimiter.load),
+  row('refresh_token — Lanyard', rt?.lanyard.load),
+  row('refresh_token — node-oidc-provider', rt?.peer.load),
+  row('hosted login — Lanyard', login?.login),
+]);
+
+const rows: Array<[string, string, string]> = [];
+if (cc !== undefined) {
+  rows.push(['client_credentials Lanyard / peer (req/s)', times(cc.ratioLanyardToPeer), '≥ 2×']);
+  rows.push(['client_credentials peer / Lanyard (CPU per request)', times(cpuRatio(cc.peer.load, cc.lanyard.load)), '≥ 2×']);
+  rows.push(['limiter cost, % of token throughput (isolated)', percent(cc.limiterCostShareOfThroughput), '≤ 15 %']);
+  rows.push(['limiter cost, A/B cross-check (req/s | CPU)', `${percent(cc.limiterCostAbCrossCheck)} | ${percent(cc.limiterCpuShareAbCrossCheck)}`, '≤ 15 %']);
+}
+if (rt !== undefined) {
+  rows.push(['refresh Lanyard / peer (req/s)', times(rt.ratioLanyardToPeer), '≥ 2×']);
+  rows.push(['refresh peer / Lanyard (CPU per request)', times(rt.cpuRatioPeerToLanyard), '≥ 2×']);
+}
+if (login !== undefined) {
+  rows.push(['logins/s vs Argon2 bound', `${fmt(login.login.successPerSecond, 1)} / ${fmt(login.argon2Bound.verifiesPerSecond, 1)} = ${percent(login.loginShareOfBound)}`, '≥ 85 %']);
+  rows.push(['token p99 alone → during logins', `${fmt(login.tokenAlone.p99Ms, 2)} → ${fmt(login.tokenWithLogins.p99Ms, 2)} ms`, '-']);
+}
+printTable('Summary: ratios against the budget (DESIGN.md "Performance budget")', ['figure', 'measured', 'target'], rows);
+console.log(`\nmachine load at the end: ${machineLoad()} — figures vary ±2× with noise on this machine; ratios from one run hold better.`);
