@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, int, str, url } from './fields.js';
+import { int, optionalBool, str, url } from './fields.js';
 import { bootstrapShape, coreShape, secretNames, smtpShape } from './core-config.js';
 import { loadConfig, loadConfigOrExit } from './load-config.js';
 
@@ -34,10 +34,10 @@ const apiSchema = z
     PASSWORD_HASH_CONCURRENCY: int(2, 1, 64),
     RATE_LIMIT_TOKEN_PER_MINUTE: int(600, 1, 1_000_000),
     RATE_LIMIT_LOGIN_PER_MINUTE: int(10, 1, 10_000),
-    /** Seeds a `demo` tenant, public client and user on start (development only unless forced). */
-    SEED_DEMO: bool(false),
+    /** Seeds a `demo` tenant, public client and user on start; defaults to on in development only. */
+    SEED_DEMO: optionalBool(),
   })
-  .transform((env) => ({ ...env, isProduction: env.NODE_ENV === 'production' }));
+  .transform((env) => ({ ...env, SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV === 'development', isProduction: env.NODE_ENV === 'production' }));
 
 export type ApiConfig = z.output<typeof apiSchema>;
 

@@ -23,14 +23,14 @@ export const int = (fallback: number, min: number, max: number) =>
       .default(fallback),
   );
 
+const BOOLEAN = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' });
+const truthy = (v: string) => v === 'true' || v === '1' || v === 'yes';
+
 export const bool = (fallback: boolean) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-      .default(fallback ? 'true' : 'false')
-      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
-  );
+  z.preprocess(emptyToUndefined, BOOLEAN.default(fallback ? 'true' : 'false').transform(truthy));
+
+/** A boolean whose default depends on other variables: undefined when unset. */
+export const optionalBool = () => z.preprocess(emptyToUndefined, BOOLEAN.optional().transform((v) => (v === undefined ? undefined : truthy(v))));
 
 export const oneOf = <T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z.preprocess(emptyToUndefined, z.enum(values, { error: `must be one of ${values.join(', ')}` }).default(fallback));

@@ -49,6 +49,12 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...required, ...override })).toThrow(new ConfigError(message));
   });
 
+  it('seeds the demo tenant by default in development only', () => {
+    expect(loadApiConfig({ ...required, NODE_ENV: 'development' }).SEED_DEMO).toBe(true);
+    expect(loadApiConfig({ ...required, NODE_ENV: 'production' }).SEED_DEMO).toBe(false);
+    expect(loadApiConfig({ ...required, NODE_ENV: 'development', SEED_DEMO: 'false' }).SEED_DEMO).toBe(false);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadApiConfig({ ...required, PORT: '' }).PORT).toBe(8000);
   });
