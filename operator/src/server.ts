@@ -1,6 +1,7 @@
 // Process entry point: configuration, logging, the probe/metrics server and graceful shutdown.
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadOperatorConfigOrExit } from '@lanyard/config';
+import { installGracefulShutdown } from '@lanyard/health';
 import { createLogger } from '@lanyard/logger';
 import { collectDefaultMetrics, Registry } from '@lanyard/metrics';
 import { createOperator } from './create-operator.js';
@@ -24,25 +25,16 @@ const operator = createOperator({
   onLostLeadership: () => void shutdown('lost leadership', 1),
 });
 const http = buildHealthServer(registry, operator);
-let stopping = false;
-async function shutdown(reason: string, code = 0): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ reason }, 'shutting down');
-  const force = setTimeout(() => {
-    log.error({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutdown grace period exceeded; exiting');
-    process.exit(1);
-  }, config.SHUTDOWN_GRACE_SECONDS * 1000);
-  force.unref();
-  // Finish running reconciles, release the Lease so a standby takes over at once, then stop serving.
-  await operator.stop();
-  await http.close();
-  log.info('shutdown complete');
-  process.exit(code);
-}
-// Registered before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// Installed before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
+const shutdown = installGracefulShutdown({
+  log,
+  graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+  async stop() {
+    // Finish running reconciles, release the Lease so a standby takes over at once, then stop serving.
+    await operator.stop();
+    await http.close();
+  },
+});
 
 await http.listen({ host: config.OPERATOR_HOST, port: config.OPERATOR_PORT });
 await operator.start();

@@ -1,5 +1,6 @@
 // Process entry point: configuration, logging, listening and graceful shutdown (STYLE.md: app.ts never listens).
 import { loadApiConfigOrExit } from '@lanyard/config';
+import { installGracefulShutdown } from '@lanyard/health';
 import { createLogger } from '@lanyard/logger';
 import { buildApp } from './app.js';
 import { createAppContext } from './context.js';
@@ -32,24 +33,15 @@ if (config.SEED_DEMO) {
 }
 const app = await buildApp(ctx);
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'shutting down');
-  ctx.lifecycle.shuttingDown = true;
-  const force = setTimeout(() => {
-    log.error({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutdown grace period exceeded; exiting');
-    process.exit(1);
-  }, config.SHUTDOWN_GRACE_SECONDS * 1000);
-  force.unref();
-  // Stop accepting, let in-flight requests finish, then release pools and flush the audit buffer.
-  await app.close();
-  await ctx.close();
-  log.info('shutdown complete');
-  process.exit(0);
-}
-// Registered before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// Installed before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
+installGracefulShutdown({
+  log,
+  graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+  async stop() {
+    // Readiness turns 503, new connections stop, in-flight requests finish; then pools and the audit buffer.
+    ctx.lifecycle.shuttingDown = true;
+    await app.close();
+    await ctx.close();
+  },
+});
 await app.listen({ host: config.HOST, port: config.PORT });

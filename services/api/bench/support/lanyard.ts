@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { benchSecrets, settings } from './settings.js';
-import { freePort, spawnPinned, waitForHttp, type PinnedProcess } from './processes.js';
+import { freePort } from '@lanyard/testing';
+import { spawnPinned, waitForHttp, type PinnedProcess } from './processes.js';
 
 export const BENCH_TENANT = 'bench';
 export const SERVICE_CLIENT = 'bench-service';

@@ -1,5 +1,6 @@
 import { benchSecrets, settings } from './settings.js';
-import { freePort, spawnPinned, waitForHttp, type PinnedProcess } from './processes.js';
+import { freePort } from '@lanyard/testing';
+import { spawnPinned, waitForHttp, type PinnedProcess } from './processes.js';
 
 export interface PeerServer {
   readonly issuer: string;
