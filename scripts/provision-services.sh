@@ -52,6 +52,9 @@ if ! psql_admin "-tAc \"select 1 from pg_roles where rolname='${DB_USER}'\"" | g
   log "creating role ${DB_USER}"
   psql_admin "-c \"create role ${DB_USER} login createdb password '${DB_PASSWORD}'\""
 fi
+# Tests drop their databases WITH (FORCE); that must be allowed to end an autovacuum worker
+# still busy in one, which only pg_signal_backend permits to a non-superuser.
+psql_admin "-c \"grant pg_signal_backend to ${DB_USER}\"" >/dev/null
 if ! psql_admin "-tAc \"select 1 from pg_database where datname='${DB_NAME}'\"" | grep -q 1; then
   log "creating database ${DB_NAME}"
   psql_admin "-c \"create database ${DB_NAME} owner ${DB_USER}\""

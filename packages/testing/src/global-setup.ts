@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, runMigrations } from '@lanyard/db';
+import { dropDatabase } from './test-database.js';
 import { databaseUrl, testEnvironment } from './test-environment.js';
 
 declare module 'vitest' {
@@ -36,13 +37,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   await admin.end();
   project.provide('templateDatabase', template);
-  return async () => {
-    const cleanup = new pg.Client({ connectionString: testEnvironment.databaseAdminUrl });
-    await cleanup.connect();
-    try {
-      await cleanup.query(`drop database if exists ${template} with (force)`);
-    } finally {
-      await cleanup.end();
-    }
-  };
+  return () => dropDatabase(template);
 }

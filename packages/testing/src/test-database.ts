@@ -33,8 +33,27 @@ async function createDatabaseLike(prefix: string, template: string | undefined):
         await client.end();
       }
     },
-    drop: () => withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * Drops a test database, ending any connection still in it. A drop that races a background
+ * process (autovacuum) is retried briefly; cleanup never fails a test.
+ */
+export async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
+      return;
+    } catch (error) {
+      if (attempt === 5) {
+        process.stderr.write(`test database ${name} left behind: ${(error as Error).message}\n`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
