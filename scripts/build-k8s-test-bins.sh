@@ -2,7 +2,9 @@
 # Build real Kubernetes test binaries (kube-apiserver, kubectl, etcd, helm and,
 # with --with-tilt, tilt) from their Go modules into a git-ignored cache:
 #
-#   ${LANYARD_CACHE:-<repo>/.cache}/k8s-bin/
+#   ${LANYARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lanyard}/k8s-bin/
+#
+# Outside the clone on purpose: a fresh clone (CI) reuses binaries built for an earlier one.
 #
 # Versions are pinned by the go.mod/go.sum files under tools/k8s-test-bins/.
 # Idempotent: a binary is rebuilt only when its stamp (hash of the pinning
@@ -17,7 +19,7 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$REPO/tools/k8s-test-bins"
-BIN="${LANYARD_CACHE:-$REPO/.cache}/k8s-bin"
+BIN="${LANYARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lanyard}/k8s-bin"
 
 WITH_TILT=0
 FORCE=0

@@ -15,12 +15,12 @@
 #   scripts/start-k8s-test-env.sh stop DIR [--keep]
 #       Stops the processes recorded in DIR/pids and deletes DIR (unless --keep).
 #
-# Environment: LANYARD_CACHE (binary cache root, default <repo>/.cache),
+# Environment: LANYARD_CACHE (binary cache root, default ~/.cache/lanyard),
 #   KUBE_APISERVER / ETCD (override binary paths), K8S_READY_TIMEOUT (s, default 90).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${LANYARD_CACHE:-$REPO/.cache}/k8s-bin"
+BIN="${LANYARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lanyard}/k8s-bin"
 KUBE_APISERVER="${KUBE_APISERVER:-$BIN/kube-apiserver}"
 ETCD="${ETCD:-$BIN/etcd}"
 READY_TIMEOUT="${K8S_READY_TIMEOUT:-90}"

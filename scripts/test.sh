@@ -1,10 +1,35 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, then every vitest project against the real services
-# (PostgreSQL, Redis, ... — start them with scripts/provision-services.sh; .ci/run does).
+# The whole test suite, runnable on a fresh machine with nothing run before it:
+#   1. provision what the tests run against (PostgreSQL, Redis, Chromium, promtool, etcd from Debian;
+#      started if stopped) — seconds when everything is there;
+#   2. install npm dependencies when package-lock.json changed since the last install;
+#   3. build the real Kubernetes test binaries from their Go modules into ~/.cache/lanyard (outside
+#      the clone, stamp-checked: ~15–25 min cold, ~1 s warm);
+#   4. static checks, then every vitest project against the real services.
+# Environment: LANYARD_SKIP_PROVISION=1 skips steps 1–3 (when you know they are done).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+started=$SECONDS
+step() { printf '\n== %s (t+%ss)\n' "$*" "$((SECONDS - started))"; }
+
+if [ "${LANYARD_SKIP_PROVISION:-0}" != 1 ]; then
+  step "provision services (PostgreSQL, Redis, Chromium, promtool, etcd)"
+  bash scripts/provision-services.sh
+
+  step "npm dependencies"
+  lock_stamp="$(sha256sum package-lock.json | cut -c1-16)"
+  if [ -d node_modules ] && [ "$(cat node_modules/.lanyard-lock-stamp 2>/dev/null)" = "$lock_stamp" ]; then
+    echo "up to date (package-lock.json unchanged)"
+  else
+    echo "installing exactly what package-lock.json locks (npm ci)"
+    npm ci --no-audit --no-fund
+    echo "$lock_stamp" > node_modules/.lanyard-lock-stamp
+  fi
+
+  step "Kubernetes test binaries (kube-apiserver, etcd, kubectl, helm, tilt)"
+  bash scripts/build-k8s-test-bins.sh --with-tilt
+fi
 
 step "lint (eslint, including the dependency-direction rules)"
 npx eslint --max-warnings 0 .
@@ -17,3 +42,4 @@ npx madge --circular --extensions ts --ts-config tsconfig.json packages services
 
 step "tests (vitest: unit + integration against real services)"
 npx vitest run
+step "done"

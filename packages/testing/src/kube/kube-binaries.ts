@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** Paths of the real Kubernetes binaries the integration tests run. */
 export interface KubeBinaries {
@@ -8,15 +8,16 @@ export interface KubeBinaries {
   readonly etcd: string;
 }
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /**
  * Locates kube-apiserver and etcd in the git-ignored cache that `scripts/build-k8s-test-bins.sh`
- * fills (`${LANYARD_CACHE:-<repo>/.cache}/k8s-bin`, overridable per binary like the script). A missing
+ * fills (`${LANYARD_CACHE:-~/.cache/lanyard}/k8s-bin`, outside the clone so a fresh clone reuses it;
+ * overridable per binary like the script). A missing
  * binary is an error, never a skipped test: a suite that silently skips proves nothing.
  */
 export function findKubeBinaries(env: NodeJS.ProcessEnv = process.env): KubeBinaries {
-  const dir = join(env.LANYARD_CACHE ?? join(repoRoot, '.cache'), 'k8s-bin');
+  const cacheRoot = env.LANYARD_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lanyard');
+  const dir = join(cacheRoot, 'k8s-bin');
   const binaries = {
     kubeApiServer: env.KUBE_APISERVER ?? join(dir, 'kube-apiserver'),
     etcd: env.ETCD ?? join(dir, 'etcd'),

@@ -40,7 +40,7 @@ export interface KubeTestClusterOptions {
 }
 
 /**
- * Starts etcd and kube-apiserver from `.cache/k8s-bin` on free ports in a fresh temp directory (one
+ * Starts etcd and kube-apiserver from `~/.cache/lanyard/k8s-bin` on free ports in a fresh temp directory (one
  * per test file), waits for `/readyz` and returns admin access. Flags follow
  * scripts/start-k8s-test-env.sh; the audit log is added so tests can count writes server-side.
  */
