@@ -1,5 +1,5 @@
 // Flat config: typescript-eslint's recommended rules plus the few house rules that
-// keep the boundaries in ../shared/STYLE.md honest (nothing but packages/config reads process.env).
+// keep the boundaries in docs/architecture.md honest (nothing but packages/config reads process.env).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    // Configuration is parsed once, in one place (STYLE.md "Config").
+    // Configuration is parsed once, in one place (docs/architecture.md "Config").
     files: ['packages/**/src/**/*.ts', 'services/**/src/**/*.ts', 'operator/src/**/*.ts'],
     ignores: ['packages/config/src/**', 'packages/testing/src/**', '**/src/bin/**', '**/src/main.ts', '**/src/server.ts'],
     rules: {
@@ -34,8 +34,8 @@ export default tseslint.config(
       ),
     },
   },
-  // Dependencies point inward (STYLE.md): services and the operator use packages, never each other;
-  // packages never reach into services.
+  // Dependencies point inward (docs/architecture.md "Dependency boundaries"): services and the
+  // operator use packages, never each other; packages never reach into services.
   ...[
     ['packages/**/*.ts', ['services', 'operator', 'cdk8s']],
     ['services/api/**/*.ts', ['services/worker', 'operator', 'cdk8s']],

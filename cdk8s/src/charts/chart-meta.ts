@@ -9,7 +9,7 @@ import { repoPath } from '../support/repo-path.js';
 export const CHART_VERSION = (JSON.parse(readFileSync(repoPath('cdk8s/package.json'), 'utf8')) as { version: string }).version;
 export const APP_VERSION = CHART_VERSION;
 
-/** Service port of the API (DESIGN.md "Ports"). */
+/** Service port of the API (docs/reference/ports.md). */
 export const API_PORT = 8000;
 
 /** PUBLIC_URL / LANYARD_API_URL default: the lanyard-api Service of the same release namespace. */

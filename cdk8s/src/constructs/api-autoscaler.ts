@@ -11,7 +11,7 @@ export interface ApiAutoscalerProps {
 
 /**
  * A CPU-based HorizontalPodAutoscaler (autoscaling/v2). Token signing and Argon2 are CPU-bound
- * (DESIGN.md "Performance budget"), so CPU utilisation tracks load well. When it is enabled the
+ * (docs/reference/performance-budget.md), so CPU utilisation tracks load well. When it is enabled the
  * Deployment leaves `replicas` unset, so `helm upgrade` never fights the autoscaler.
  */
 export class ApiAutoscaler extends Construct {

@@ -25,7 +25,7 @@ export interface LanyardWorkloadProps {
   readonly component: string;
   /** Arguments after `node` in the image, e.g. `['dist/api.js']`. */
   readonly args: readonly string[];
-  /** The HTTP port serving /healthz, /readyz and /metrics (DESIGN.md "Ports"). */
+  /** The HTTP port serving /healthz, /readyz and /metrics (docs/reference/ports.md). */
   readonly port: number;
   /** Variables the chart sets itself (listen address and port, downward API values). */
   readonly env: Readonly<Record<string, kplus.EnvValue>>;

@@ -1,6 +1,6 @@
 /**
  * NodePorts of the kind dev cluster. kind-config.yaml maps each to the same-numbered localhost
- * port as in docker compose (DESIGN.md "Ports"); the Tiltfile sets the Lanyard charts' ports.
+ * port as in docker compose (docs/reference/ports.md); the Tiltfile sets the Lanyard charts' ports.
  * A test checks that the three files agree.
  */
 export const KIND_NODE_PORTS = {

@@ -76,7 +76,7 @@ export function workloadValues(options: WorkloadValuesOptions): Record<string, V
         },
       ),
     }),
-    service: v.object('The Service in front of the pods (port fixed by DESIGN.md).', {
+    service: v.object('The Service in front of the pods (port fixed, see docs/reference/ports.md).', {
       type: v.string('ClusterIP', 'Service type; kind-config.yaml maps NodePorts to localhost.', { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] }),
       nodePort: v.int(0, 'Fixed node port for NodePort/LoadBalancer; 0 lets Kubernetes choose.', { anyOf: [{ const: 0 }, { minimum: 30000, maximum: 32767 }] }),
     }),

@@ -56,7 +56,7 @@ interface ScrapeConfig {
   pipeline_stages: Stage[];
 }
 
-/** The label rule of DESIGN.md "Logs": streams are labelled by service and level, nothing else. */
+/** The label rule of docs/reference/logs.md: streams are labelled by service and level, nothing else. */
 function expectOnlyServiceAndLevel(scrape: ScrapeConfig): void {
   const relabelled = (scrape.relabel_configs ?? []).map((r) => r.target_label).filter((l): l is string => l !== undefined && !l.startsWith('__'));
   expect(relabelled.every((label) => label === 'service')).toBe(true);

@@ -16,7 +16,7 @@ const apiSchema = z
     TRUST_PROXY_HOPS: int(0, 0, 10),
     ACCESS_TOKEN_TTL_SECONDS: int(300, 30, 86_400),
     ID_TOKEN_TTL_SECONDS: int(300, 30, 86_400),
-    /** RFC 6749 §4.1.2 recommends ≤ 10 min; DESIGN.md caps ours at 60 s. */
+    /** RFC 6749 §4.1.2 recommends ≤ 10 min; ours is capped at 60 s (docs/reference/tokens.md). */
     AUTHORIZATION_CODE_TTL_SECONDS: int(60, 5, 60),
     REFRESH_TOKEN_IDLE_TTL_SECONDS: int(14 * 86_400, 60, 365 * 86_400),
     REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS: int(30 * 86_400, 60, 365 * 86_400),

@@ -17,7 +17,7 @@ const operatorSchema = z
     /** Per-request timeout towards the identity service; a timeout counts as an outage. */
     LANYARD_API_TIMEOUT_SECONDS: int(10, 1, 120),
     OPERATOR_HOST: str('0.0.0.0'),
-    /** `/metrics`, `/healthz`, `/readyz` (DESIGN.md "Ports"). */
+    /** `/metrics`, `/healthz`, `/readyz` (docs/reference/ports.md). */
     OPERATOR_PORT: int(8081, 1, 65535),
     /** Every IdentityTenant is reconciled at least this often, which is what finds drift in the identity service. */
     RESYNC_SECONDS: int(300, 5, 86_400),

@@ -11,7 +11,7 @@ export {
   ClientSecretCreate,
 } from './admin/clients.js';
 export { UserParams, UsersParams, UserCreate, UserPatch, UserResource, UserListQuery, UserList, ConsentParams, ConsentResource, ConsentList } from './admin/users.js';
-/** The admin scope every admin API call needs (DESIGN.md "Admin API"). */
+/** The admin scope every admin API call needs (docs/reference/admin-api.md). */
 export const ADMIN_SCOPE = 'lanyard:admin';
 /** The built-in tenant that holds admin clients. */
 export const SYSTEM_TENANT = 'system';

@@ -7,7 +7,7 @@ import type { ValidationRule } from './json-schema-props.js';
  * reconcile loop.
  */
 export const celRules = {
-  /** Tenant names are issuer path segments (DESIGN.md): DNS labels, not subdomains. */
+  /** Tenant names are issuer path segments (docs/reference/urls.md): DNS labels, not subdomains. */
   tenantNameIsDnsLabel: {
     rule: "self.metadata.name.matches('^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$')",
     message: 'metadata.name must be a DNS label (lowercase letters, digits and -, at most 63 characters): it is the issuer path segment',

@@ -57,7 +57,7 @@ const specSchema: JSONSchemaProps = {
 };
 
 /**
- * The IdentityTenant CustomResourceDefinition (DESIGN.md "IdentityTenant"): cluster-scoped because a
+ * The IdentityTenant CustomResourceDefinition (docs/reference/identity-tenant.md): cluster-scoped because a
  * tenant is a global issuer, with a structural schema, CEL rules mirroring the identity service's
  * validation, printer columns and the status subresource (so spec and status have separate writers,
  * Kubernetes API conventions "Spec and Status").

@@ -10,7 +10,7 @@ export const IDENTITY_TENANT_PLURAL = 'identitytenants';
 /** `metadata.name` of the CRD: `<plural>.<group>`. */
 export const IDENTITY_TENANT_CRD_NAME = `${IDENTITY_TENANT_PLURAL}.${LANYARD_GROUP}`;
 
-/** Finalizer the operator adds before any external effect (DESIGN.md). */
+/** Finalizer the operator adds before any external effect (docs/reference/identity-tenant.md). */
 export const CLEANUP_FINALIZER = 'lanyard.dev/cleanup';
 
 /** Bounds of the schema, shared with generators and tests so they cannot drift apart. */

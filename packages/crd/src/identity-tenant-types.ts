@@ -45,7 +45,7 @@ export interface IdentityTenantClient {
 
 /** Per-tenant Grafana dashboard, delivered as a ConfigMap for the Grafana sidecar. */
 export interface IdentityTenantDashboards {
-  /** @default true */
+  /** @default false (the CRD schema's default; the operator treats an absent value the same way) */
   readonly enabled?: boolean;
   /** @default the operator's DASHBOARDS_NAMESPACE */
   readonly namespace?: string;

@@ -26,7 +26,11 @@ export class LanyardError extends Error {
   }
 }
 
-/** True for any error raised through {@link LanyardError}, including ones from another copy of the module. */
+/**
+ * True when `error` is an instance of {@link LanyardError} or one of its subclasses. A plain
+ * `instanceof` check: an error class from a second copy of this module (a duplicated dependency) is
+ * not recognised.
+ */
 export function isLanyardError(error: unknown): error is LanyardError {
   return error instanceof LanyardError;
 }

@@ -25,7 +25,7 @@ export interface CreateLoggerOptions {
 
 /**
  * The one pino configuration of the platform: JSON lines with a string `level`, ISO `time`, the
- * `service`, and redaction of secrets (DESIGN.md "Logs").
+ * `service`, and redaction of secrets (docs/reference/logs.md).
  */
 export function createLogger({ service, level, destination }: CreateLoggerOptions): Logger {
   const options: LoggerOptions = {

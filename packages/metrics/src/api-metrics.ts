@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** Fixed label values, so a bug cannot blow up cardinality (DESIGN.md "Metrics"). */
+/** Fixed label values, so a bug cannot blow up cardinality (docs/reference/metrics.md). */
 export type AuthEvent =
   | 'login'
   | 'signup'

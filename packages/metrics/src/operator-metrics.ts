@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** The operator's metrics (DESIGN.md "Metrics"). */
+/** The operator's metrics (docs/reference/metrics.md). */
 export function createOperatorMetrics(registry: Registry, tenantsByReadiness: () => { ready: number; notReady: number }) {
   const reconciles = new Counter({
     name: 'identity_operator_reconcile_total',

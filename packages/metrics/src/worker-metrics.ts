@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** The worker's metrics (DESIGN.md "Metrics"); `queueCounts` is polled on each scrape. */
+/** The worker's metrics (docs/reference/metrics.md); `queueCounts` is polled on each scrape. */
 export function createWorkerMetrics(
   registry: Registry,
   queueCounts: () => Promise<ReadonlyArray<{ queue: string; state: string; count: number }>>,

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import type { EnvelopeCipher } from '@lanyard/security';
 
-/** The only signing algorithm we issue (DESIGN.md: ES256 from a per-tenant key set). */
+/** The only signing algorithm we issue (docs/reference/tokens.md: ES256 from a per-tenant key set). */
 export const SIGNING_ALG = 'ES256';
 
 export interface GeneratedSigningKey {

@@ -1,4 +1,4 @@
-// Process entry point: configuration, logging, listening and graceful shutdown (STYLE.md: app.ts never listens).
+// Process entry point: configuration, logging, listening and graceful shutdown (docs/architecture.md "House style": app.ts never listens).
 import { loadWorkerConfigOrExit } from '@lanyard/config';
 import { installGracefulShutdown } from '@lanyard/health';
 import { createLogger } from '@lanyard/logger';

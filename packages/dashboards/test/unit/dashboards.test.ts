@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Panel, dashboardExpressions, dashboardFiles, dashboards } from '../../src/index.js';
 
-/** DESIGN.md "Metrics": the only names a dashboard may query. */
+/** docs/reference/metrics.md: the only names a dashboard may query. */
 const DESIGN_METRICS = {
   api: [
     'identity_auth_events_total',
@@ -25,7 +25,7 @@ describe.each(Object.entries(dashboards))('%s dashboard', (component, model) => 
   const queries = dashboardExpressions(model);
   const promql = queries.filter((q) => q.language === 'promql');
 
-  it('queries exactly the metrics DESIGN.md defines for its component', () => {
+  it('queries exactly the metrics docs/reference/metrics.md defines for its component', () => {
     const used = new Set(promql.flatMap((q) => metricsIn(q.expr)));
     expect([...used].sort()).toEqual([...DESIGN_METRICS[component as keyof typeof DESIGN_METRICS]].sort());
   });

@@ -40,7 +40,7 @@ export const clients = pgTable(
 /**
  * Client secrets are stored only as a keyed hash (HMAC-SHA-256 with a pepper derived from the
  * key-encryption key): they are high-entropy, so a slow hash buys nothing and would cap the token
- * endpoint (DESIGN.md "Tokens and secrets"). Two may be valid at once during rotation.
+ * endpoint (docs/reference/tokens.md). Two may be valid at once during rotation.
  */
 export const clientSecrets = pgTable(
   'client_secrets',
