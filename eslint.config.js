@@ -25,6 +25,18 @@ export default tseslint.config(
     },
   },
   {
+    // Protocol time (token iat/exp, expiry checks, rate-limit windows) comes from the injected clock
+    // (@lanyard/clock), so tests move time instead of sleeping (docs/architecture.md "Time").
+    files: ['services/api/src/**/*.ts', 'services/worker/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Read "now" from the injected Clock.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read "now" from the injected Clock.' },
+      ],
+    },
+  },
+  {
     // The demo SPA runs in browsers, as plain ES modules.
     files: ['examples/**/*.js'],
     languageOptions: {

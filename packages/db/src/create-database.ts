@@ -2,13 +2,16 @@ import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as schema from './schema/index.js';
 
-export type Database = NodePgDatabase<typeof schema>;
+/** The pool-backed database; `$client` is the pool itself (for the few hand-written prepared statements). */
+export type Database = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
 export interface DatabaseHandle {
   readonly db: Database;
   readonly pool: pg.Pool;
   /** Counts for `identity_db_pool_connections` and `identity_db_pool_waiting_requests`. */
   poolStats(): { active: number; idle: number; waiting: number };
+  /** One round trip to the server (readiness probes). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,9 @@ export function createDatabase({ url, poolMax, applicationName = 'lanyard', onPo
     db,
     pool,
     poolStats: () => ({ active: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    ping: async () => {
+      await pool.query('select 1');
+    },
     close: () => pool.end(),
   };
 }

@@ -1,3 +1,5 @@
 export { createDatabase, type CreateDatabaseOptions, type Database, type DatabaseHandle } from './create-database.js';
+export type { Executor } from './executor.js';
 export { runMigrations, migrationsFolder } from './run-migrations.js';
+export { withAdvisoryLock } from './with-advisory-lock.js';
 export * from './schema/index.js';

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { signingKeys, type Database, type SigningKey } from '@lanyard/db';
+import { signingKeys, type Executor, type SigningKey } from '@lanyard/db';
 import type { EnvelopeCipher } from '@lanyard/security';
 import { generateSigningKey } from './generate-signing-key.js';
 import { planKeyRotation, type RotationPlan, type RotationPolicy } from './plan-key-rotation.js';
@@ -7,14 +7,15 @@ import { planKeyRotation, type RotationPlan, type RotationPolicy } from './plan-
 /**
  * Applies {@link planKeyRotation} to one tenant inside a transaction holding a per-tenant advisory
  * lock, so API replicas and the worker never create two successors at once. Returns the plan that
- * was applied and the tenant's keys afterwards.
+ * was applied and the tenant's keys afterwards. `db` may be an open transaction (a new tenant gets
+ * its first key in the transaction that creates it); `now` comes from the caller's clock.
  */
 export async function rotateSigningKeys(
-  db: Database,
+  db: Executor,
   cipher: EnvelopeCipher,
   tenantId: string,
   policy: RotationPolicy,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ plan: RotationPlan; keys: SigningKey[] }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('signing-keys'), hashtext(${tenantId}))`);

@@ -32,7 +32,7 @@ export class SigningKeyRing {
   }
 
   /** The newest activated, unretired key at `now`; undefined if none (the caller ensures one). */
-  signingKey(now: Date = new Date()): UsableKey | undefined {
+  signingKey(now: Date): UsableKey | undefined {
     let best: LoadedKey | undefined;
     for (const k of this.#keys) {
       if (k.row.activatesAt > now || (k.row.retiredAt !== null && k.row.retiredAt <= now)) continue;

@@ -5,3 +5,4 @@ export { startKubeTestCluster, findKubeBinaries, kubeconfigDocument, kubeRequest
 export { freePort } from './free-port.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
 export { spawnEntry, type SpawnedProcess } from './spawn-entry.js';
+export { testClock, type TestClock, type TestClockOptions } from './test-clock.js';

@@ -1,6 +1,6 @@
 // Benchmark (not a test): hosted-login throughput (POST /tenants/:t/login, each through a fresh
 // interaction) against the raw Argon2 bound measured in the same run, and token-endpoint latency
-// while logins run (argon2 and crypto share libuv's pool: DESIGN.md "Performance budget" pitfalls).
+// while logins run (argon2 and crypto share libuv's pool: docs/reference/performance-budget.md).
 // Run: npx tsx services/api/bench/login.ts   (or services/api/bench/run-all.sh)
 import { createHash, randomBytes } from 'node:crypto';
 import { benchDatabase } from './support/bench-database.js';

@@ -5,6 +5,7 @@
 // Run: npx tsx services/api/bench/refresh.ts   (or services/api/bench/run-all.sh)
 import type { Options, RawRequest } from 'autocannon';
 import { and, eq, inArray } from 'drizzle-orm';
+import { systemClock } from '@lanyard/clock';
 import { clients, createDatabase, tenants, users } from '@lanyard/db';
 import { RefreshTokenService } from '../src/domain/tokens/refresh-token-service.js';
 import { benchDatabase } from './support/bench-database.js';
@@ -96,14 +97,14 @@ async function lanyard(databaseUrl: string): Promise<RefreshRun> {
     const [client] = await handle.db.select().from(clients).where(and(eq(clients.tenantId, tenant!.id), eq(clients.clientId, WEB_CLIENT)));
     const userIds = (await handle.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenant!.id), inArray(users.email, emails)))).map((u) => u.id);
     // The successor key only matters for rotation, which the API does with its own key.
-    const service = new RefreshTokenService(handle.db, handle.pool, Buffer.alloc(32), 10);
+    const service = new RefreshTokenService(handle.db, Buffer.alloc(32), 10, systemClock);
     const mint: Minter = async (count) => {
       const tokens: string[] = new Array<string>(count);
       let next = 0;
       await Promise.all(
         Array.from({ length: 16 }, async () => {
           for (let i = next++; i < count; i = next++) {
-            const { token } = await service.createFamily(handle.db, {
+            const { token } = await service.createFamily({
               tenantId: tenant!.id,
               clientRef: client!.id,
               userId: userIds[i % userIds.length]!,

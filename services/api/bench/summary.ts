@@ -63,5 +63,5 @@ if (login !== undefined) {
   rows.push(['logins/s vs Argon2 bound', `${fmt(login.login.successPerSecond, 1)} / ${fmt(login.argon2Bound.verifiesPerSecond, 1)} = ${percent(login.loginShareOfBound)}`, '≥ 85 %']);
   rows.push(['token p99 alone → during logins', `${fmt(login.tokenAlone.p99Ms, 2)} → ${fmt(login.tokenWithLogins.p99Ms, 2)} ms`, '-']);
 }
-printTable('Summary: ratios against the budget (DESIGN.md "Performance budget")', ['figure', 'measured', 'target'], rows);
+printTable('Summary: ratios against the budget (docs/reference/performance-budget.md)', ['figure', 'measured', 'target'], rows);
 console.log(`\nmachine load at the end: ${machineLoad()} — figures vary ±2× with noise on this machine; ratios from one run hold better.`);

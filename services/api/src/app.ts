@@ -16,8 +16,6 @@ import { registerLoginRoutes } from './oauth/interaction/login-routes.js';
 import { registerIntrospectEndpoint } from './oauth/introspect-endpoint.js';
 import { registerLogoutEndpoint } from './oauth/logout-endpoint.js';
 import { registerRevokeEndpoint } from './oauth/revoke-endpoint.js';
-import { grantAuthorizationCode } from './oauth/token/grant-authorization-code.js';
-import { grantRefreshToken } from './oauth/token/grant-refresh-token.js';
 import { registerTokenEndpoint } from './oauth/token/token-endpoint.js';
 import { registerUserinfoEndpoint } from './oauth/userinfo-endpoint.js';
 import { registerAssetRoutes } from './routes/asset-routes.js';
@@ -29,7 +27,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * The API as a Fastify instance that never listens (fastify/demo's app/server split): `server.ts`
- * listens, tests call `inject` or listen on an ephemeral port.
+ * listens, tests call `inject` or listen on an ephemeral port. Each route group receives the context
+ * but is typed on the few services it uses.
  */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -68,7 +67,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAuthorizeEndpoint(app, ctx);
   registerLoginRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
-  registerTokenEndpoint(app, ctx, { authorization_code: grantAuthorizationCode, refresh_token: grantRefreshToken });
+  registerTokenEndpoint(app, ctx);
   registerRevokeEndpoint(app, ctx);
   registerIntrospectEndpoint(app, ctx);
   registerUserinfoEndpoint(app, ctx);

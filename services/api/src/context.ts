@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '@lanyard/clock';
 import type { ApiConfig } from '@lanyard/config';
 import { createDatabase, type DatabaseHandle } from '@lanyard/db';
 import type { Logger } from '@lanyard/logger';
@@ -28,6 +29,8 @@ import { UserService } from './domain/users/user-service.js';
  */
 export interface AppContext {
   readonly config: Readonly<ApiConfig>;
+  /** "Now" for every protocol decision (token times, expiry, rate-limit windows). */
+  readonly clock: Clock;
   readonly log: Logger;
   readonly database: DatabaseHandle;
   readonly redis: Redis;
@@ -58,7 +61,17 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export async function createAppContext(config: Readonly<ApiConfig>, log: Logger): Promise<AppContext> {
+export interface AppContextOptions {
+  /** Tests move time forward through this instead of sleeping; the wall clock otherwise. */
+  readonly clock?: Clock;
+}
+
+/**
+ * The composition root: every service built once and wired to the ones it needs. Endpoints and
+ * grants receive this whole context but are typed on the few members they use.
+ */
+export async function createAppContext(config: Readonly<ApiConfig>, log: Logger, options: AppContextOptions = {}): Promise<AppContext> {
+  const clock = options.clock ?? systemClock;
   const database = createDatabase({
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
@@ -77,32 +90,33 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger)
   await bus.start();
   const cipher = new EnvelopeCipher(deriveKey(config.KEY_ENCRYPTION_KEY, 'signing-key-encryption'));
   const secretHasher = new SecretHasher(deriveKey(config.KEY_ENCRYPTION_KEY, 'client-secret-pepper'));
-  const keys = new SigningKeyService(database.db, cipher, rotationPolicy(config), bus);
-  const tenants = new TenantService(database.db, bus, keys, config.PUBLIC_URL);
-  const clients = new ClientService(database.db, bus, secretHasher);
+  const keys = new SigningKeyService(database.db, cipher, rotationPolicy(config), bus, clock);
+  const tenants = new TenantService(database.db, bus, keys, config.PUBLIC_URL, clock);
+  const clients = new ClientService(database.db, bus, secretHasher, clock);
   const passwords = new PasswordHasher(
     { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM },
     config.PASSWORD_HASH_CONCURRENCY,
   );
-  const users = new UserService(database.db, passwords);
-  const accessTokens = new AccessTokenService(tenants, keys);
+  const users = new UserService(database.db, passwords, clock);
+  const accessTokens = new AccessTokenService(tenants, keys, clock);
   const audit = new AuditLog(database.pool, metrics, log);
-  const limiter = new SlidingWindowLimiter(redis, config.REDIS_KEY_PREFIX, log);
-  const sessions = new SessionService(database.db, config.SESSION_TTL_SECONDS);
-  const consents = new ConsentService(database.db);
-  const codes = new AuthorizationCodeService(database.db, config.AUTHORIZATION_CODE_TTL_SECONDS);
+  const limiter = new SlidingWindowLimiter(redis, config.REDIS_KEY_PREFIX, log, clock);
+  const sessions = new SessionService(database.db, config.SESSION_TTL_SECONDS, clock);
+  const consents = new ConsentService(database.db, clock);
   const refreshTokens = new RefreshTokenService(
     database.db,
-    database.pool,
     deriveKey(config.KEY_ENCRYPTION_KEY, 'refresh-token-successor'),
     config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
+    clock,
   );
-  const idTokens = new IdTokenService(keys);
-  const denylist = new AccessTokenDenylist(redis, config.REDIS_KEY_PREFIX);
+  const denylist = new AccessTokenDenylist(redis, config.REDIS_KEY_PREFIX, clock);
+  const codes = new AuthorizationCodeService(database.db, config.AUTHORIZATION_CODE_TTL_SECONDS, users, { refreshTokens, denylist }, clock);
+  const idTokens = new IdTokenService(keys, clock);
   const interactions = new InteractionStore(redis, config.REDIS_KEY_PREFIX);
 
   return {
     config,
+    clock,
     log,
     database,
     redis,

@@ -1,4 +1,4 @@
-// Process entry point: configuration, logging, listening and graceful shutdown (STYLE.md: app.ts never listens).
+// Process entry point: configuration, logging, listening and graceful shutdown (docs/architecture.md: app.ts never listens).
 import { loadApiConfigOrExit } from '@lanyard/config';
 import { installGracefulShutdown } from '@lanyard/health';
 import { createLogger } from '@lanyard/logger';
@@ -13,7 +13,7 @@ const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
 
 const ctx = await createAppContext(config, log);
 try {
-  await checkKeyEncryptionKey(ctx);
+  await checkKeyEncryptionKey(ctx.keys);
 } catch (error) {
   if (!(error instanceof KeyEncryptionKeyMismatch)) throw error;
   process.stderr.write(`invalid configuration: ${error.message}\n`);

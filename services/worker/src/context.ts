@@ -7,7 +7,7 @@ import type { Logger } from '@lanyard/logger';
 import { Registry, collectDefaultMetrics, createWorkerMetrics, type WorkerMetrics } from '@lanyard/metrics';
 import { deriveKey, EnvelopeCipher } from '@lanyard/security';
 import { createRedis } from './infra/create-redis.js';
-import { systemClock, type Clock } from './jobs/clock.js';
+import { systemClock, type Clock } from '@lanyard/clock';
 import { createWorker } from './jobs/create-worker.js';
 import { createMailTransport } from './jobs/email/create-mail-transport.js';
 import { EmailProcessor } from './jobs/email/email-processor.js';

@@ -18,7 +18,7 @@ class AllowEverything extends SlidingWindowLimiter {
 const config = loadApiConfigOrExit();
 const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
 const wired = await createAppContext(config, log);
-const ctx = { ...wired, limiter: new AllowEverything(wired.redis, config.REDIS_KEY_PREFIX, log) };
+const ctx = { ...wired, limiter: new AllowEverything(wired.redis, config.REDIS_KEY_PREFIX, log, wired.clock) };
 await ensureSystemTenant(ctx);
 const app = await buildApp(ctx);
 await app.listen({ host: config.HOST, port: config.PORT });

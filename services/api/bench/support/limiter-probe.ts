@@ -2,6 +2,7 @@
 // CPU per call compares with the token endpoint's. Prints one JSON line.
 // Env: REDIS_URL, CONCURRENCY, DURATION_SECONDS.
 import { randomBytes } from 'node:crypto';
+import { systemClock } from '@lanyard/clock';
 import { createLogger } from '@lanyard/logger';
 import { createRedis } from '../../src/infra/create-redis.js';
 import { SlidingWindowLimiter } from '../../src/domain/rate-limit/sliding-window-limiter.js';
@@ -10,7 +11,7 @@ const concurrency = Number(process.env.CONCURRENCY ?? 50);
 const durationMs = Number(process.env.DURATION_SECONDS ?? 10) * 1000;
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'lanyard-bench-limiter');
 const prefix = `bench:limiter:${randomBytes(4).toString('hex')}:`;
-const limiter = new SlidingWindowLimiter(redis, prefix, createLogger({ service: 'bench', level: 'warn' }));
+const limiter = new SlidingWindowLimiter(redis, prefix, createLogger({ service: 'bench', level: 'warn' }), systemClock);
 // Exactly what the token endpoint sends: one subject (tenant:client), a limit it never reaches.
 const hit = () => limiter.hit('token', 'bench:bench-service', 1_000_000_000, 60_000);
 

@@ -18,7 +18,7 @@ export interface LoadFigures {
   readonly serverCores?: number;
 }
 
-/** Same settings for every target (DESIGN.md: comparable runs); pipelining is always 1. */
+/** Same settings for every target (comparable runs, docs/reference/performance-budget.md); pipelining is always 1. */
 export async function runLoad(label: string, options: Options, serverPid?: number): Promise<LoadFigures> {
   const meter = serverPid === undefined ? undefined : cpuMeter(serverPid);
   const result: Result = await autocannon({ pipelining: 1, timeout: 10, ...options });

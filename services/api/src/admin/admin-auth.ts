@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { ADMIN_AUDIENCE, ADMIN_SCOPE, SYSTEM_TENANT } from '@lanyard/contracts';
 import { ForbiddenProblem, isLanyardError, ServiceUnavailableProblem, UnauthorizedProblem } from '@lanyard/errors';
-import type { AppContext } from '../context.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
+import type { AccessTokenVerifier } from '../domain/tokens/access-token-service.js';
 import { addLogFields } from '../http/log-fields.js';
 import { audienceIncludes } from '../domain/tokens/jwt.js';
 
@@ -14,6 +15,11 @@ declare module 'fastify' {
   }
 }
 
+export interface AdminAuthDeps {
+  readonly tenants: Pick<TenantLookup, 'find'>;
+  readonly accessTokens: AccessTokenVerifier;
+}
+
 /**
  * Bearer authentication of the admin API (RFC 6750). Rules:
  * - `Authorization: Bearer <token>` only (no query or body tokens, §2.3 is discouraged);
@@ -21,7 +27,7 @@ declare module 'fastify' {
  * - audience `urn:lanyard:admin-api`; scope `lanyard:admin`, else 403 `insufficient_scope`;
  * - failures answer 401 with a `WWW-Authenticate: Bearer` challenge carrying the RFC 6750 §3.1 code.
  */
-export function adminAuthenticator(ctx: AppContext) {
+export function adminAuthenticator(deps: AdminAuthDeps) {
   return async function authenticateAdmin(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
     if (header === undefined) throw new UnauthorizedProblem('A bearer token is required.', `Bearer ${REALM}`);
@@ -29,11 +35,11 @@ export function adminAuthenticator(ctx: AppContext) {
     if (match === null) {
       throw new UnauthorizedProblem('Malformed Authorization header; expected "Bearer <token>".', `Bearer ${REALM}, error="invalid_request"`);
     }
-    const system = await ctx.tenants.find(SYSTEM_TENANT);
+    const system = await deps.tenants.find(SYSTEM_TENANT);
     if (system === undefined) throw new ServiceUnavailableProblem('The system tenant is not initialised yet.');
     let claims;
     try {
-      claims = await ctx.accessTokens.verify(system, match[1]!);
+      claims = await deps.accessTokens.verify(system, match[1]!);
     } catch (error) {
       const detail = isLanyardError(error) ? error.detail : undefined;
       throw new UnauthorizedProblem('The access token is invalid or expired.', `Bearer ${REALM}, error="invalid_token"`, { detail });

@@ -1,4 +1,5 @@
 import { ADMIN_AUDIENCE, ADMIN_SCOPE, SYSTEM_TENANT } from '@lanyard/contracts';
+import { withAdvisoryLock } from '@lanyard/db';
 import type { AppContext } from '../context.js';
 
 // Serialises bootstrap across replicas starting at once; any constant shared by all replicas works.
@@ -9,7 +10,7 @@ const BOOTSTRAP_LOCK = 7_226_731_002;
  * (idempotent). When the configured secret changes, it is registered and older secrets are trimmed
  * to the newest one, so a rolling restart keeps both old and new replicas working.
  */
-export async function ensureSystemTenant(ctx: AppContext): Promise<void> {
+export async function ensureSystemTenant(ctx: Pick<AppContext, 'config' | 'database' | 'tenants' | 'clients' | 'secretHasher' | 'log'>): Promise<void> {
   const { BOOTSTRAP_ADMIN_CLIENT_ID: clientId, BOOTSTRAP_ADMIN_CLIENT_SECRET: secret } = ctx.config;
   const client = await withBootstrapLock(ctx, async () => {
     const { tenant } = await ctx.tenants.upsert(SYSTEM_TENANT, { displayName: 'Lanyard system', managedBy: 'lanyard' });
@@ -34,14 +35,7 @@ export async function ensureSystemTenant(ctx: AppContext): Promise<void> {
   ctx.log.info({ tenant: SYSTEM_TENANT, clientId: client.clientId }, 'system tenant ready');
 }
 
-/** Holds a session advisory lock on a dedicated connection while `work` runs on the pool. */
-export async function withBootstrapLock<T>(ctx: AppContext, work: () => Promise<T>): Promise<T> {
-  const connection = await ctx.database.pool.connect();
-  try {
-    await connection.query('select pg_advisory_lock($1)', [BOOTSTRAP_LOCK]);
-    return await work();
-  } finally {
-    await connection.query('select pg_advisory_unlock($1)', [BOOTSTRAP_LOCK]).catch(() => undefined);
-    connection.release();
-  }
+/** Runs `work` under the bootstrap advisory lock, so replicas starting at once bootstrap one at a time. */
+export function withBootstrapLock<T>(ctx: Pick<AppContext, 'database'>, work: () => Promise<T>): Promise<T> {
+  return withAdvisoryLock(ctx.database.pool, BOOTSTRAP_LOCK, work);
 }

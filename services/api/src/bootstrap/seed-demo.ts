@@ -11,7 +11,7 @@ export const DEMO_USER_PASSWORD = 'demo-password-change-me';
  * Development convenience: a `demo` tenant with a public SPA client and a user, so a newcomer can
  * log in right after `npm run up`. Idempotent; never overwrites a user that already exists.
  */
-export async function seedDemo(ctx: AppContext): Promise<{ issuer: string; clientId: string; email: string; password: string | null }> {
+export async function seedDemo(ctx: Pick<AppContext, 'config' | 'database' | 'tenants' | 'clients' | 'users'>): Promise<{ issuer: string; clientId: string; email: string; password: string | null }> {
   const { PUBLIC_URL } = ctx.config;
   const created = await withBootstrapLock(ctx, async () => {
     const { tenant } = await ctx.tenants.upsert(DEMO_TENANT, { displayName: 'Demo', managedBy: 'lanyard-seed' });

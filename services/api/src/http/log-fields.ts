@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 /**
- * Context that log lines of a request should carry (`tenant`, `clientId`, …, DESIGN.md "Logs").
+ * Context that log lines of a request should carry (`tenant`, `clientId`, …; docs/reference/logs.md).
  * Kept as plain fields rather than a pino child logger per request: creating a child runs the
  * redaction over its bindings, which cost ~12 % of the token endpoint's CPU.
  */

@@ -3,7 +3,7 @@ import type { Logger } from '@lanyard/logger';
 
 /** What changed; every replica drops its cached copy on receipt. */
 export type Invalidation =
-  | { readonly kind: 'tenant'; readonly tenant: string }
+  | { readonly kind: 'tenant'; readonly tenant: string; readonly tenantId: string }
   | { readonly kind: 'client'; readonly tenantId: string; readonly clientId: string }
   | { readonly kind: 'signing-keys'; readonly tenantId: string };
 

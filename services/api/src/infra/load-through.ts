@@ -2,7 +2,8 @@ import type { TtlCache } from './ttl-cache.js';
 
 /**
  * Cache-aside with request coalescing: concurrent misses for one key share a single load, so a cold
- * cache under load does not stampede the database.
+ * cache under load does not stampede the database. A load that was invalidated while in flight is
+ * handed to its waiters but never cached: it may predate the write that invalidated it.
  */
 export class LoadThrough<K, V> {
   readonly #inflight = new Map<K, Promise<V>>();
@@ -17,14 +18,16 @@ export class LoadThrough<K, V> {
     if (hit !== undefined) return hit;
     const pending = this.#inflight.get(key);
     if (pending !== undefined) return pending;
-    const promise = this.load(key).then(
+    const promise: Promise<V> = this.load(key).then(
       (value) => {
-        this.#inflight.delete(key);
-        this.cache.set(key, value);
+        if (this.#inflight.get(key) === promise) {
+          this.#inflight.delete(key);
+          this.cache.set(key, value);
+        }
         return value;
       },
       (error: unknown) => {
-        this.#inflight.delete(key);
+        if (this.#inflight.get(key) === promise) this.#inflight.delete(key);
         throw error;
       },
     );

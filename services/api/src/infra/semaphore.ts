@@ -1,7 +1,7 @@
 /**
  * Caps concurrent executions of an expensive task (password hashing). Waiters queue in FIFO order.
  * Argon2 runs on libuv's thread pool, which it shares with other async crypto and DNS; without a cap a
- * burst of logins would starve everything else (DESIGN.md pitfalls).
+ * burst of logins would starve everything else (docs/reference/performance-budget.md).
  */
 export class Semaphore {
   #available: number;

@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'drizzle-orm';
-import type { AppContext } from '../context.js';
-import { LoadThrough } from '../infra/load-through.js';
-import { TtlCache } from '../infra/ttl-cache.js';
+import type { ClientService } from '../domain/clients/client-service.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { loadTenant } from './load-tenant.js';
 import { CSRF_HEADER } from './token/refresh-delivery.js';
 
 /** Endpoints browser apps call with fetch (CORS); everything else is navigation or server-to-server. */
 const CORS_PATHS = ['/oauth2/token', '/oauth2/revoke', '/oauth2/userinfo'];
+
+export interface CorsDeps {
+  readonly tenants: TenantLookup;
+  readonly clients: Pick<ClientService, 'isAllowedOrigin'>;
+}
 
 /**
  * CORS for browser clients: an origin is allowed at a tenant when one of its clients registered it
@@ -15,19 +18,10 @@ const CORS_PATHS = ['/oauth2/token', '/oauth2/revoke', '/oauth2/userinfo'];
  * cookie; per-client origin checks happen again at the endpoint, so one client's origin never
  * gains another client's cookie. Preflights are cached by the browser for 10 minutes.
  */
-export function registerCors(app: FastifyInstance, ctx: AppContext): void {
-  const allowed = new LoadThrough(new TtlCache<string, boolean>(30_000, 10_000), async (key) => {
-    const [tenantId, origin] = key.split('\u0000') as [string, string];
-    const result = await ctx.database.db.execute(sql`select 1 from clients where tenant_id = ${tenantId} and ${origin} = any(allowed_cors_origins) limit 1`);
-    return result.rows.length > 0;
-  });
-  ctx.bus.on((m) => {
-    if (m.kind === 'client' || m.kind === 'tenant') allowed.invalidateWhere(() => true);
-  });
-
+export function registerCors(app: FastifyInstance, deps: CorsDeps): void {
   const originAllowed = async (request: FastifyRequest, origin: string) => {
-    const tenant = await loadTenant(ctx, request);
-    return allowed.get(`${tenant.id}\u0000${origin}`);
+    const tenant = await loadTenant(deps.tenants, request);
+    return deps.clients.isAllowedOrigin(tenant.id, origin);
   };
 
   for (const path of CORS_PATHS) {

@@ -1,16 +1,22 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { KeyRings } from '../domain/keys/signing-key-service.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { loadTenant } from './load-tenant.js';
+
+export interface DiscoveryDeps {
+  readonly tenants: TenantLookup;
+  readonly keys: Pick<KeyRings, 'ring'>;
+}
 
 /**
  * Per-tenant discovery (OIDC Discovery 1.0 §4, RFC 8414 §3) and JWKS (RFC 7517). Both are public and
  * cacheable: discovery for an hour, the JWKS for five minutes — shorter than the publish-ahead of a
  * new signing key, so relying parties always know a key before it signs.
  */
-export function registerDiscoveryRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerDiscoveryRoutes(app: FastifyInstance, deps: DiscoveryDeps): void {
   const serveMetadata = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await loadTenant(ctx, request);
-    const issuer = ctx.tenants.issuer(tenant.name);
+    const tenant = await loadTenant(deps.tenants, request);
+    const issuer = deps.tenants.issuer(tenant.name);
     const metadata = {
       issuer,
       authorization_endpoint: `${issuer}/oauth2/authorize`,
@@ -48,8 +54,8 @@ export function registerDiscoveryRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/.well-known/oauth-authorization-server/tenants/:tenant', { schema: { hide: true } }, serveMetadata);
 
   app.get('/tenants/:tenant/jwks', { schema: { hide: true } }, async (request, reply) => {
-    const tenant = await loadTenant(ctx, request);
-    const ring = await ctx.keys.ring(tenant.id);
+    const tenant = await loadTenant(deps.tenants, request);
+    const ring = await deps.keys.ring(tenant.id);
     return reply
       .header('cache-control', 'public, max-age=300')
       .header('access-control-allow-origin', '*')

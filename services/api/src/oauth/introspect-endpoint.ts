@@ -1,9 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidClient } from '@lanyard/errors';
-import type { AppContext } from '../context.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
+import type { AccessTokenDenylist } from '../domain/tokens/access-token-denylist.js';
+import type { AccessTokenVerifier } from '../domain/tokens/access-token-service.js';
+import type { RefreshTokenService } from '../domain/tokens/refresh-token-service.js';
+import type { UserLookup } from '../domain/users/user-service.js';
 import { loadTenant } from './load-tenant.js';
 import { readForm } from './read-form.js';
-import { authenticateClient } from './token/authenticate-client.js';
+import { authenticateClient, type ClientAuthenticationDeps } from './token/authenticate-client.js';
+
+export interface IntrospectEndpointDeps extends ClientAuthenticationDeps {
+  readonly tenants: TenantLookup;
+  readonly accessTokens: AccessTokenVerifier;
+  readonly denylist: Pick<AccessTokenDenylist, 'has'>;
+  readonly users: Pick<UserLookup, 'findById'>;
+  readonly refreshTokens: Pick<RefreshTokenService, 'findActive'>;
+}
 
 /**
  * Token introspection (RFC 7662). Rules:
@@ -13,11 +25,11 @@ import { authenticateClient } from './token/authenticate-client.js';
  * - refresh tokens: live family, and only the client they were issued to may introspect them;
  * - anything else is `{"active": false}` with nothing more (§2.2).
  */
-export function registerIntrospectEndpoint(app: FastifyInstance, ctx: AppContext): void {
+export function registerIntrospectEndpoint(app: FastifyInstance, deps: IntrospectEndpointDeps): void {
   app.post('/tenants/:tenant/oauth2/introspect', { config: { errorFormat: 'oauth' }, schema: { hide: true } }, async (request, reply) => {
-    const tenant = await loadTenant(ctx, request);
+    const tenant = await loadTenant(deps.tenants, request);
     const params = readForm(request);
-    const { client } = await authenticateClient(request, params, tenant, ctx.clients, ctx.secretHasher);
+    const { client } = await authenticateClient(request, params, tenant, deps);
     if (client.type !== 'confidential') throw new InvalidClient('Introspection requires an authenticated client.');
     const token = params.require('token');
     const hint = params.get('token_type_hint');
@@ -25,22 +37,22 @@ export function registerIntrospectEndpoint(app: FastifyInstance, ctx: AppContext
 
     const asAccess = async () => {
       if (token.split('.').length !== 3) return undefined;
-      const claims = await ctx.accessTokens.verify(tenant, token).catch(() => undefined);
-      if (claims === undefined || (await ctx.denylist.has(claims.jti))) return undefined;
+      const claims = await deps.accessTokens.verify(tenant, token).catch(() => undefined);
+      if (claims === undefined || (await deps.denylist.has(claims.jti))) return undefined;
       if (claims.auth_time !== undefined) {
-        const user = await ctx.users.findById(tenant.id, claims.sub);
+        const user = await deps.users.findById(tenant.id, claims.sub);
         if (user === undefined || user.disabled) return undefined;
       }
       const { iss, sub, aud, exp, iat, jti, client_id, scope } = claims;
       return { active: true, token_type: 'Bearer', iss, sub, aud, exp, iat, jti, client_id, ...(scope === undefined ? {} : { scope }) };
     };
     const asRefresh = async () => {
-      const family = await ctx.refreshTokens.findActive(token, tenant.id);
+      const family = await deps.refreshTokens.findActive(token, tenant.id);
       if (family === undefined || family.clientRef !== client.id) return undefined;
       return {
         active: true,
         token_type: 'refresh_token',
-        iss: ctx.tenants.issuer(tenant.name),
+        iss: deps.tenants.issuer(tenant.name),
         sub: family.userId,
         client_id: client.clientId,
         scope: family.scopes.join(' '),

@@ -3,8 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Tenant } from '@lanyard/db';
 import { InvalidRequest } from '@lanyard/errors';
 import { constantTimeEqual } from '@lanyard/security';
-import type { AppContext } from '../context.js';
-import { verifyJwt } from '../domain/tokens/jwt.js';
+import type { AuditRecorder } from '../domain/audit/audit-log.js';
+import type { ClientLookup } from '../domain/clients/client-service.js';
+import type { SessionService } from '../domain/sessions/session-service.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
+import type { IdTokenHint, IdTokenService } from '../domain/tokens/id-token-service.js';
+import type { RefreshTokenService } from '../domain/tokens/refresh-token-service.js';
 import { renderLoggedOutPage, renderLogoutPage } from '../pages/logout-page.js';
 import { applyPageHeaders, formActionSources } from '../pages/page-headers.js';
 import { expiredCookie, refreshCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js';
@@ -12,6 +16,17 @@ import { loadTenant } from './load-tenant.js';
 import { OAuthParams } from './read-form.js';
 
 const REFRESH_COOKIE_PREFIX = '__Secure-lanyard_rt.';
+
+export interface LogoutEndpointDeps {
+  readonly tenants: TenantLookup;
+  readonly clients: ClientLookup;
+  readonly idTokens: Pick<IdTokenService, 'verifyHint'>;
+  readonly sessions: Pick<SessionService, 'find' | 'revoke'>;
+  readonly refreshTokens: Pick<RefreshTokenService, 'revokeSessionFamilies'>;
+  readonly audit: AuditRecorder;
+  /** Key for the stateless CSRF token of the confirmation form. */
+  readonly csrfKey: Buffer;
+}
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). Rules:
@@ -24,38 +39,38 @@ const REFRESH_COOKIE_PREFIX = '__Secure-lanyard_rt.';
  * - logout revokes the browser session and every refresh-token family issued in it, and clears the
  *   session and refresh cookies; `state` is returned unchanged.
  */
-export function registerLogoutEndpoint(app: FastifyInstance, ctx: AppContext): void {
+export function registerLogoutEndpoint(app: FastifyInstance, deps: LogoutEndpointDeps): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await loadTenant(ctx, request);
+    const tenant = await loadTenant(deps.tenants, request);
     const params = OAuthParams.from((request.method === 'POST' ? request.body : request.query) as Record<string, unknown>);
-    const hint = await readIdTokenHint(ctx, tenant, params.get('id_token_hint'));
+    const hint = await readIdTokenHint(deps, tenant, params.get('id_token_hint'));
     const clientId = params.get('client_id') ?? hint?.aud;
     if (hint !== undefined && params.get('client_id') !== undefined && params.get('client_id') !== hint.aud) {
       throw new InvalidRequest('client_id does not match the id_token_hint.');
     }
-    const client = clientId === undefined ? undefined : await ctx.clients.find(tenant.id, clientId);
+    const client = clientId === undefined ? undefined : await deps.clients.find(tenant.id, clientId);
     const returnTo = params.get('post_logout_redirect_uri');
     if (returnTo !== undefined && (client === undefined || !client.postLogoutRedirectUris.includes(returnTo))) {
       throw new InvalidRequest('post_logout_redirect_uri is not registered for this client.', { detail: `unregistered post_logout_redirect_uri ${returnTo.slice(0, 200)}` });
     }
     applyPageHeaders(reply, returnTo === undefined ? [] : formActionSources(returnTo));
 
-    const active = await ctx.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
+    const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
     const hintMatchesSession = active !== undefined && hint !== undefined && (hint.sid === active.session.id || (hint.sid === undefined && hint.sub === active.user.id));
-    const confirmed = request.method === 'POST' && params.get('confirm') === 'yes' && active !== undefined && constantTimeEqual(params.get('csrf_token') ?? '', csrfFor(ctx, active.session.id));
+    const confirmed = request.method === 'POST' && params.get('confirm') === 'yes' && active !== undefined && constantTimeEqual(params.get('csrf_token') ?? '', csrfFor(deps.csrfKey, active.session.id));
     if (active !== undefined && !hintMatchesSession && !confirmed) {
       const carry: Record<string, string> = {};
       for (const name of ['post_logout_redirect_uri', 'state', 'client_id']) {
         const value = name === 'client_id' ? clientId : params.get(name);
         if (value !== undefined) carry[name] = value;
       }
-      return reply.type('text/html; charset=utf-8').send(renderLogoutPage({ tenant: tenant.name, tenantDisplayName: tenant.displayName, csrfToken: csrfFor(ctx, active.session.id), carry }));
+      return reply.type('text/html; charset=utf-8').send(renderLogoutPage({ tenant: tenant.name, tenantDisplayName: tenant.displayName, csrfToken: csrfFor(deps.csrfKey, active.session.id), carry }));
     }
 
     if (active !== undefined) {
-      await ctx.sessions.revoke(active.session.id);
-      await ctx.refreshTokens.revokeSessionFamilies(active.session.id, 'logout');
-      ctx.audit.record({ tenant: tenant.name, event: 'logout', result: 'success', clientId: client?.clientId ?? null, userId: active.user.id, ip: request.ip, requestId: request.id });
+      await deps.sessions.revoke(active.session.id);
+      await deps.refreshTokens.revokeSessionFamilies(active.session.id, 'logout');
+      deps.audit.record({ tenant: tenant.name, event: 'logout', result: 'success', clientId: client?.clientId ?? null, userId: active.user.id, ip: request.ip, requestId: request.id });
       request.log.info({ ...request.logFields, event: 'logout', userId: active.user.id }, 'user signed out');
     }
     clearCookies(request, reply, tenant.name);
@@ -73,26 +88,16 @@ export function registerLogoutEndpoint(app: FastifyInstance, ctx: AppContext): v
 }
 
 /** A stateless CSRF token for the logout confirmation, bound to the session it would end. */
-function csrfFor(ctx: AppContext, sessionId: string): string {
-  return createHmac('sha256', ctx.csrfKey).update(`logout:${sessionId}`).digest('base64url');
+function csrfFor(csrfKey: Buffer, sessionId: string): string {
+  return createHmac('sha256', csrfKey).update(`logout:${sessionId}`).digest('base64url');
 }
 
-async function readIdTokenHint(ctx: AppContext, tenant: Tenant, hint: string | undefined): Promise<{ aud: string; sub: string; sid?: string } | undefined> {
+/** A present `id_token_hint` must be an ID token issued here (no open redirector through a forged one). */
+async function readIdTokenHint(deps: Pick<LogoutEndpointDeps, 'idTokens' | 'tenants'>, tenant: Tenant, hint: string | undefined): Promise<IdTokenHint | undefined> {
   if (hint === undefined) return undefined;
-  const ring = await ctx.keys.ring(tenant.id);
-  try {
-    const { payload } = verifyJwt(hint, {
-      typ: 'JWT',
-      issuer: ctx.tenants.issuer(tenant.name),
-      resolveKey: (kid) => ring.verificationKey(kid),
-      // An ID token is usually expired by the time the user logs out; its signature still proves origin.
-      leewaySeconds: 365 * 86_400,
-    });
-    if (typeof payload.aud !== 'string' || typeof payload.sub !== 'string') throw new Error('claims');
-    return { aud: payload.aud, sub: payload.sub, ...(typeof payload.sid === 'string' ? { sid: payload.sid } : {}) };
-  } catch {
-    throw new InvalidRequest('id_token_hint is not an ID token issued here.');
-  }
+  const verified = await deps.idTokens.verifyHint(tenant, deps.tenants.issuer(tenant.name), hint);
+  if (verified === undefined) throw new InvalidRequest('id_token_hint is not an ID token issued here.');
+  return verified;
 }
 
 function clearCookies(request: FastifyRequest, reply: FastifyReply, tenant: string): void {

@@ -1,11 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidRequest, UnauthorizedClient } from '@lanyard/errors';
-import type { AppContext } from '../context.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
+import type { AccessTokenDenylist } from '../domain/tokens/access-token-denylist.js';
+import type { AccessTokenVerifier } from '../domain/tokens/access-token-service.js';
+import type { RefreshTokenService } from '../domain/tokens/refresh-token-service.js';
 import { expiredCookie, refreshCookieName, refreshCookieOptions } from './cookies.js';
 import { loadTenant } from './load-tenant.js';
 import { readForm } from './read-form.js';
-import { authenticateClient } from './token/authenticate-client.js';
+import { authenticateClient, type ClientAuthenticationDeps } from './token/authenticate-client.js';
 import { checkCookieRefresh } from './token/refresh-delivery.js';
+
+export interface RevokeEndpointDeps extends ClientAuthenticationDeps {
+  readonly tenants: TenantLookup;
+  readonly refreshTokens: Pick<RefreshTokenService, 'findFamily' | 'revokeFamily'>;
+  readonly accessTokens: AccessTokenVerifier;
+  readonly denylist: Pick<AccessTokenDenylist, 'add'>;
+}
 
 /**
  * Token revocation (RFC 7009). Rules:
@@ -16,11 +26,11 @@ import { checkCookieRefresh } from './token/refresh-delivery.js';
  *   endpoint cannot be used to probe which tokens exist;
  * - a browser client may revoke the refresh cookie (allowed Origin + CSRF header), which is cleared.
  */
-export function registerRevokeEndpoint(app: FastifyInstance, ctx: AppContext): void {
+export function registerRevokeEndpoint(app: FastifyInstance, deps: RevokeEndpointDeps): void {
   app.post('/tenants/:tenant/oauth2/revoke', { config: { errorFormat: 'oauth' }, schema: { hide: true } }, async (request, reply) => {
-    const tenant = await loadTenant(ctx, request);
+    const tenant = await loadTenant(deps.tenants, request);
     const params = readForm(request);
-    const { client } = await authenticateClient(request, params, tenant, ctx.clients, ctx.secretHasher);
+    const { client } = await authenticateClient(request, params, tenant, deps);
     let token = params.get('token');
     const cookieName = refreshCookieName(client.clientId);
     if (token === undefined && client.type === 'public' && request.cookies[cookieName] !== undefined) {
@@ -30,16 +40,16 @@ export function registerRevokeEndpoint(app: FastifyInstance, ctx: AppContext): v
     }
     if (token === undefined) throw new InvalidRequest('Missing required parameter: token.');
 
-    const family = await ctx.refreshTokens.findFamily(token, tenant.id);
+    const family = await deps.refreshTokens.findFamily(token, tenant.id);
     if (family !== undefined) {
       if (family.clientRef !== client.id) throw new UnauthorizedClient('The token was not issued to this client.');
-      await ctx.refreshTokens.revokeFamily(family.id, 'revoked_by_client');
+      await deps.refreshTokens.revokeFamily(family.id, 'revoked_by_client');
       request.log.info({ ...request.logFields, event: 'revoke', familyId: family.id }, 'refresh token family revoked');
     } else if (token.split('.').length === 3) {
-      const claims = await ctx.accessTokens.verify(tenant, token).catch(() => undefined);
+      const claims = await deps.accessTokens.verify(tenant, token).catch(() => undefined);
       if (claims !== undefined) {
         if (claims.client_id !== client.clientId) throw new UnauthorizedClient('The token was not issued to this client.');
-        await ctx.denylist.add(claims.jti, new Date(claims.exp * 1000));
+        await deps.denylist.add(claims.jti, new Date(claims.exp * 1000));
         request.log.info({ ...request.logFields, event: 'revoke', jti: claims.jti }, 'access token revoked');
       }
     }

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { ApiConfig } from '@lanyard/config';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { DEMO_CLIENT_ID, DEMO_TENANT } from '../bootstrap/seed-demo.js';
 
 const EXAMPLE_DIR = fileURLToPath(new URL('../../../../examples/spa/', import.meta.url));
@@ -16,11 +17,11 @@ const FILES: Record<string, string> = {
  * a `config.json` pointing it at the seeded demo tenant. Not registered in production, and a no-op
  * when the examples folder is not shipped (container images).
  */
-export function registerExampleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  if (!ctx.config.SEED_DEMO || !existsSync(EXAMPLE_DIR)) return;
-  const base = `${ctx.config.PUBLIC_URL}/examples/spa/`;
+export function registerExampleRoutes(app: FastifyInstance, deps: { readonly config: Pick<ApiConfig, 'SEED_DEMO' | 'PUBLIC_URL'>; readonly tenants: Pick<TenantLookup, 'issuer'> }): void {
+  if (!deps.config.SEED_DEMO || !existsSync(EXAMPLE_DIR)) return;
+  const base = `${deps.config.PUBLIC_URL}/examples/spa/`;
   const config = JSON.stringify({
-    issuer: ctx.tenants.issuer(DEMO_TENANT),
+    issuer: deps.tenants.issuer(DEMO_TENANT),
     clientId: DEMO_CLIENT_ID,
     redirectUri: `${base}callback`,
     postLogoutRedirectUri: base,

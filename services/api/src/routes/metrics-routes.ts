@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { Registry } from '@lanyard/metrics';
 
 /** Prometheus exposition of the API's registry. */
-export function registerMetricsRoute(app: FastifyInstance, ctx: AppContext): void {
+export function registerMetricsRoute(app: FastifyInstance, deps: { readonly registry: Registry }): void {
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics' } }, async (_request, reply) =>
-    reply.type(ctx.registry.contentType).send(await ctx.registry.metrics()),
+    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
   );
 }

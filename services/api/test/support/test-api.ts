@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadApiConfig, type ApiConfig } from '@lanyard/config';
 import { createLogger } from '@lanyard/logger';
-import { captureLogs, createTestDatabase, freePort, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
+import { captureLogs, createTestDatabase, freePort, testClock, testEnvironment, testSecrets, uniqueRedisPrefix, type TestClock, type TestDatabase } from '@lanyard/testing';
 import { buildApp } from '../../src/app.js';
 import { createAppContext, type AppContext } from '../../src/context.js';
 import { ensureSystemTenant } from '../../src/bootstrap/ensure-system-tenant.js';
@@ -11,6 +11,8 @@ export interface TestApi {
   readonly ctx: AppContext;
   readonly config: Readonly<ApiConfig>;
   readonly database: TestDatabase;
+  /** The API's clock: `time.advance(ms)` moves "now" for every protocol decision instead of sleeping. */
+  readonly time: TestClock;
   /** Base URL when started with `listen: true` (equals PUBLIC_URL). */
   readonly baseUrl: string;
   /** Every log line written so far, parsed. */
@@ -51,7 +53,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   });
   const captured = captureLogs();
   const log = createLogger({ service: 'api', level: config.LOG_LEVEL, destination: captured.destination });
-  const ctx = await createAppContext(config, log);
+  const time = testClock();
+  const ctx = await createAppContext(config, log, { clock: time.clock });
   await ensureSystemTenant(ctx);
   const app = await buildApp(ctx);
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
@@ -62,6 +65,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     ctx,
     config,
     database,
+    time,
     baseUrl,
     logs: captured.lines,
     rawLogs: captured.raw,

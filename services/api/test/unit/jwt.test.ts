@@ -7,7 +7,7 @@ const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256
 const issuer = 'https://id.example/tenants/acme';
 const now = Math.floor(Date.now() / 1000);
 const claims = { iss: issuer, sub: 'u1', exp: now + 60, iat: now };
-const options = { typ: 'at+jwt', issuer, resolveKey: (kid: string) => (kid === 'k1' ? publicKey : undefined) };
+const options = { typ: 'at+jwt', issuer, resolveKey: (kid: string) => (kid === 'k1' ? publicKey : undefined), now: now * 1000 };
 
 describe('signJwt', () => {
   it('produces an ES256 JWS that jose verifies', async () => {

@@ -1,24 +1,38 @@
 import { describe, expect, it } from 'vitest';
+import { testClock } from '@lanyard/testing';
 import { LoadThrough } from '../../src/infra/load-through.js';
 import { TtlCache } from '../../src/infra/ttl-cache.js';
 
 describe('TtlCache', () => {
-  it('expires entries and evicts the oldest beyond its bound', () => {
-    const cache = new TtlCache<string, number>(1_000, 2);
-    cache.set('a', 1, 0);
-    cache.set('b', 2, 0);
-    cache.set('c', 3, 0);
-    expect(cache.get('a', 1)).toBeUndefined();
-    expect(cache.get('b', 1)).toBe(2);
-    expect(cache.get('c', 1_000)).toBeUndefined();
+  it('expires entries on the injected clock and evicts the oldest beyond its bound', () => {
+    const time = testClock({ frozenAt: new Date('2026-01-01T00:00:00Z') });
+    const cache = new TtlCache<string, number>(1_000, 2, time.clock);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('c', 3);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toBe(2);
+    time.advance(999);
+    expect(cache.get('c')).toBe(3);
+    time.advance(1);
+    expect(cache.get('c')).toBeUndefined();
     expect(cache.size).toBe(1);
+  });
+
+  it('deletes only the entries a predicate selects', () => {
+    const cache = new TtlCache<string, number>(1_000, 10, testClock().clock);
+    for (const key of ['t1/a', 't1/b', 't2/a']) cache.set(key, 1);
+    cache.deleteWhere((key) => key.startsWith('t1/'));
+    expect([cache.get('t1/a'), cache.get('t1/b'), cache.get('t2/a')]).toEqual([undefined, undefined, 1]);
   });
 });
 
 describe('LoadThrough', () => {
+  const cache = () => new TtlCache<string, number>(10_000, 10, testClock().clock);
+
   it('coalesces concurrent misses into one load', async () => {
     let loads = 0;
-    const lt = new LoadThrough(new TtlCache<string, number>(10_000, 10), async () => {
+    const lt = new LoadThrough(cache(), async () => {
       loads += 1;
       await new Promise((r) => setTimeout(r, 10));
       return 42;
@@ -32,12 +46,30 @@ describe('LoadThrough', () => {
 
   it('does not cache failures', async () => {
     let attempt = 0;
-    const lt = new LoadThrough(new TtlCache<string, number>(10_000, 10), async () => {
+    const lt = new LoadThrough(cache(), async () => {
       attempt += 1;
       if (attempt === 1) throw new Error('db down');
       return 1;
     });
     await expect(lt.get('k')).rejects.toThrow('db down');
     expect(await lt.get('k')).toBe(1);
+  });
+
+  it('never caches a load that was invalidated while in flight (it may predate the write)', async () => {
+    let value = 1;
+    let release: () => void = () => {};
+    const lt = new LoadThrough(cache(), async () => {
+      const seen = value;
+      await new Promise<void>((resolve) => (release = resolve));
+      return seen;
+    });
+    const stale = lt.get('k');
+    value = 2; // the write …
+    lt.invalidate('k'); // … and its invalidation, while the first load is still running
+    release();
+    expect(await stale).toBe(1);
+    const fresh = lt.get('k');
+    release();
+    expect(await fresh).toBe(2);
   });
 });

@@ -1,27 +1,9 @@
 import type pg from 'pg';
 import type { ApiMetrics, AuthEvent, AuthResult } from '@lanyard/metrics';
 import type { Logger } from '@lanyard/logger';
+import type { AuthFailureReason } from './auth-failure-reason.js';
 
-/**
- * Failure reasons are a small fixed set: they become a metric label (bounded cardinality) and let
- * dashboards group failures without parsing messages.
- */
-export type AuthFailureReason =
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'invalid_request'
-  | 'invalid_scope'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_credentials'
-  | 'user_disabled'
-  | 'code_replay'
-  | 'token_reuse'
-  | 'rate_limited'
-  | 'access_denied'
-  | 'invalid_token'
-  | 'server_error';
-
+/** What {@link AuditLog.record} takes; the narrow view endpoints depend on is {@link AuditRecorder}. */
 export interface AuthEventRecord {
   readonly tenant: string;
   readonly event: AuthEvent;
@@ -33,11 +15,9 @@ export interface AuthEventRecord {
   readonly requestId?: string | null;
 }
 
-/**
- * Records authentication events: counted at once in `identity_auth_events_total`, written to the
- * audit table in batches (every second or 500 events), so the token hot path makes no database write
- * of its own. `close()` flushes what is buffered; a failed batch is logged, never retried forever.
- */
+/** The only part of the audit log an endpoint needs. */
+export type AuditRecorder = Pick<AuditLog, 'record'>;
+
 /** One buffered row, in the column order of {@link INSERT_BATCH}. */
 type Row = [tenant: string, event: string, result: string, reason: string, clientId: string | null, userId: string | null, ip: string | null, requestId: string | null];
 
@@ -49,6 +29,12 @@ type Row = [tenant: string, event: string, result: string, reason: string, clien
 const INSERT_BATCH = `insert into audit_events (tenant, event, result, reason, client_id, user_id, ip, request_id)
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[])`;
 
+/**
+ * Records authentication events: counted at once in `identity_auth_events_total`, written to the
+ * audit table in batches (every second or 500 events), so the token hot path makes no database write
+ * of its own. `close()` flushes what is buffered. A batch that cannot be written is logged with
+ * its size and dropped (bounded memory beats an unbounded retry queue during a long outage).
+ */
 export class AuditLog {
   #buffer: Row[] = [];
   #flushing: Promise<void> = Promise.resolve();

@@ -1,5 +1,6 @@
-import { and, eq } from 'drizzle-orm';
-import { clients, clientSecrets, type Client, type ClientSecret, type Database, type Tenant } from '@lanyard/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { clients, clientSecrets, type Client, type ClientSecret, type Database, type Executor, type Tenant } from '@lanyard/db';
+import type { Clock } from '@lanyard/clock';
 import { ConflictProblem, NotFoundProblem } from '@lanyard/errors';
 import { randomToken, type SecretHasher } from '@lanyard/security';
 import type { ClientSecretCreate, ClientSpec } from '@lanyard/contracts';
@@ -13,41 +14,66 @@ export interface RegisteredClient extends Client {
   readonly secrets: readonly ClientSecret[];
 }
 
-/** During rotation two secrets may be valid at once (DESIGN.md), never more. */
+/** What OAuth endpoints need of clients: look one up. */
+export type ClientLookup = Pick<ClientService, 'find'>;
+
+/** During rotation two secrets may be valid at once (docs/reference/admin-api.md), never more. */
 export const MAX_ACTIVE_SECRETS = 2;
 
-const cacheKey = (tenantId: string, clientId: string) => `${tenantId}\u0000${clientId}`;
+const SEPARATOR = '\u0000';
+const clientKey = (tenantId: string, clientId: string) => `${tenantId}${SEPARATOR}${clientId}`;
+const ofTenant = (tenantId: string) => (key: string) => key.startsWith(`${tenantId}${SEPARATOR}`);
 
 /**
  * OAuth client registrations. Lookups are cached (with secrets), so `client_credentials` needs no
- * database round trip on the hot path; every write invalidates the entry on every replica.
+ * database round trip on the hot path; so is each tenant's set of allowed CORS origins. Every write
+ * invalidates exactly the entries it affects, on every replica.
  */
 export class ClientService {
-  readonly #cache: LoadThrough<string, RegisteredClient | null>;
+  readonly #clients: LoadThrough<string, RegisteredClient | null>;
+  /** Per tenant, the union of its clients' `allowedCorsOrigins`: one entry per tenant, however many origins are probed. */
+  readonly #origins: LoadThrough<string, ReadonlySet<string>>;
 
   constructor(
     private readonly db: Database,
     private readonly bus: InvalidationBus,
     private readonly hasher: SecretHasher,
+    private readonly clock: Clock,
   ) {
-    this.#cache = new LoadThrough(new TtlCache(30_000, 50_000), async (key) => {
-      const [tenantId, clientId] = key.split('\u0000') as [string, string];
+    this.#clients = new LoadThrough(new TtlCache(30_000, 50_000, clock), async (key) => {
+      const [tenantId, clientId] = key.split(SEPARATOR) as [string, string];
       return this.#load(tenantId, clientId);
     });
+    this.#origins = new LoadThrough(new TtlCache(30_000, 10_000, clock), (tenantId) => this.#loadOrigins(tenantId));
     bus.on((m) => {
-      if (m.kind === 'client') this.#cache.invalidate(cacheKey(m.tenantId, m.clientId));
-      if (m.kind === 'tenant') this.#cache.invalidateWhere(() => true);
+      if (m.kind === 'client') {
+        this.#clients.invalidate(clientKey(m.tenantId, m.clientId));
+        this.#origins.invalidate(m.tenantId);
+      }
+      if (m.kind === 'tenant') {
+        this.#clients.invalidateWhere(ofTenant(m.tenantId));
+        this.#origins.invalidate(m.tenantId);
+      }
     });
   }
 
   async find(tenantId: string, clientId: string): Promise<RegisteredClient | undefined> {
-    return (await this.#cache.get(cacheKey(tenantId, clientId))) ?? undefined;
+    return (await this.#clients.get(clientKey(tenantId, clientId))) ?? undefined;
   }
 
   async require(tenant: Tenant, clientId: string): Promise<RegisteredClient> {
     const client = await this.find(tenant.id, clientId);
     if (client === undefined) throw new NotFoundProblem(`Client "${clientId}" does not exist in tenant "${tenant.name}".`);
     return client;
+  }
+
+  /**
+   * True when some client of the tenant registered `origin` for browser (CORS) calls. The endpoint
+   * itself checks the origin against the one client again, so one client's origin never gains
+   * another client's cookie.
+   */
+  async isAllowedOrigin(tenantId: string, origin: string): Promise<boolean> {
+    return (await this.#origins.get(tenantId)).has(origin);
   }
 
   /**
@@ -76,12 +102,13 @@ export class ClientService {
         .from(clients)
         .where(and(eq(clients.tenantId, tenant.id), eq(clients.clientId, clientId)))
         .for('update');
+      const now = this.clock();
       if (existing === undefined) {
-        const [row] = await tx.insert(clients).values({ tenantId: tenant.id, clientId, ...values }).returning();
+        const [row] = await tx.insert(clients).values({ tenantId: tenant.id, clientId, ...values, createdAt: now, updatedAt: now }).returning();
         let generatedSecret: string | undefined;
         if (spec.type === 'confidential') {
           generatedSecret = spec.secret === undefined ? randomToken(32) : undefined;
-          await tx.insert(clientSecrets).values({ clientRef: row!.id, secretHash: this.hasher.hash(spec.secret ?? generatedSecret!) });
+          await tx.insert(clientSecrets).values({ clientRef: row!.id, secretHash: this.hasher.hash(spec.secret ?? generatedSecret!), createdAt: now });
         }
         return { id: row!.id, created: true, generatedSecret };
       }
@@ -89,9 +116,9 @@ export class ClientService {
         throw new ConflictProblem(`Client type is immutable (is "${existing.type}"); delete and recreate the client to change it.`);
       }
       if (!sameRegistration(existing, values)) {
-        await tx.update(clients).set({ ...values, updatedAt: new Date() }).where(eq(clients.id, existing.id));
+        await tx.update(clients).set({ ...values, updatedAt: now }).where(eq(clients.id, existing.id));
       }
-      if (spec.secret !== undefined) await this.#ensureSecret(tx as unknown as Database, existing.id, this.hasher.hash(spec.secret), null);
+      if (spec.secret !== undefined) await this.#ensureSecret(tx, existing.id, this.hasher.hash(spec.secret), null);
       return { id: existing.id, created: false, generatedSecret: undefined };
     });
     await this.bus.publish({ kind: 'client', tenantId: tenant.id, clientId });
@@ -125,7 +152,7 @@ export class ClientService {
         .for('update');
       if (client === undefined) throw new NotFoundProblem(`Client "${clientId}" does not exist in tenant "${tenant.name}".`);
       if (client.type !== 'confidential') throw new ConflictProblem('Public clients have no secrets.');
-      return this.#ensureSecret(tx as unknown as Database, client.id, hash, expiresAt);
+      return this.#ensureSecret(tx, client.id, hash, expiresAt);
     });
     await this.bus.publish({ kind: 'client', tenantId: tenant.id, clientId });
     return result;
@@ -142,16 +169,16 @@ export class ClientService {
   }
 
   /** Registers a secret hash unless already present, keeping at most {@link MAX_ACTIVE_SECRETS} active. */
-  async #ensureSecret(tx: Database, clientRef: string, hash: Buffer, expiresAt: Date | null): Promise<{ secret: ClientSecret; created: boolean }> {
+  async #ensureSecret(tx: Executor, clientRef: string, hash: Buffer, expiresAt: Date | null): Promise<{ secret: ClientSecret; created: boolean }> {
     const existing = await tx.select().from(clientSecrets).where(eq(clientSecrets.clientRef, clientRef));
     const same = existing.find((s) => s.secretHash.equals(hash));
     if (same !== undefined) return { secret: same, created: false };
-    const now = new Date();
+    const now = this.clock();
     const active = existing.filter((s) => s.expiresAt === null || s.expiresAt > now);
     if (active.length >= MAX_ACTIVE_SECRETS) {
       throw new ConflictProblem(`A client may have at most ${MAX_ACTIVE_SECRETS} active secrets; delete one first.`);
     }
-    const [secret] = await tx.insert(clientSecrets).values({ clientRef, secretHash: hash, expiresAt }).returning();
+    const [secret] = await tx.insert(clientSecrets).values({ clientRef, secretHash: hash, createdAt: now, expiresAt }).returning();
     return { secret: secret!, created: true };
   }
 
@@ -163,6 +190,14 @@ export class ClientService {
     if (client === undefined) return null;
     const secrets = await this.db.select().from(clientSecrets).where(eq(clientSecrets.clientRef, client.id));
     return { ...client, secrets: secrets.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()) };
+  }
+
+  async #loadOrigins(tenantId: string): Promise<ReadonlySet<string>> {
+    const rows = await this.db
+      .selectDistinct({ origin: sql<string>`unnest(${clients.allowedCorsOrigins})` })
+      .from(clients)
+      .where(eq(clients.tenantId, tenantId));
+    return new Set(rows.map((r) => r.origin));
   }
 }
 

@@ -1,12 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import { clients, consents, refreshTokenFamilies, type Database } from '@lanyard/db';
+import type { Clock } from '@lanyard/clock';
 
 /**
  * Remembered consent: which scopes a user granted a client. Asked once per new scope set; a
  * revocation also revokes the refresh tokens that consent made possible.
  */
 export class ConsentService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
 
   async granted(userId: string, clientRef: string): Promise<readonly string[]> {
     const [row] = await this.db.select().from(consents).where(and(eq(consents.userId, userId), eq(consents.clientRef, clientRef)));
@@ -22,10 +26,11 @@ export class ConsentService {
   /** Adds scopes to the remembered grant (consent accumulates; it is never narrowed implicitly). */
   async grant(userId: string, clientRef: string, scopes: readonly string[]): Promise<void> {
     const merged = [...new Set([...(await this.granted(userId, clientRef)), ...scopes])].sort();
+    const now = this.clock();
     await this.db
       .insert(consents)
-      .values({ userId, clientRef, scopes: merged })
-      .onConflictDoUpdate({ target: [consents.userId, consents.clientRef], set: { scopes: merged, updatedAt: new Date() } });
+      .values({ userId, clientRef, scopes: merged, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: [consents.userId, consents.clientRef], set: { scopes: merged, updatedAt: now } });
   }
 
   /** Every consent of a user, with the client id each was given to. */
@@ -39,7 +44,8 @@ export class ConsentService {
   }
 
   /** Forgets the consent and revokes the client's refresh tokens for this user. Returns false if none existed. */
-  async revoke(userId: string, clientRef: string, now = new Date()): Promise<boolean> {
+  async revoke(userId: string, clientRef: string): Promise<boolean> {
+    const now = this.clock();
     return this.db.transaction(async (tx) => {
       const deleted = await tx.delete(consents).where(and(eq(consents.userId, userId), eq(consents.clientRef, clientRef))).returning();
       await tx

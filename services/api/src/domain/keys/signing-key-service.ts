@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { signingKeys, type Database } from '@lanyard/db';
+import { signingKeys, type Database, type Executor } from '@lanyard/db';
+import type { Clock } from '@lanyard/clock';
 import type { EnvelopeCipher } from '@lanyard/security';
-import { MAX_SIGNED_TOKEN_LIFETIME_SECONDS, rotateSigningKeys, SigningKeyRing, type RotationPolicy } from '@lanyard/signing-keys';
+import { MAX_SIGNED_TOKEN_LIFETIME_SECONDS, rotateSigningKeys, SigningKeyRing, type RotationPolicy, type UsableKey } from '@lanyard/signing-keys';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
@@ -17,6 +18,9 @@ export const rotationPolicy = (config: SigningKeyPolicyConfig): RotationPolicy =
   maxTokenLifetimeSeconds: MAX_SIGNED_TOKEN_LIFETIME_SECONDS,
 });
 
+/** What token issuers and verifiers need: a tenant's key ring. */
+export type KeyRings = Pick<SigningKeyService, 'ring' | 'signingKey'>;
+
 /**
  * Per-tenant key rings, decrypted once and cached for a minute. Successors are published an hour
  * (by default) before they sign, so a minute of cache staleness never makes us sign with a key that
@@ -31,8 +35,9 @@ export class SigningKeyService {
     private readonly cipher: EnvelopeCipher,
     private readonly policy: RotationPolicy,
     bus: InvalidationBus,
+    private readonly clock: Clock,
   ) {
-    this.#rings = new LoadThrough(new TtlCache(60_000, 10_000), (tenantId) => this.#load(tenantId));
+    this.#rings = new LoadThrough(new TtlCache(60_000, 10_000, clock), (tenantId) => this.#load(tenantId));
     bus.on((m) => {
       if (m.kind === 'signing-keys') this.#rings.invalidate(m.tenantId);
     });
@@ -42,17 +47,37 @@ export class SigningKeyService {
     return this.#rings.get(tenantId);
   }
 
+  /** The key that signs for the tenant now, or undefined if it has none (a server error upstream). */
+  async signingKey(tenantId: string): Promise<UsableKey | undefined> {
+    return (await this.ring(tenantId)).signingKey(this.clock());
+  }
+
   /** Creates the first key of a tenant if it has none (idempotent, safe under concurrency). */
-  async ensureKeys(db: Database, tenantId: string): Promise<void> {
-    await rotateSigningKeys(db, this.cipher, tenantId, this.policy);
+  async ensureKeys(tenantId: string, executor: Executor = this.db): Promise<void> {
+    await rotateSigningKeys(executor, this.cipher, tenantId, this.policy, this.clock());
+  }
+
+  /**
+   * False when KEY_ENCRYPTION_KEY cannot decrypt the keys already stored (a changed or mistyped
+   * key); true when it can, or when there is nothing stored yet.
+   */
+  async canDecryptStoredKeys(): Promise<boolean> {
+    const [sample] = await this.db.select().from(signingKeys).limit(1);
+    if (sample === undefined) return true;
+    try {
+      this.cipher.decrypt(sample.privateKeyCiphertext, sample.kid);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async #load(tenantId: string): Promise<SigningKeyRing> {
     let rows = await this.db.select().from(signingKeys).where(eq(signingKeys.tenantId, tenantId));
     let ring = new SigningKeyRing(rows, this.cipher);
-    if (ring.signingKey() === undefined) {
+    if (ring.signingKey(this.clock()) === undefined) {
       // A tenant restored from backup without keys, or whose worker has been down past a rotation.
-      rows = (await rotateSigningKeys(this.db, this.cipher, tenantId, this.policy)).keys;
+      rows = (await rotateSigningKeys(this.db, this.cipher, tenantId, this.policy, this.clock())).keys;
       ring = new SigningKeyRing(rows, this.cipher);
     }
     return ring;

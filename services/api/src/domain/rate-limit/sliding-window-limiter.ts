@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { epochMs, type Clock } from '@lanyard/clock';
 import type { Logger } from '@lanyard/logger';
 
 /**
@@ -33,11 +34,15 @@ export interface LimitDecision {
   readonly retryAfterSeconds: number;
 }
 
+/** What endpoints need of the limiter. */
+export type RateLimiter = Pick<SlidingWindowLimiter, 'hit'>;
+
 export class SlidingWindowLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly keyPrefix: string,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {
     redis.defineCommand('lanyardSlidingWindow', { numberOfKeys: 2, lua: SCRIPT });
   }
@@ -46,7 +51,8 @@ export class SlidingWindowLimiter {
    * Counts one request of `subject` against `limit` per `windowMs`. If Redis is unreachable the
    * request is allowed (fail open) and logged: a limiter outage must not become a login outage.
    */
-  async hit(limiter: string, subject: string, limit: number, windowMs: number, now = Date.now()): Promise<LimitDecision> {
+  async hit(limiter: string, subject: string, limit: number, windowMs: number): Promise<LimitDecision> {
+    const now = epochMs(this.clock);
     const index = Math.floor(now / windowMs);
     // The hash tag keeps both keys of one subject in one cluster slot.
     const base = `${this.keyPrefix}rl:{${limiter}:${subject}}`;

@@ -1,6 +1,10 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { sessions, users, type Database, type Session, type User } from '@lanyard/db';
+import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
+
+/** What the authorization endpoint and pages need: the session behind a cookie. */
+export type SessionLookup = Pick<SessionService, 'find'>;
 
 export interface ActiveSession {
   readonly session: Session;
@@ -15,9 +19,11 @@ export class SessionService {
   constructor(
     private readonly db: Database,
     private readonly ttlSeconds: number,
+    private readonly clock: Clock,
   ) {}
 
-  async create(tenantId: string, userId: string, amr: readonly string[], now = new Date()): Promise<{ token: string; session: Session }> {
+  async create(tenantId: string, userId: string, amr: readonly string[]): Promise<{ token: string; session: Session }> {
+    const now = this.clock();
     const token = randomToken(32);
     const [session] = await this.db
       .insert(sessions)
@@ -27,6 +33,7 @@ export class SessionService {
         tokenHash: tokenHash(token),
         authTime: now,
         amr: [...amr],
+        createdAt: now,
         expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
       })
       .returning();
@@ -34,7 +41,7 @@ export class SessionService {
   }
 
   /** The live session behind a cookie value at this tenant, with its (enabled) user; else undefined. */
-  async find(tenantId: string, token: string | undefined, now = new Date()): Promise<ActiveSession | undefined> {
+  async find(tenantId: string, token: string | undefined): Promise<ActiveSession | undefined> {
     if (token === undefined || token.length < 32 || token.length > 128) return undefined;
     const [row] = await this.db
       .select({ session: sessions, user: users })
@@ -45,14 +52,14 @@ export class SessionService {
           eq(sessions.tokenHash, tokenHash(token)),
           eq(sessions.tenantId, tenantId),
           isNull(sessions.revokedAt),
-          gt(sessions.expiresAt, now),
+          gt(sessions.expiresAt, this.clock()),
           eq(users.disabled, false),
         ),
       );
     return row;
   }
 
-  async revoke(sessionId: string, now = new Date()): Promise<void> {
-    await this.db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+  async revoke(sessionId: string): Promise<void> {
+    await this.db.update(sessions).set({ revokedAt: this.clock() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
   }
 }

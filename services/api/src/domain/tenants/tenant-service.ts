@@ -1,11 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { tenants, type Database, type Tenant } from '@lanyard/db';
+import type { Clock } from '@lanyard/clock';
 import { ConflictProblem, NotFoundProblem } from '@lanyard/errors';
 import { SYSTEM_TENANT, type TenantSpec } from '@lanyard/contracts';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
+
+/** What OAuth endpoints need of tenants: find one by its issuer path segment, and its issuer URL. */
+export type TenantLookup = Pick<TenantService, 'find' | 'issuer'>;
 
 /**
  * Tenants by name, cached (including "no such tenant", so a scan of unknown issuers does not reach
@@ -17,10 +21,11 @@ export class TenantService {
   constructor(
     private readonly db: Database,
     private readonly bus: InvalidationBus,
-    private readonly keys: SigningKeyService,
+    private readonly keys: Pick<SigningKeyService, 'ensureKeys'>,
     private readonly publicUrl: string,
+    private readonly clock: Clock,
   ) {
-    this.#byName = new LoadThrough(new TtlCache(30_000, 10_000), async (name) => {
+    this.#byName = new LoadThrough(new TtlCache(30_000, 10_000, clock), async (name) => {
       const [row] = await this.db.select().from(tenants).where(eq(tenants.name, name));
       return row ?? null;
     });
@@ -52,19 +57,20 @@ export class TenantService {
       const [existing] = await tx.select().from(tenants).where(eq(tenants.name, name)).for('update');
       const managedBy = spec.managedBy ?? null;
       if (existing === undefined) {
-        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy }).returning();
-        await this.keys.ensureKeys(tx as unknown as Database, tenant!.id);
+        const now = this.clock();
+        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy, createdAt: now, updatedAt: now }).returning();
+        await this.keys.ensureKeys(tenant!.id, tx);
         return { tenant: tenant!, created: true };
       }
       if (existing.displayName === spec.displayName && existing.managedBy === managedBy) return { tenant: existing, created: false };
       const [tenant] = await tx
         .update(tenants)
-        .set({ displayName: spec.displayName, managedBy, updatedAt: new Date() })
+        .set({ displayName: spec.displayName, managedBy, updatedAt: this.clock() })
         .where(eq(tenants.id, existing.id))
         .returning();
       return { tenant: tenant!, created: false };
     });
-    await this.bus.publish({ kind: 'tenant', tenant: name });
+    await this.bus.publish({ kind: 'tenant', tenant: name, tenantId: result.tenant.id });
     return result;
   }
 
@@ -73,7 +79,7 @@ export class TenantService {
     if (name === SYSTEM_TENANT) throw new ConflictProblem('The system tenant cannot be deleted.');
     const deleted = await this.db.delete(tenants).where(eq(tenants.name, name)).returning({ id: tenants.id });
     if (deleted.length === 0) throw new NotFoundProblem(`Tenant "${name}" does not exist.`);
-    await this.bus.publish({ kind: 'tenant', tenant: name });
+    await this.bus.publish({ kind: 'tenant', tenant: name, tenantId: deleted[0]!.id });
     await this.bus.publish({ kind: 'signing-keys', tenantId: deleted[0]!.id });
   }
 }

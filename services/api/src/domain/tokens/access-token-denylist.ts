@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { epochMs, type Clock } from '@lanyard/clock';
 
 /**
  * Revoked access tokens (by `jti`) until they would have expired anyway. JWT access tokens are
@@ -9,10 +10,11 @@ export class AccessTokenDenylist {
   constructor(
     private readonly redis: Redis,
     private readonly keyPrefix: string,
+    private readonly clock: Clock,
   ) {}
 
-  async add(jti: string, expiresAt: Date, now = Date.now()): Promise<void> {
-    const ttl = Math.ceil((expiresAt.getTime() - now) / 1000);
+  async add(jti: string, expiresAt: Date): Promise<void> {
+    const ttl = Math.ceil((expiresAt.getTime() - epochMs(this.clock)) / 1000);
     if (ttl > 0) await this.redis.set(`${this.keyPrefix}revoked-jti:${jti}`, '1', 'EX', ttl);
   }
 

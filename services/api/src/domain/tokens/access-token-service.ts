@@ -1,8 +1,9 @@
 import type { Tenant } from '@lanyard/db';
+import { epochMs, epochSeconds, type Clock } from '@lanyard/clock';
 import { InvalidToken, ServerError } from '@lanyard/errors';
 import type { RegisteredClient } from '../clients/client-service.js';
-import type { SigningKeyService } from '../keys/signing-key-service.js';
-import type { TenantService } from '../tenants/tenant-service.js';
+import type { KeyRings } from '../keys/signing-key-service.js';
+import type { TenantLookup } from '../tenants/tenant-service.js';
 import { newJti, signJwt, verifyJwt, type JwtPayload } from './jwt.js';
 
 /** RFC 9068 §2.1: the media type of JWT access tokens. */
@@ -41,17 +42,22 @@ export interface AccessTokenClaims extends JwtPayload {
   readonly sid?: string;
 }
 
+/** Grants issue access tokens; protected resources verify them. */
+export type AccessTokenIssuer = Pick<AccessTokenService, 'issue'>;
+export type AccessTokenVerifier = Pick<AccessTokenService, 'verify'>;
+
 /** Issues and verifies JWT access tokens (RFC 9068) signed with the tenant's current key. */
 export class AccessTokenService {
   constructor(
-    private readonly tenants: TenantService,
-    private readonly keys: SigningKeyService,
+    private readonly tenants: Pick<TenantLookup, 'issuer'>,
+    private readonly keys: KeyRings,
+    private readonly clock: Clock,
   ) {}
 
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
-    const key = (await this.keys.ring(request.tenant.id)).signingKey();
+    const key = await this.keys.signingKey(request.tenant.id);
     if (key === undefined) throw new ServerError(undefined, { detail: `tenant ${request.tenant.name} has no signing key` });
-    const iat = Math.floor(Date.now() / 1000);
+    const iat = epochSeconds(this.clock);
     const exp = iat + request.lifetimeSeconds;
     const jti = newJti();
     const payload: JwtPayload = {
@@ -77,6 +83,7 @@ export class AccessTokenService {
       typ: ACCESS_TOKEN_TYP,
       issuer: this.tenants.issuer(tenant.name),
       resolveKey: (kid) => ring.verificationKey(kid),
+      now: epochMs(this.clock),
     });
     if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string' || typeof payload.jti !== 'string') {
       throw new InvalidToken('The access token is invalid or expired.', { detail: 'missing required claims' });

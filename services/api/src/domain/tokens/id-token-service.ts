@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Tenant, User } from '@lanyard/db';
+import { epochMs, epochSeconds, type Clock } from '@lanyard/clock';
 import { ServerError } from '@lanyard/errors';
 import type { RegisteredClient } from '../clients/client-service.js';
-import type { SigningKeyService } from '../keys/signing-key-service.js';
-import { newJti, signJwt } from './jwt.js';
+import type { KeyRings } from '../keys/signing-key-service.js';
+import { newJti, signJwt, verifyJwt } from './jwt.js';
 import { userClaims } from './user-claims.js';
 
 export interface IdTokenRequest {
@@ -24,13 +25,26 @@ export interface IdTokenRequest {
  * request, `auth_time` always, `at_hash` binding the access token issued alongside, `sid` for
  * logout. Profile and email claims follow the granted scopes (§5.4).
  */
+/** The code and refresh grants issue ID tokens. */
+export type IdTokenIssuer = Pick<IdTokenService, 'issue'>;
+
+/** Who an `id_token_hint` names (OIDC RP-Initiated Logout §2). */
+export interface IdTokenHint {
+  readonly aud: string;
+  readonly sub: string;
+  readonly sid?: string;
+}
+
 export class IdTokenService {
-  constructor(private readonly keys: SigningKeyService) {}
+  constructor(
+    private readonly keys: KeyRings,
+    private readonly clock: Clock,
+  ) {}
 
   async issue(request: IdTokenRequest): Promise<string> {
-    const key = (await this.keys.ring(request.tenant.id)).signingKey();
+    const key = await this.keys.signingKey(request.tenant.id);
     if (key === undefined) throw new ServerError(undefined, { detail: `tenant ${request.tenant.name} has no signing key` });
-    const iat = Math.floor(Date.now() / 1000);
+    const iat = epochSeconds(this.clock);
     return signJwt(
       { alg: 'ES256', typ: 'JWT', kid: key.kid },
       {
@@ -48,6 +62,28 @@ export class IdTokenService {
       },
       key.privateKey,
     );
+  }
+
+  /**
+   * An ID token we signed for this tenant, named as `id_token_hint` at logout, or undefined when it
+   * is not one. Expiry is ignored: by the time a user logs out the ID token has usually expired,
+   * and its signature still proves where it came from.
+   */
+  async verifyHint(tenant: Tenant, issuer: string, hint: string): Promise<IdTokenHint | undefined> {
+    const ring = await this.keys.ring(tenant.id);
+    try {
+      const { payload } = verifyJwt(hint, {
+        typ: 'JWT',
+        issuer,
+        resolveKey: (kid) => ring.verificationKey(kid),
+        now: epochMs(this.clock),
+        leewaySeconds: 365 * 86_400,
+      });
+      if (typeof payload.aud !== 'string' || typeof payload.sub !== 'string') return undefined;
+      return { aud: payload.aud, sub: payload.sub, ...(typeof payload.sid === 'string' ? { sid: payload.sid } : {}) };
+    } catch {
+      return undefined;
+    }
   }
 }
 

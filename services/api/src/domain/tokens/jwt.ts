@@ -3,7 +3,7 @@ import { InvalidToken } from '@lanyard/errors';
 
 /**
  * Compact JWS with ES256 through node:crypto directly. It is synchronous and runs on the main thread,
- * so signing never queues behind Argon2 on libuv's thread pool (DESIGN.md pitfalls), and it is ~30 %
+ * so signing never queues behind Argon2 on libuv's thread pool (docs/reference/performance-budget.md), and it is ~30 %
  * faster than going through WebCrypto. Only what we issue is supported: ES256, our own `typ`s.
  */
 export interface JwtHeader {
@@ -29,7 +29,8 @@ export interface VerifyJwtOptions {
   readonly typ: string;
   readonly issuer: string;
   readonly resolveKey: (kid: string) => KeyObject | undefined;
-  readonly now?: number;
+  /** "Now" in epoch milliseconds, from the caller's clock. */
+  readonly now: number;
   /** Seconds of tolerated clock skew on `exp`, `nbf` and `iat`. */
   readonly leewaySeconds?: number;
 }
@@ -58,7 +59,7 @@ export function verifyJwt(token: string, options: VerifyJwtOptions): { header: J
   if (!valid) throw invalid('signature mismatch');
 
   const payload = decodeObject(rawPayload, 'payload');
-  const now = Math.floor((options.now ?? Date.now()) / 1000);
+  const now = Math.floor(options.now / 1000);
   const leeway = options.leewaySeconds ?? 0;
   if (payload.iss !== options.issuer) throw invalid('issuer mismatch');
   if (typeof payload.exp !== 'number' || payload.exp + leeway <= now) throw invalid('expired');

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type pg from 'pg';
-import { refreshTokenFamilies, refreshTokens, sessions, users, type Database, type RefreshToken, type RefreshTokenFamily, type Session, type User } from '@lanyard/db';
-import { InvalidGrant } from '@lanyard/errors';
+import { refreshTokenFamilies, refreshTokens, sessions, users, type Database, type Executor, type RefreshToken, type RefreshTokenFamily, type Session, type User } from '@lanyard/db';
+import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
+import { RefreshRejected } from './refresh-rejected.js';
 
 export interface NewFamily {
   readonly tenantId: string;
@@ -17,27 +17,25 @@ export interface NewFamily {
   readonly absoluteTtlSeconds: number;
 }
 
+/** A refresh request's claim on a token: which tenant and client present it. */
+export interface RotationRequest {
+  readonly token: string;
+  readonly tenantId: string;
+  readonly clientRef: string;
+  readonly idleTtlSeconds: number;
+  /**
+   * Runs on the live family before anything is written (e.g. a scope or delivery check), so a
+   * request refused there does not consume the token.
+   */
+  readonly precheck?: (family: RefreshTokenFamily) => void;
+}
+
 export interface RotationResult {
   readonly token: string;
   readonly family: RefreshTokenFamily;
   readonly user: User;
   /** True when a racing request inside the grace window got the successor already issued. */
   readonly replayedWithinGrace: boolean;
-}
-
-/** Why a refresh failed, for the audit trail (`token_reuse` also revoked the family). */
-export class RefreshRejected extends InvalidGrant {
-  constructor(
-    readonly reason: 'unknown' | 'wrong_client' | 'revoked' | 'expired' | 'reuse' | 'user_disabled' | 'session_ended',
-    message = 'The refresh token is invalid, expired or revoked.',
-  ) {
-    super(message, { detail: `refresh rejected: ${reason}` });
-  }
-
-  /** Reuse is audited as `token_reuse`: it revoked a family and may mean a stolen token. */
-  get auditReason(): string | undefined {
-    return this.reason === 'reuse' ? 'token_reuse' : undefined;
-  }
 }
 
 /**
@@ -54,23 +52,17 @@ export class RefreshTokenService {
 
   constructor(
     private readonly db: Database,
-    private readonly pool: pg.Pool,
     private readonly successorKey: Buffer,
     private readonly graceSeconds: number,
+    private readonly clock: Clock,
   ) {
-    this.#lookup = db
-      .select(LOOKUP_COLUMNS)
-      .from(refreshTokens)
-      .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
-      .innerJoin(users, eq(users.id, refreshTokenFamilies.userId))
-      .leftJoin(sessions, eq(sessions.id, refreshTokenFamilies.sessionId))
-      .where(eq(refreshTokens.tokenHash, sql.placeholder('hash')))
-      .prepare('lanyard_refresh_lookup');
+    this.#lookup = selectLookup(db).where(eq(refreshTokens.tokenHash, sql.placeholder('hash'))).prepare('lanyard_refresh_lookup');
   }
 
-  async createFamily(db: Database, input: NewFamily, now = new Date()): Promise<{ token: string; family: RefreshTokenFamily }> {
+  async createFamily(input: NewFamily, executor: Executor = this.db): Promise<{ token: string; family: RefreshTokenFamily }> {
+    const now = this.clock();
     const absoluteExpiresAt = new Date(now.getTime() + input.absoluteTtlSeconds * 1000);
-    const [family] = await db
+    const [family] = await executor
       .insert(refreshTokenFamilies)
       .values({
         tenantId: input.tenantId,
@@ -80,88 +72,68 @@ export class RefreshTokenService {
         scopes: [...input.scopes],
         authTime: input.authTime,
         delivery: input.delivery,
+        createdAt: now,
         absoluteExpiresAt,
       })
       .returning();
     const token = randomToken(32);
-    await db.insert(refreshTokens).values({
+    await executor.insert(refreshTokens).values({
       tokenHash: tokenHash(token),
       familyId: family!.id,
+      createdAt: now,
       expiresAt: earliest(new Date(now.getTime() + input.idleTtlSeconds * 1000), absoluteExpiresAt),
     });
     return { token, family: family! };
   }
 
   /**
-   * Rotates `token` for `clientRef` at `tenantId`, or throws {@link RefreshRejected}. `precheck`
-   * runs on the live family before anything is written (e.g. a scope check), so a request refused
-   * there does not consume the token.
+   * Rotates the presented token, or throws {@link RefreshRejected}.
    *
    * The common case — a valid token used for the first time — takes two autocommit statements: a
    * prepared lookup and one atomic "mark used + insert successor" statement. Anything else (a used
    * token, an invalid one, or losing a race for it) goes through the locked transaction, which
    * owns reuse detection, the grace window and revocations.
    */
-  async rotate(
-    token: string,
-    tenantId: string,
-    clientRef: string,
-    idleTtlSeconds: number,
-    precheck: (family: RefreshTokenFamily) => void = () => {},
-    now = new Date(),
-  ): Promise<RotationResult> {
-    const hash = tokenHash(token);
+  async rotate(request: RotationRequest): Promise<RotationResult> {
+    const now = this.clock();
+    const hash = tokenHash(request.token);
     const [row] = await this.#lookup.execute({ hash });
-    if (row !== undefined && row.token.usedAt === null && checkRow(row, tenantId, clientRef, now) === undefined) {
-      precheck(row.family);
-      const successor = this.#successor(token);
-      const inserted = await this.pool.query({
+    if (row !== undefined && row.token.usedAt === null && checkRow(row, request, now) === undefined) {
+      request.precheck?.(row.family);
+      const successor = this.#successor(request.token);
+      const inserted = await this.db.$client.query({
         name: 'lanyard-refresh-rotate',
         text: ROTATE,
-        values: [hash, tokenHash(successor), now, earliest(new Date(now.getTime() + idleTtlSeconds * 1000), row.family.absoluteExpiresAt)],
+        values: [hash, tokenHash(successor), now, earliest(new Date(now.getTime() + request.idleTtlSeconds * 1000), row.family.absoluteExpiresAt)],
       });
       if (inserted.rowCount === 1) return { token: successor, family: row.family, user: row.user, replayedWithinGrace: false };
     }
-    return this.#rotateLocked(token, hash, tenantId, clientRef, idleTtlSeconds, precheck, now);
+    return this.#rotateLocked(request, hash, now);
   }
 
-  async #rotateLocked(
-    token: string,
-    hash: Buffer,
-    tenantId: string,
-    clientRef: string,
-    idleTtlSeconds: number,
-    precheck: (family: RefreshTokenFamily) => void,
-    now: Date,
-  ): Promise<RotationResult> {
+  async #rotateLocked(request: RotationRequest, hash: Buffer, now: Date): Promise<RotationResult> {
     const outcome = await this.db.transaction(async (tx) => {
       // FOR UPDATE serialises concurrent uses of one token: the second waits, then sees used_at.
-      const [row] = await tx
-        .select(LOOKUP_COLUMNS)
-        .from(refreshTokens)
-        .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
-        .innerJoin(users, eq(users.id, refreshTokenFamilies.userId))
-        .leftJoin(sessions, eq(sessions.id, refreshTokenFamilies.sessionId))
-        .where(eq(refreshTokens.tokenHash, hash))
-        .for('update', { of: refreshTokens });
-      const rejected = row === undefined ? new RefreshRejected('unknown') : checkRow(row, tenantId, clientRef, now);
+      const [row] = await selectLookup(tx).where(eq(refreshTokens.tokenHash, hash)).for('update', { of: refreshTokens });
+      const rejected = row === undefined ? new RefreshRejected('unknown') : checkRow(row, request, now);
       if (rejected !== undefined) {
-        if (rejected.reason === 'user_disabled') await this.#revoke(tx as unknown as Database, row!.family.id, 'user_disabled', now);
+        if (rejected.reason === 'user_disabled') await this.#revoke(tx, row!.family.id, 'user_disabled', now);
         return { error: rejected };
       }
       const { family } = row!;
       try {
-        precheck(family);
+        request.precheck?.(family);
       } catch (error) {
         return { error: error as Error };
       }
-      const successor = this.#successor(token);
+      const successor = this.#successor(request.token);
       if (row!.token.usedAt === null) {
         await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.tokenHash, hash));
         await tx.insert(refreshTokens).values({
           tokenHash: tokenHash(successor),
           familyId: family.id,
-          expiresAt: earliest(new Date(now.getTime() + idleTtlSeconds * 1000), family.absoluteExpiresAt),
+          createdAt: now,
+          expiresAt: earliest(new Date(now.getTime() + request.idleTtlSeconds * 1000), family.absoluteExpiresAt),
         });
         return { result: { token: successor, family, user: row!.user, replayedWithinGrace: false } };
       }
@@ -171,7 +143,7 @@ export class RefreshTokenService {
         // Only while the chain has not moved on: once the successor was itself used, this is reuse.
         if (next !== undefined && next.usedAt === null) return { result: { token: successor, family, user: row!.user, replayedWithinGrace: true } };
       }
-      await this.#revoke(tx as unknown as Database, family.id, 'reuse_detected', now);
+      await this.#revoke(tx, family.id, 'reuse_detected', now);
       return { error: new RefreshRejected('reuse') };
     });
     // Errors are thrown after the transaction so revocations above are committed, not rolled back.
@@ -179,41 +151,43 @@ export class RefreshTokenService {
     return outcome.result!;
   }
 
-  /** The family behind a token if it is live and belongs to `clientRef` (introspection, revocation). */
-  async findActive(token: string, tenantId: string, now = new Date()): Promise<RefreshTokenFamily | undefined> {
-    const [row] = await this.db
-      .select({ family: refreshTokenFamilies, expiresAt: refreshTokens.expiresAt, usedAt: refreshTokens.usedAt })
-      .from(refreshTokens)
-      .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
-      .where(and(eq(refreshTokens.tokenHash, tokenHash(token)), eq(refreshTokenFamilies.tenantId, tenantId)));
-    if (row === undefined || row.family.revokedAt !== null || row.usedAt !== null) return undefined;
-    if (row.expiresAt <= now || row.family.absoluteExpiresAt <= now) return undefined;
+  /** The family behind a token if the token is live (introspection). */
+  async findActive(token: string, tenantId: string): Promise<RefreshTokenFamily | undefined> {
+    const row = await this.#findWithToken(token, tenantId);
+    const now = this.clock();
+    if (row === undefined || row.family.revokedAt !== null || row.token.usedAt !== null) return undefined;
+    if (row.token.expiresAt <= now || row.family.absoluteExpiresAt <= now) return undefined;
     return row.family;
   }
 
   /** The family a token belongs to, live or not (revocation must work on any token of a family). */
   async findFamily(token: string, tenantId: string): Promise<RefreshTokenFamily | undefined> {
-    const [row] = await this.db
-      .select({ family: refreshTokenFamilies })
-      .from(refreshTokens)
-      .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
-      .where(and(eq(refreshTokens.tokenHash, tokenHash(token)), eq(refreshTokenFamilies.tenantId, tenantId)));
-    return row?.family;
+    return (await this.#findWithToken(token, tenantId))?.family;
   }
 
-  revokeFamily(familyId: string, reason: string, now = new Date()): Promise<void> {
-    return this.#revoke(this.db, familyId, reason, now);
+  revokeFamily(familyId: string, reason: string): Promise<void> {
+    return this.#revoke(this.db, familyId, reason, this.clock());
   }
 
   /** Revokes every family created in a browser session (logout). */
-  async revokeSessionFamilies(sessionId: string, reason: string, now = new Date()): Promise<void> {
+  async revokeSessionFamilies(sessionId: string, reason: string): Promise<void> {
     await this.db
       .update(refreshTokenFamilies)
-      .set({ revokedAt: now, revokedReason: reason })
+      .set({ revokedAt: this.clock(), revokedReason: reason })
       .where(and(eq(refreshTokenFamilies.sessionId, sessionId), isNull(refreshTokenFamilies.revokedAt)));
   }
 
-  async #revoke(db: Database, familyId: string, reason: string, now: Date): Promise<void> {
+  async #findWithToken(token: string, tenantId: string): Promise<{ token: RefreshToken; family: RefreshTokenFamily } | undefined> {
+    const [row] = await this.db
+      .select({ token: refreshTokens, family: refreshTokenFamilies })
+      .from(refreshTokens)
+      .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
+      .where(and(eq(refreshTokens.tokenHash, tokenHash(token)), eq(refreshTokenFamilies.tenantId, tenantId)));
+    return row;
+  }
+
+  async #revoke(db: Executor, familyId: string, reason: string, now: Date): Promise<void> {
+    // coalesce: the first revocation's time and reason win (a later logout does not overwrite "reuse").
     await db
       .update(refreshTokenFamilies)
       .set({ revokedAt: sql`coalesce(${refreshTokenFamilies.revokedAt}, ${now})`, revokedReason: sql`coalesce(${refreshTokenFamilies.revokedReason}, ${reason})` })
@@ -227,7 +201,19 @@ export class RefreshTokenService {
 
 const earliest = (a: Date, b: Date) => (a < b ? a : b);
 
-const LOOKUP_COLUMNS = { token: refreshTokens, family: refreshTokenFamilies, user: users, session: sessions };
+/**
+ * The one lookup behind a rotation: the token with its family, user and (optional) session. Both
+ * the prepared fast path and the locked path extend it with their `where`.
+ */
+function selectLookup(executor: Executor) {
+  return executor
+    .select({ token: refreshTokens, family: refreshTokenFamilies, user: users, session: sessions })
+    .from(refreshTokens)
+    .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
+    .innerJoin(users, eq(users.id, refreshTokenFamilies.userId))
+    .leftJoin(sessions, eq(sessions.id, refreshTokenFamilies.sessionId))
+    .$dynamic();
+}
 
 interface LookupRow {
   readonly token: RefreshToken;
@@ -252,10 +238,10 @@ const ROTATE = `with used as (
  * Why a looked-up token cannot be rotated, if it cannot: another tenant or client, a revoked or
  * expired family, a disabled user, or — without offline_access — an ended browser session.
  */
-function checkRow(row: LookupRow, tenantId: string, clientRef: string, now: Date): RefreshRejected | undefined {
+function checkRow(row: LookupRow, request: Pick<RotationRequest, 'tenantId' | 'clientRef'>, now: Date): RefreshRejected | undefined {
   const { family } = row;
-  if (family.tenantId !== tenantId) return new RefreshRejected('unknown');
-  if (family.clientRef !== clientRef) return new RefreshRejected('wrong_client');
+  if (family.tenantId !== request.tenantId) return new RefreshRejected('unknown');
+  if (family.clientRef !== request.clientRef) return new RefreshRejected('wrong_client');
   if (family.revokedAt !== null) return new RefreshRejected('revoked');
   if (family.absoluteExpiresAt <= now || row.token.expiresAt <= now) return new RefreshRejected('expired');
   if (row.user.disabled) return new RefreshRejected('user_disabled');

@@ -1,11 +1,12 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { refreshTokenFamilies, sessions, type Database } from '@lanyard/db';
+import { refreshTokenFamilies, sessions, type Executor } from '@lanyard/db';
 
 /**
  * Revokes every refresh-token family and browser session of a user, e.g. after a password change or
- * when an admin disables the account. Access tokens are short-lived JWTs and expire on their own.
+ * when an admin disables the account. Runs on the caller's executor, so it commits or rolls back with
+ * the change that caused it. Access tokens are short-lived JWTs and expire on their own.
  */
-export async function revokeUserGrants(db: Database, userId: string, reason: string, now = new Date()): Promise<void> {
+export async function revokeUserGrants(db: Executor, userId: string, reason: string, now: Date): Promise<void> {
   await db
     .update(refreshTokenFamilies)
     .set({ revokedAt: now, revokedReason: reason })

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
-import { users, type Database, type Tenant, type User } from '@lanyard/db';
+import { users, type Database, type Executor, type Tenant, type User } from '@lanyard/db';
+import type { Clock } from '@lanyard/clock';
 import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@lanyard/errors';
 import type { UserCreate, UserPatch } from '@lanyard/contracts';
 import { revokeUserGrants } from '../tokens/revoke-user-grants.js';
@@ -12,17 +13,21 @@ const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (error: unknown) =>
   (error as { code?: string }).code === UNIQUE_VIOLATION || (error as { cause?: { code?: string } }).cause?.code === UNIQUE_VIOLATION;
 
+/** What sign-in and token endpoints need of users: look one up. */
+export type UserLookup = Pick<UserService, 'findById' | 'findByEmail'>;
 
 /** Users of a tenant: the admin API's view (creation, paging, updates that revoke grants when needed). */
 export class UserService {
   constructor(
     private readonly db: Database,
-    private readonly hasher: PasswordHasher,
+    private readonly hasher: Pick<PasswordHasher, 'hash'>,
+    private readonly clock: Clock,
   ) {}
 
   async create(tenant: Tenant, input: UserCreate): Promise<User> {
     // Hash before the transaction: a slow hash must not hold a connection or a lock.
     const passwordHash = input.password === undefined ? null : await this.hasher.hash(input.password);
+    const now = this.clock();
     try {
       const [user] = await this.db
         .insert(users)
@@ -32,7 +37,9 @@ export class UserService {
           emailVerified: input.emailVerified ?? false,
           name: input.name ?? null,
           passwordHash,
-          passwordChangedAt: passwordHash === null ? null : new Date(),
+          passwordChangedAt: passwordHash === null ? null : now,
+          createdAt: now,
+          updatedAt: now,
         })
         .returning();
       return user!;
@@ -48,8 +55,8 @@ export class UserService {
     return user;
   }
 
-  async findById(tenantId: string, id: string): Promise<User | undefined> {
-    const [user] = await this.db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+  async findById(tenantId: string, id: string, executor: Executor = this.db): Promise<User | undefined> {
+    const [user] = await executor.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
     return user;
   }
 
@@ -85,7 +92,7 @@ export class UserService {
       return await this.db.transaction(async (tx) => {
         const [existing] = await tx.select().from(users).where(and(eq(users.tenantId, tenant.id), eq(users.id, id))).for('update');
         if (existing === undefined) throw new NotFoundProblem(`User "${id}" does not exist in tenant "${tenant.name}".`);
-        const now = new Date();
+        const now = this.clock();
         const [user] = await tx
           .update(users)
           .set({
@@ -98,8 +105,8 @@ export class UserService {
           })
           .where(eq(users.id, id))
           .returning();
-        if (passwordHash !== undefined) await revokeUserGrants(tx as unknown as Database, id, 'password_changed', now);
-        else if (patch.disabled === true && !existing.disabled) await revokeUserGrants(tx as unknown as Database, id, 'user_disabled', now);
+        if (passwordHash !== undefined) await revokeUserGrants(tx, id, 'password_changed', now);
+        else if (patch.disabled === true && !existing.disabled) await revokeUserGrants(tx, id, 'user_disabled', now);
         return user!;
       });
     } catch (error) {

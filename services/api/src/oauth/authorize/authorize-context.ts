@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Tenant } from '@lanyard/db';
-import type { AppContext } from '../../context.js';
-import type { RegisteredClient } from '../../domain/clients/client-service.js';
+import type { ClientLookup, RegisteredClient } from '../../domain/clients/client-service.js';
 import type { OAuthParams } from '../read-form.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 
 /** State threaded through the authorization pipeline; each step fills in what it checked. */
 export interface AuthorizeContext {
-  readonly app: AppContext;
+  /** The one service a step may use: the client registry (steps are otherwise pure checks). */
+  readonly clients: ClientLookup;
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   readonly tenant: Tenant;

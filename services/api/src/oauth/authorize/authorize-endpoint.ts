@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOAuthError } from '@lanyard/errors';
-import type { AppContext } from '../../context.js';
+import type { ClientLookup } from '../../domain/clients/client-service.js';
+import type { SessionLookup } from '../../domain/sessions/session-service.js';
+import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
+import type { InteractionStore } from '../interaction/interaction-store.js';
 import { loadTenant } from '../load-tenant.js';
 import { OAuthParams } from '../read-form.js';
 import { SESSION_COOKIE } from '../cookies.js';
@@ -13,24 +16,31 @@ import { checkPkce } from './check-pkce.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
 import { checkRequestShape } from './check-request-shape.js';
 import { checkScopeAndPrompt } from './check-scope-and-prompt.js';
-import { continueAuthorization, followNextStep } from './continue-authorization.js';
+import { continueAuthorization, followNextStep, type ContinueAuthorizationDeps } from './continue-authorization.js';
 
 /** Steps whose errors are shown on our error page: the redirect URI is not trusted yet. */
 const BEFORE_REDIRECT_URI: readonly AuthorizeStep[] = [checkClient, checkRedirectUri];
 /** Steps whose errors go back to the client's redirect URI (RFC 6749 §4.1.2.1). */
 const AFTER_REDIRECT_URI: readonly AuthorizeStep[] = [checkRequestShape, checkPkce, checkScopeAndPrompt];
 
+export interface AuthorizeEndpointDeps extends ContinueAuthorizationDeps {
+  readonly tenants: TenantLookup;
+  readonly clients: ClientLookup;
+  readonly sessions: SessionLookup;
+  readonly interactions: Pick<InteractionStore, 'create' | 'save'>;
+}
+
 /**
  * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2): GET and POST (OIDC requires both).
  * Validates the request as a pipeline, then either answers at once from the SSO session or hands
  * over to the hosted login / consent pages.
  */
-export function registerAuthorizeEndpoint(app: FastifyInstance, ctx: AppContext): void {
+export function registerAuthorizeEndpoint(app: FastifyInstance, deps: AuthorizeEndpointDeps): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await loadTenant(ctx, request);
-    const issuer = ctx.tenants.issuer(tenant.name);
+    const tenant = await loadTenant(deps.tenants, request);
+    const issuer = deps.tenants.issuer(tenant.name);
     const params = OAuthParams.from((request.method === 'POST' ? request.body : request.query) as Record<string, unknown>);
-    const actx: AuthorizeContext = { app: ctx, request, reply, tenant, issuer, params, result: { tenantId: tenant.id, tenant: tenant.name } };
+    const actx: AuthorizeContext = { clients: deps.clients, request, reply, tenant, issuer, params, result: { tenantId: tenant.id, tenant: tenant.name } };
     for (const step of BEFORE_REDIRECT_URI) await step(actx);
     try {
       for (const step of AFTER_REDIRECT_URI) await step(actx);
@@ -39,15 +49,15 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, ctx: AppContext)
       throw error;
     }
     const authorization = actx.result as AuthorizationRequest;
-    const active = await ctx.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
+    const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
     const auth = active && { userId: active.user.id, sessionId: active.session.id, authTime: active.session.authTime };
-    const next = await continueAuthorization(ctx, actx.client!, authorization, issuer, auth, undefined);
+    const next = await continueAuthorization(deps, actx.client!, authorization, issuer, auth, undefined);
     return followNextStep(reply, next, issuer, async () => {
-      const interaction = await ctx.interactions.create(authorization, browserBindingHash(request, reply, tenant.name));
+      const interaction = await deps.interactions.create(authorization, browserBindingHash(request, reply, tenant.name));
       // A user already signed in only needs the consent step; remember who they are.
       if (auth === undefined || next.kind === 'login') return interaction;
       const withUser = { ...interaction, userId: auth.userId, sessionId: auth.sessionId, authTime: auth.authTime.getTime() };
-      await ctx.interactions.save(withUser);
+      await deps.interactions.save(withUser);
       return withUser;
     });
   };

@@ -12,7 +12,7 @@ import type { AuthorizeStep } from './authorize-context.js';
 export const checkClient: AuthorizeStep = async (ctx) => {
   const clientId = ctx.params.get('client_id');
   if (clientId === undefined) throw new InvalidRequest('Missing required parameter: client_id.');
-  const client = await ctx.app.clients.find(ctx.tenant.id, clientId);
+  const client = await ctx.clients.find(ctx.tenant.id, clientId);
   if (client === undefined) throw new InvalidRequest('Unknown client.', { detail: `unknown client ${clientId.slice(0, 100)}` });
   ctx.client = client;
   ctx.result.clientId = client.clientId;

@@ -1,7 +1,9 @@
 import type { FastifyReply } from 'fastify';
+import type { Clock } from '@lanyard/clock';
 import { ConsentRequired, LoginRequired } from '@lanyard/errors';
-import type { AppContext } from '../../context.js';
 import type { RegisteredClient } from '../../domain/clients/client-service.js';
+import type { ConsentService } from '../../domain/consents/consent-service.js';
+import type { CodeIssuer } from '../../domain/grants/authorization-code-service.js';
 import type { Interaction } from '../interaction/interaction-store.js';
 import { AuthorizationRedirectError } from './authorization-error.js';
 import type { AuthorizationRequest } from './authorization-request.js';
@@ -12,6 +14,12 @@ export interface Authentication {
   readonly userId: string;
   readonly sessionId: string;
   readonly authTime: Date;
+}
+
+export interface ContinueAuthorizationDeps {
+  readonly consents: Pick<ConsentService, 'covers'>;
+  readonly codes: CodeIssuer;
+  readonly clock: Clock;
 }
 
 export type NextStep = { kind: 'login' } | { kind: 'consent' } | { kind: 'redirect'; location: string };
@@ -25,14 +33,14 @@ export type NextStep = { kind: 'login' } | { kind: 'consent' } | { kind: 'redire
  * - otherwise an authorization code, redirected with `state` and `iss`.
  */
 export async function continueAuthorization(
-  app: AppContext,
+  deps: ContinueAuthorizationDeps,
   client: RegisteredClient,
   request: AuthorizationRequest,
   issuer: string,
   auth: Authentication | undefined,
   interaction: Interaction | undefined,
-  now = new Date(),
 ): Promise<NextStep> {
+  const now = deps.clock();
   const authenticatedHere = interaction?.userId !== undefined;
   const tooOld = auth !== undefined && request.maxAge !== null && now.getTime() - auth.authTime.getTime() > request.maxAge * 1000;
   const mustLogin = auth === undefined || tooOld || (request.prompt.includes('login') && !authenticatedHere);
@@ -43,12 +51,12 @@ export async function continueAuthorization(
   const consentGivenHere = interaction?.consented === true;
   const needsConsent =
     !consentGivenHere &&
-    (request.prompt.includes('consent') || (!client.firstParty && !(await app.consents.covers(auth.userId, client.id, request.scopes))));
+    (request.prompt.includes('consent') || (!client.firstParty && !(await deps.consents.covers(auth.userId, client.id, request.scopes))));
   if (needsConsent) {
     if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new ConsentRequired(), request.redirectUri, issuer, request.state);
     return { kind: 'consent' };
   }
-  const code = await app.codes.create({
+  const code = await deps.codes.create({
     tenantId: request.tenantId,
     clientRef: client.id,
     userId: auth.userId,

@@ -2,10 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import type { Tenant } from '@lanyard/db';
 import { AccessDenied, InvalidRequest } from '@lanyard/errors';
 import { constantTimeEqual } from '@lanyard/security';
-import type { AppContext } from '../../context.js';
-import type { RegisteredClient } from '../../domain/clients/client-service.js';
+import type { ClientLookup, RegisteredClient } from '../../domain/clients/client-service.js';
 import { isSameBrowser } from './browser-binding.js';
-import type { Interaction } from './interaction-store.js';
+import type { Interaction, InteractionStore } from './interaction-store.js';
+
+export interface LoadInteractionDeps {
+  readonly interactions: Pick<InteractionStore, 'find'>;
+  readonly clients: ClientLookup;
+}
 
 /**
  * Loads the interaction behind a hosted page. Rules:
@@ -15,13 +19,13 @@ import type { Interaction } from './interaction-store.js';
  * - the client still exists (it may have been deleted meanwhile).
  */
 export async function loadInteraction(
-  app: AppContext,
+  deps: LoadInteractionDeps,
   request: FastifyRequest,
   tenant: Tenant,
   id: string | undefined,
   csrfToken?: string,
 ): Promise<{ interaction: Interaction; client: RegisteredClient }> {
-  const interaction = await app.interactions.find(id);
+  const interaction = await deps.interactions.find(id);
   if (interaction === undefined || interaction.request.tenantId !== tenant.id) {
     throw new InvalidRequest('This sign-in request has expired or is unknown. Return to the application and start again.');
   }
@@ -33,7 +37,7 @@ export async function loadInteraction(
       throw new AccessDenied('The form has expired. Go back and try again.', { detail: 'csrf token mismatch' });
     }
   }
-  const client = await app.clients.find(tenant.id, interaction.request.clientId);
+  const client = await deps.clients.find(tenant.id, interaction.request.clientId);
   if (client === undefined) throw new InvalidRequest('The application is no longer registered.');
   return { interaction, client };
 }

@@ -1,14 +1,34 @@
 import type { FastifyInstance } from 'fastify';
+import type { ApiConfig } from '@lanyard/config';
+import type { ApiMetrics } from '@lanyard/metrics';
 import type { User } from '@lanyard/db';
-import type { AppContext } from '../../context.js';
-import type { AuthFailureReason } from '../../domain/audit/audit-log.js';
+import type { AuditRecorder } from '../../domain/audit/audit-log.js';
+import type { AuthFailureReason } from '../../domain/audit/auth-failure-reason.js';
+import type { RateLimiter } from '../../domain/rate-limit/sliding-window-limiter.js';
+import type { SessionService } from '../../domain/sessions/session-service.js';
+import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
+import type { PasswordHasher } from '../../domain/users/password-hasher.js';
+import type { UserService } from '../../domain/users/user-service.js';
 import { renderLoginPage } from '../../pages/login-page.js';
 import { applyPageHeaders, formActionSources } from '../../pages/page-headers.js';
-import { continueAuthorization, followNextStep } from '../authorize/continue-authorization.js';
+import { continueAuthorization, followNextStep, type ContinueAuthorizationDeps } from '../authorize/continue-authorization.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '../cookies.js';
 import { loadTenant } from '../load-tenant.js';
 import { OAuthParams } from '../read-form.js';
-import { loadInteraction } from './load-interaction.js';
+import type { InteractionStore } from './interaction-store.js';
+import { loadInteraction, type LoadInteractionDeps } from './load-interaction.js';
+
+export interface LoginRoutesDeps extends ContinueAuthorizationDeps, LoadInteractionDeps {
+  readonly tenants: TenantLookup;
+  readonly users: Pick<UserService, 'findByEmail' | 'replacePasswordHash'>;
+  readonly passwords: Pick<PasswordHasher, 'hash' | 'verify' | 'verifyNothing'>;
+  readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke'>;
+  readonly interactions: Pick<InteractionStore, 'find' | 'save' | 'delete'>;
+  readonly limiter: RateLimiter;
+  readonly audit: AuditRecorder;
+  readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
+  readonly config: Pick<ApiConfig, 'RATE_LIMIT_LOGIN_PER_MINUTE' | 'SESSION_TTL_SECONDS'>;
+}
 
 const GENERIC_FAILURE = 'Incorrect email or password.';
 
@@ -23,12 +43,12 @@ const GENERIC_FAILURE = 'Incorrect email or password.';
  * - a hash with outdated parameters is replaced after a successful check (rehash on login);
  * - success starts a new SSO session (a previous session cookie is revoked: no session fixation).
  */
-export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): void {
   const options = { config: { errorFormat: 'html' as const }, schema: { hide: true } };
 
   app.get('/tenants/:tenant/login', options, async (request, reply) => {
-    const tenant = await loadTenant(ctx, request);
-    const { interaction, client } = await loadInteraction(ctx, request, tenant, (request.query as Record<string, string>).interaction);
+    const tenant = await loadTenant(deps.tenants, request);
+    const { interaction, client } = await loadInteraction(deps, request, tenant, (request.query as Record<string, string>).interaction);
     // The form's POST ends in a 303 to the client, and Chromium checks form-action on that redirect.
     applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
     return reply.type('text/html; charset=utf-8').send(
@@ -45,62 +65,62 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   app.post('/tenants/:tenant/login', options, async (request, reply) => {
-    const tenant = await loadTenant(ctx, request);
-    const issuer = ctx.tenants.issuer(tenant.name);
+    const tenant = await loadTenant(deps.tenants, request);
+    const issuer = deps.tenants.issuer(tenant.name);
     const form = OAuthParams.from(request.body as Record<string, unknown>);
-    const { interaction, client } = await loadInteraction(ctx, request, tenant, form.get('interaction'), form.get('csrf_token') ?? '');
+    const { interaction, client } = await loadInteraction(deps, request, tenant, form.get('interaction'), form.get('csrf_token') ?? '');
     // The 303 after this POST may go to the client: Chromium applies form-action to that redirect.
     applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
     const email = (form.get('email') ?? '').trim().toLowerCase().slice(0, 254);
     const password = form.get('password') ?? '';
     const audit = (result: 'success' | 'failure', reason?: AuthFailureReason, userId?: string) =>
-      ctx.audit.record({ tenant: tenant.name, event: 'login', result, ...(reason ? { reason } : {}), clientId: client.clientId, userId: userId ?? null, ip: request.ip, requestId: request.id });
+      deps.audit.record({ tenant: tenant.name, event: 'login', result, ...(reason ? { reason } : {}), clientId: client.clientId, userId: userId ?? null, ip: request.ip, requestId: request.id });
     const retry = async (message: string) => {
-      await ctx.interactions.save({ ...interaction, loginError: message, loginEmail: email });
+      await deps.interactions.save({ ...interaction, loginError: message, loginEmail: email });
       return reply.redirect(`${issuer}/login?interaction=${interaction.id}`, 303);
     };
 
     const [byAccount, byIp] = await Promise.all([
-      ctx.limiter.hit('login', `${tenant.name}:${email}`, ctx.config.RATE_LIMIT_LOGIN_PER_MINUTE, 60_000),
-      ctx.limiter.hit('login-ip', `${tenant.name}:${request.ip}`, ctx.config.RATE_LIMIT_LOGIN_PER_MINUTE * 10, 60_000),
+      deps.limiter.hit('login', `${tenant.name}:${email}`, deps.config.RATE_LIMIT_LOGIN_PER_MINUTE, 60_000),
+      deps.limiter.hit('login-ip', `${tenant.name}:${request.ip}`, deps.config.RATE_LIMIT_LOGIN_PER_MINUTE * 10, 60_000),
     ]);
     if (!byAccount.allowed || !byIp.allowed) {
-      ctx.metrics.rateLimited.inc({ tenant: tenant.name, limiter: 'login' });
+      deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: 'login' });
       audit('failure', 'rate_limited');
       return retry(`Too many sign-in attempts. Try again in ${Math.max(byAccount.retryAfterSeconds, byIp.retryAfterSeconds)} seconds.`);
     }
 
-    const user = email === '' || password === '' ? undefined : await ctx.users.findByEmail(tenant.id, email);
-    const verdict = await verifyPassword(ctx, user, password);
+    const user = email === '' || password === '' ? undefined : await deps.users.findByEmail(tenant.id, email);
+    const verdict = await verifyPassword(deps, user, password);
     if (verdict !== 'ok') {
       audit('failure', verdict, user?.id);
       return retry(GENERIC_FAILURE);
     }
-    const previous = await ctx.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
-    if (previous !== undefined) await ctx.sessions.revoke(previous.session.id);
-    const { token, session } = await ctx.sessions.create(tenant.id, user!.id, ['pwd']);
-    reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(tenant.name, ctx.config.SESSION_TTL_SECONDS));
+    const previous = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
+    if (previous !== undefined) await deps.sessions.revoke(previous.session.id);
+    const { token, session } = await deps.sessions.create(tenant.id, user!.id, ['pwd']);
+    reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(tenant.name, deps.config.SESSION_TTL_SECONDS));
     audit('success', undefined, user!.id);
     request.log.info({ ...request.logFields, event: 'login', userId: user!.id }, 'user signed in');
 
     const signedIn = { ...interaction, userId: user!.id, sessionId: session.id, authTime: session.authTime.getTime(), loginError: undefined };
     const auth = { userId: user!.id, sessionId: session.id, authTime: session.authTime };
-    const next = await continueAuthorization(ctx, client, interaction.request, issuer, auth, signedIn);
-    if (next.kind === 'redirect') await ctx.interactions.delete(interaction.id);
-    else await ctx.interactions.save(signedIn);
+    const next = await continueAuthorization(deps, client, interaction.request, issuer, auth, signedIn);
+    if (next.kind === 'redirect') await deps.interactions.delete(interaction.id);
+    else await deps.interactions.save(signedIn);
     return followNextStep(reply, next, issuer, async () => signedIn);
   });
 }
 
 /** Same Argon2 work on every path; rehash when parameters changed. */
-async function verifyPassword(ctx: AppContext, user: User | undefined, password: string): Promise<'ok' | 'invalid_credentials' | 'user_disabled'> {
+async function verifyPassword(deps: Pick<LoginRoutesDeps, 'users' | 'passwords'>, user: User | undefined, password: string): Promise<'ok' | 'invalid_credentials' | 'user_disabled'> {
   if (user === undefined || user.passwordHash === null) {
-    await ctx.passwords.verifyNothing(password);
+    await deps.passwords.verifyNothing(password);
     return 'invalid_credentials';
   }
-  const { valid, needsRehash } = await ctx.passwords.verify(user.passwordHash, password);
+  const { valid, needsRehash } = await deps.passwords.verify(user.passwordHash, password);
   if (!valid) return 'invalid_credentials';
   if (user.disabled) return 'user_disabled';
-  if (needsRehash) await ctx.users.replacePasswordHash(user.id, await ctx.passwords.hash(password));
+  if (needsRehash) await deps.users.replacePasswordHash(user.id, await deps.passwords.hash(password));
   return 'ok';
 }

@@ -1,13 +1,20 @@
 import type { FastifyRequest } from 'fastify';
+import type { Clock } from '@lanyard/clock';
 import type { Tenant } from '@lanyard/db';
 import { InvalidClient, InvalidRequest } from '@lanyard/errors';
 import type { SecretHasher } from '@lanyard/security';
-import type { ClientService, RegisteredClient } from '../../domain/clients/client-service.js';
+import type { ClientLookup, RegisteredClient } from '../../domain/clients/client-service.js';
 import { addLogFields } from '../../http/log-fields.js';
 import type { OAuthParams } from '../read-form.js';
 import { readBasicCredentials } from './read-basic-credentials.js';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface ClientAuthenticationDeps {
+  readonly clients: ClientLookup;
+  readonly secretHasher: Pick<SecretHasher, 'hash' | 'matchesAny'>;
+  readonly clock: Clock;
+}
 
 export interface AuthenticatedClient {
   readonly client: RegisteredClient;
@@ -28,8 +35,7 @@ export async function authenticateClient(
   request: FastifyRequest,
   params: OAuthParams,
   tenant: Tenant,
-  clients: ClientService,
-  hasher: SecretHasher,
+  deps: ClientAuthenticationDeps,
 ): Promise<AuthenticatedClient> {
   const basic = readBasicCredentials(request.headers.authorization);
   const bodyId = params.get('client_id');
@@ -44,9 +50,9 @@ export async function authenticateClient(
   const secret = basic?.secret ?? bodySecret;
   const method: ClientAuthMethod = basic !== undefined ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none';
 
-  const client = await clients.find(tenant.id, clientId);
+  const client = await deps.clients.find(tenant.id, clientId);
   if (client === undefined) {
-    if (secret !== undefined) hasher.hash(secret); // same work as a real check
+    if (secret !== undefined) deps.secretHasher.hash(secret); // same work as a real check
     throw new InvalidClient(undefined, { ...challenge, detail: 'unknown client' });
   }
   if (client.type === 'public') {
@@ -54,10 +60,10 @@ export async function authenticateClient(
     return { client, method };
   }
   if (secret === undefined) throw new InvalidClient('Client authentication is required.', { detail: 'confidential client sent no secret' });
-  const now = Date.now();
-  const hashes = client.secrets.filter((s) => s.expiresAt === null || s.expiresAt.getTime() > now).map((s) => s.secretHash);
+  const now = deps.clock();
+  const hashes = client.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secretHash);
   const candidates = basic !== undefined && basic.rawSecret !== secret ? [secret, basic.rawSecret] : [secret];
-  if (!candidates.some((candidate) => hasher.matchesAny(candidate, hashes))) throw new InvalidClient(undefined, { ...challenge, detail: 'secret mismatch' });
+  if (!candidates.some((candidate) => deps.secretHasher.matchesAny(candidate, hashes))) throw new InvalidClient(undefined, { ...challenge, detail: 'secret mismatch' });
   addLogFields(request, { clientId: client.clientId });
   return { client, method };
 }

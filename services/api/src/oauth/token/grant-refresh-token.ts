@@ -1,13 +1,21 @@
-import { InvalidGrant, InvalidRequest, UnauthorizedClient } from '@lanyard/errors';
+import type { ApiConfig } from '@lanyard/config';
+import { InvalidGrant, InvalidRequest } from '@lanyard/errors';
+import type { RefreshTokenService } from '../../domain/tokens/refresh-token-service.js';
 import { refreshCookieName } from '../cookies.js';
 import { parseScope, requireSubset } from '../scopes.js';
-import { issueUserTokens } from './issue-user-tokens.js';
-import { checkCookieRefresh, setRefreshCookie } from './refresh-delivery.js';
-import type { TokenContext, TokenResponse } from './token-context.js';
+import type { GrantRequest, TokenResult } from './grant.js';
+import { issueUserTokens, type UserTokenDeps } from './issue-user-tokens.js';
+import { checkCookieRefresh } from './refresh-delivery.js';
+import { tokenResponse, type TokenResponseDeps } from './token-response.js';
+
+export interface RefreshTokenDeps extends UserTokenDeps, TokenResponseDeps {
+  readonly refreshTokens: Pick<RefreshTokenService, 'rotate'>;
+  readonly config: Pick<ApiConfig, 'ACCESS_TOKEN_TTL_SECONDS' | 'ID_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_IDLE_TTL_SECONDS' | 'PUBLIC_URL'>;
+}
 
 /**
  * `refresh_token` (RFC 6749 §6, RFC 9700 §4.14). Rules:
- * - the client is registered for the grant and the token belongs to it (`invalid_grant` otherwise);
+ * - the token belongs to this client (`invalid_grant` otherwise);
  * - the token comes the way its family was delivered: in the body, or — for browser clients —
  *   from the HttpOnly cookie with an allowed Origin and the CSRF header (never a cookie family's
  *   token in a body, never a body family's token from a cookie);
@@ -16,9 +24,8 @@ import type { TokenContext, TokenResponse } from './token-context.js';
  * - the successor keeps the family's absolute expiry; an ID token comes back when `openid` was
  *   granted (OIDC Core §12.2).
  */
-export async function grantRefreshToken(ctx: TokenContext): Promise<TokenResponse> {
-  const { client, params, tenant, services: app, request, reply } = ctx;
-  if (!client.grantTypes.includes('refresh_token')) throw new UnauthorizedClient('This client may not use refresh tokens.');
+export async function grantRefreshToken(grant: GrantRequest, deps: RefreshTokenDeps): Promise<TokenResult> {
+  const { client, params, tenant, request } = grant;
   const fromBody = params.get('refresh_token');
   const fromCookie = request.cookies[refreshCookieName(client.clientId)];
   let presented: { token: string; via: 'body' | 'cookie' };
@@ -29,31 +36,19 @@ export async function grantRefreshToken(ctx: TokenContext): Promise<TokenRespons
   } else throw new InvalidRequest('Missing required parameter: refresh_token.');
   const requested = parseScope(params.get('scope'));
 
-  const rotation = await app.refreshTokens.rotate(
-    presented.token,
-    tenant.id,
-    client.id,
-    client.tokenLifetimes.refreshTokenIdle ?? ctx.config.REFRESH_TOKEN_IDLE_TTL_SECONDS,
-    (family) => {
+  const rotation = await deps.refreshTokens.rotate({
+    token: presented.token,
+    tenantId: tenant.id,
+    clientRef: client.id,
+    idleTtlSeconds: client.tokenLifetimes.refreshTokenIdle ?? deps.config.REFRESH_TOKEN_IDLE_TTL_SECONDS,
+    precheck: (family) => {
       if (family.delivery !== presented.via) throw new InvalidGrant('The refresh token was presented the wrong way.', { detail: `${family.delivery} token via ${presented.via}` });
       if (requested !== undefined) requireSubset(requested, family.scopes);
     },
-  );
+  });
   const { family, user } = rotation;
   const scopes = requested ?? family.scopes;
-  const tokens = await issueUserTokens(ctx, { user, scopes, authTime: family.authTime, sessionId: family.sessionId, nonce: null });
-
-  const body: Record<string, string | number> = {
-    access_token: tokens.access.token,
-    token_type: 'Bearer',
-    expires_in: tokens.access.expiresIn,
-    scope: scopes.join(' '),
-  };
-  if (tokens.idToken !== undefined) body.id_token = tokens.idToken;
-  if (presented.via === 'cookie') {
-    setRefreshCookie(request, reply, tenant.name, client, rotation.token, (family.absoluteExpiresAt.getTime() - Date.now()) / 1000, ctx.config.PUBLIC_URL);
-  } else {
-    body.refresh_token = rotation.token;
-  }
-  return { body, userId: user.id };
+  const tokens = await issueUserTokens(grant, { user, scopes, authTime: family.authTime, sessionId: family.sessionId, nonce: null }, deps);
+  const refresh = { token: rotation.token, delivery: presented.via, absoluteExpiresAt: family.absoluteExpiresAt };
+  return { body: tokenResponse(grant, { access: tokens.access, scopes, idToken: tokens.idToken, refresh }, deps), userId: user.id };
 }

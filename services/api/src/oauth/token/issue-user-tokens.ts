@@ -1,7 +1,9 @@
+import type { ApiConfig } from '@lanyard/config';
 import type { User } from '@lanyard/db';
-import type { IssuedAccessToken } from '../../domain/tokens/access-token-service.js';
-import type { TokenContext } from './token-context.js';
-import { resolveAudience } from './grant-client-credentials.js';
+import type { AccessTokenIssuer, IssuedAccessToken } from '../../domain/tokens/access-token-service.js';
+import type { IdTokenIssuer } from '../../domain/tokens/id-token-service.js';
+import type { GrantRequest } from './grant.js';
+import { resolveAudience } from './resolve-audience.js';
 
 export interface UserTokenRequest {
   readonly user: User;
@@ -11,23 +13,29 @@ export interface UserTokenRequest {
   readonly nonce: string | null;
 }
 
+export interface UserTokenDeps {
+  readonly accessTokens: AccessTokenIssuer;
+  readonly idTokens: IdTokenIssuer;
+  readonly config: Pick<ApiConfig, 'ACCESS_TOKEN_TTL_SECONDS' | 'ID_TOKEN_TTL_SECONDS'>;
+}
+
 /** Access token (+ ID token when `openid` was granted) for a user, shared by the code and refresh grants. */
-export async function issueUserTokens(ctx: TokenContext, input: UserTokenRequest): Promise<{ access: IssuedAccessToken; idToken: string | undefined }> {
-  const { client, tenant, config, services } = ctx;
-  const access = await services.accessTokens.issue({
+export async function issueUserTokens(grant: GrantRequest, input: UserTokenRequest, deps: UserTokenDeps): Promise<{ access: IssuedAccessToken; idToken: string | undefined }> {
+  const { client, tenant, issuer } = grant;
+  const access = await deps.accessTokens.issue({
     tenant,
     client,
     subject: input.user.id,
     scopes: input.scopes,
-    audience: resolveAudience(ctx.params.all('resource'), client.audience, ctx.issuer),
-    lifetimeSeconds: client.tokenLifetimes.accessToken ?? config.ACCESS_TOKEN_TTL_SECONDS,
+    audience: resolveAudience(grant.params.all('resource'), client.audience, issuer),
+    lifetimeSeconds: client.tokenLifetimes.accessToken ?? deps.config.ACCESS_TOKEN_TTL_SECONDS,
     authTime: input.authTime,
     sessionId: input.sessionId,
   });
   const idToken = input.scopes.includes('openid')
-    ? await services.idTokens.issue({
+    ? await deps.idTokens.issue({
         tenant,
-        issuer: ctx.issuer,
+        issuer,
         client,
         user: input.user,
         scopes: input.scopes,
@@ -35,7 +43,7 @@ export async function issueUserTokens(ctx: TokenContext, input: UserTokenRequest
         nonce: input.nonce,
         sessionId: input.sessionId,
         accessToken: access.token,
-        lifetimeSeconds: client.tokenLifetimes.idToken ?? config.ID_TOKEN_TTL_SECONDS,
+        lifetimeSeconds: client.tokenLifetimes.idToken ?? deps.config.ID_TOKEN_TTL_SECONDS,
       })
     : undefined;
   return { access, idToken };

@@ -7,7 +7,7 @@ import { refreshCookieName, refreshCookieOptions } from '../cookies.js';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /**
- * How a client receives refresh tokens (DESIGN.md "Tokens and secrets"):
+ * How a client receives refresh tokens (docs/reference/tokens.md):
  * - confidential clients and native public clients (no `Origin`): in the response body;
  * - browser public clients (an `Origin` on their CORS allow-list): only as an HttpOnly cookie, so
  *   script on the page — including injected script — can never read the token;

@@ -1,81 +1,66 @@
 import type { FastifyInstance } from 'fastify';
-import { isOAuthError, SlowDown, UnsupportedGrantType, type OAuthError } from '@lanyard/errors';
-import type { AppContext } from '../../context.js';
-import type { AuthFailureReason } from '../../domain/audit/audit-log.js';
+import type { ApiConfig } from '@lanyard/config';
+import { SlowDown, UnauthorizedClient, UnsupportedGrantType } from '@lanyard/errors';
+import type { ApiMetrics } from '@lanyard/metrics';
+import type { AuditRecorder } from '../../domain/audit/audit-log.js';
+import type { RateLimiter } from '../../domain/rate-limit/sliding-window-limiter.js';
+import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
 import { loadTenant } from '../load-tenant.js';
 import { readForm } from '../read-form.js';
-import { authenticateClient } from './authenticate-client.js';
+import { authenticateClient, type ClientAuthenticationDeps } from './authenticate-client.js';
+import { lookupGrant, type GrantDeps } from './grant-table.js';
 import { readBasicCredentials } from './read-basic-credentials.js';
-import { grantClientCredentials } from './grant-client-credentials.js';
-import type { TokenContext, TokenResponse } from './token-context.js';
+import { tokenFailureReason } from './token-failure-reason.js';
 
-type GrantHandler = (ctx: TokenContext) => Promise<TokenResponse>;
-
-/** Grant types served here and their handlers; anything else is `unsupported_grant_type`. */
-export type GrantTable = Readonly<Record<string, GrantHandler>>;
-
-const BASE_GRANTS: GrantTable = { client_credentials: grantClientCredentials };
+export interface TokenEndpointDeps extends GrantDeps, ClientAuthenticationDeps {
+  readonly tenants: TenantLookup;
+  readonly limiter: RateLimiter;
+  readonly audit: AuditRecorder;
+  readonly metrics: Pick<ApiMetrics, 'tokenDuration' | 'rateLimited'>;
+  readonly config: GrantDeps['config'] & Pick<ApiConfig, 'RATE_LIMIT_TOKEN_PER_MINUTE'>;
+}
 
 /**
  * The token endpoint (RFC 6749 §3.2), as a pipeline:
- * read form → rate limit (per tenant + presented client id) → authenticate client → dispatch by
- * grant type (the client must be registered for it) → answer with `no-store`.
- * Latency lands in `identity_token_duration_seconds`, the outcome in the audit trail.
+ * read form → rate limit (per tenant + presented client id) → authenticate client → look up the
+ * grant in {@link GRANT_TABLE} (`unsupported_grant_type`) → the client may use it: its type allows
+ * it and it registered it (`unauthorized_client`, checked here once for every grant) → the grant →
+ * answer with `no-store`. Latency lands in `identity_token_duration_seconds`, the outcome in the
+ * audit trail.
  */
-export function registerTokenEndpoint(app: FastifyInstance, ctx: AppContext, extraGrants: GrantTable = {}): void {
-  const grants: GrantTable = { ...BASE_GRANTS, ...extraGrants };
+export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointDeps): void {
   app.post('/tenants/:tenant/oauth2/token', { config: { errorFormat: 'oauth' }, schema: { hide: true } }, async (request, reply) => {
     const started = process.hrtime.bigint();
-    const tenant = await loadTenant(ctx, request);
+    const tenant = await loadTenant(deps.tenants, request);
     const params = readForm(request);
     const grantType = params.get('grant_type');
-    const grantLabel = grantType !== undefined && grantType in grants ? grantType : 'unsupported';
-    const event = grantType === 'refresh_token' ? 'refresh' : 'token';
+    const grant = lookupGrant(grantType);
+    const grantLabel = grant === undefined ? 'unsupported' : grantType!;
+    const event = grant?.auditEvent ?? 'token';
     let clientId: string | undefined = params.get('client_id');
     try {
       const presented = clientId ?? readBasicCredentials(request.headers.authorization)?.id ?? 'anonymous';
-      const decision = await ctx.limiter.hit('token', `${tenant.name}:${presented}`, ctx.config.RATE_LIMIT_TOKEN_PER_MINUTE, 60_000);
+      const decision = await deps.limiter.hit('token', `${tenant.name}:${presented}`, deps.config.RATE_LIMIT_TOKEN_PER_MINUTE, 60_000);
       if (!decision.allowed) {
-        ctx.metrics.rateLimited.inc({ tenant: tenant.name, limiter: 'token' });
+        deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: 'token' });
         throw new SlowDown('Too many token requests; retry later.', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
       }
-      const { client, method } = await authenticateClient(request, params, tenant, ctx.clients, ctx.secretHasher);
+      const { client, method } = await authenticateClient(request, params, tenant, deps);
       clientId = client.clientId;
       if (grantType === undefined) throw new UnsupportedGrantType('Missing grant_type.');
-      const handler = grants[grantType];
-      if (handler === undefined) throw new UnsupportedGrantType(`Unsupported grant_type: ${grantType}.`);
-      const issuer = ctx.tenants.issuer(tenant.name);
-      const response = await handler({ request, reply, tenant, issuer, client, authMethod: method, params, services: ctx, config: ctx.config });
-      ctx.audit.record({ tenant: tenant.name, event, result: 'success', clientId, userId: response.userId ?? null, ip: request.ip, requestId: request.id });
+      if (grant === undefined) throw new UnsupportedGrantType(`Unsupported grant_type: ${grantType}.`);
+      if (!grant.clientTypes.includes(client.type) || !client.grantTypes.includes(grantType)) {
+        throw new UnauthorizedClient(`This client may not use the ${grantType} grant.`);
+      }
+      const response = await grant.handle({ request, reply, tenant, issuer: deps.tenants.issuer(tenant.name), client, authMethod: method, params }, deps);
+      deps.audit.record({ tenant: tenant.name, event, result: 'success', clientId, userId: response.userId ?? null, ip: request.ip, requestId: request.id });
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response.body);
     } catch (error) {
-      ctx.audit.record({
-        tenant: tenant.name,
-        event,
-        result: 'failure',
-        reason: failureReason(error),
-        clientId: clientId ?? null,
-        ip: request.ip,
-        requestId: request.id,
-      });
+      deps.audit.record({ tenant: tenant.name, event, result: 'failure', reason: tokenFailureReason(error), clientId: clientId ?? null, ip: request.ip, requestId: request.id });
       throw error;
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      ctx.metrics.tokenDuration.observe({ tenant: tenant.name, grant_type: grantLabel }, seconds);
+      deps.metrics.tokenDuration.observe({ tenant: tenant.name, grant_type: grantLabel }, seconds);
     }
   });
-}
-
-const REASONS = new Set<string>(['invalid_client', 'invalid_grant', 'invalid_request', 'invalid_scope', 'unauthorized_client', 'unsupported_grant_type']);
-
-function failureReason(error: unknown): AuthFailureReason {
-  const specific = (error as { auditReason?: AuthFailureReason }).auditReason;
-  if (specific !== undefined) return specific;
-  if (isOAuthError(error)) {
-    if ((error as OAuthError).code === 'slow_down') return 'rate_limited';
-    if ((error as OAuthError).code === 'invalid_target') return 'invalid_request';
-    if (REASONS.has(error.code)) return error.code as AuthFailureReason;
-    if (error.status < 500) return 'invalid_request';
-  }
-  return 'server_error';
 }

@@ -90,7 +90,7 @@ describe('admin API authentication (RFC 6750)', () => {
 
   it('rejects an expired admin token', async () => {
     const jwk = await api.ctx.keys.ring((await api.ctx.tenants.find('system'))!.id);
-    const key = jwk.signingKey()!;
+    const key = jwk.signingKey(new Date())!;
     const expired = await new SignJWT({ scope: 'lanyard:admin', client_id: 'lanyard-admin', jti: 'y' })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid })
       .setIssuer(`${api.baseUrl}/tenants/system`)

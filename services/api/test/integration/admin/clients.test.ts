@@ -97,10 +97,10 @@ describe('admin API: clients', () => {
 
   it('does not accept an expired secret', async () => {
     await admin.put('/tenants/acme/clients/expiring', { ...confidential, secret: 'first-secret-0123456789abcdefghijklmnop' });
-    const soon = new Date(Date.now() + 1_000).toISOString();
+    const soon = new Date(api.ctx.clock().getTime() + 1_000).toISOString();
     await admin.post('/tenants/acme/clients/expiring/secrets', { secret: 'short-lived-secret-0123456789abcdefghij', expiresAt: soon });
     expect((await token('expiring', 'short-lived-secret-0123456789abcdefghij')).statusCode).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    api.time.advance(1_100);
     expect((await token('expiring', 'short-lived-secret-0123456789abcdefghij')).statusCode).toBe(401);
   });
 

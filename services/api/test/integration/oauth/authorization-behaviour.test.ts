@@ -16,7 +16,7 @@ describe('authorization behaviour', () => {
   it('prompt=login makes a signed-in user authenticate again (new auth_time)', async () => {
     const first = await obtainCode(fx);
     const before = idClaims((await redeem(fx, first)).body.id_token as string).auth_time as number;
-    await new Promise((r) => setTimeout(r, 1_100));
+    fx.api.time.advance(1_100); // auth_time has one-second resolution
     const page = await first.agent.navigate(authorizeUrl(fx, { prompt: 'login' }), {}, 'https://web.acme.example/');
     expect(page.url).toContain('/login?interaction=');
     const again = await obtainCode(fx, { agent: first.agent, extra: { prompt: 'login' } });

@@ -73,6 +73,10 @@ describe('client_credentials grant (RFC 6749 §4.4) issuing RFC 9068 access toke
     ['an unregistered resource', () => post('acme', { grant_type: 'client_credentials', resource: 'https://evil.example' }, basic('billing', secret)), 400, 'invalid_target'],
     ['a missing grant_type', () => post('acme', {}, basic('billing', secret)), 400, 'unsupported_grant_type'],
     ['the password grant (not in OAuth 2.1)', () => post('acme', { grant_type: 'password', username: 'u', password: 'p' }, basic('billing', secret)), 400, 'unsupported_grant_type'],
+    ['grant_type=constructor (an inherited property, not a grant)', () => post('acme', { grant_type: 'constructor' }, basic('billing', secret)), 400, 'unsupported_grant_type'],
+    ['grant_type=toString', () => post('acme', { grant_type: 'toString' }, basic('billing', secret)), 400, 'unsupported_grant_type'],
+    ['grant_type=__proto__', () => post('acme', { grant_type: '__proto__' }, basic('billing', secret)), 400, 'unsupported_grant_type'],
+    ['a grant the client did not register (authorization_code)', () => post('acme', { grant_type: 'authorization_code', code: 'x', redirect_uri: 'https://x.example/cb', code_verifier: 'a'.repeat(43) }, basic('billing', secret)), 400, 'unauthorized_client'],
     ['a repeated parameter', () => post('acme', { grant_type: ['client_credentials', 'client_credentials'] }, basic('billing', secret)), 400, 'invalid_request'],
     ['the client of another tenant', () => post('globex', { grant_type: 'client_credentials' }, basic('billing', secret)), 401, 'invalid_client'],
   ])('refuses %s with the RFC 6749 §5.2 error', async (_name, send, status, error) => {

@@ -15,7 +15,7 @@ describe('forged access tokens', () => {
     const access = (await redeem(fx, await obtainCode(fx))).body.access_token as string;
     claims = JSON.parse(Buffer.from(access.split('.')[1]!, 'base64url').toString());
     const tenant = (await fx.api.ctx.tenants.find('acme'))!;
-    const key = (await fx.api.ctx.keys.ring(tenant.id)).signingKey()!;
+    const key = (await fx.api.ctx.keys.signingKey(tenant.id))!;
     kid = key.kid;
     realKey = key.privateKey;
   });
@@ -68,7 +68,7 @@ describe('forged access tokens', () => {
 
   it('a wrong aud at the admin API, signed with the real system key: 401 invalid_token', async () => {
     const system = (await fx.api.ctx.tenants.find('system'))!;
-    const key = (await fx.api.ctx.keys.ring(system.id)).signingKey()!;
+    const key = (await fx.api.ctx.keys.signingKey(system.id))!;
     const token = await new SignJWT({ scope: 'lanyard:admin', client_id: 'lanyard-admin', jti: 'x' })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid })
       .setIssuer(`${fx.api.baseUrl}/tenants/system`)

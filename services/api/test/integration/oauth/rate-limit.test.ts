@@ -40,7 +40,7 @@ describe('token endpoint rate limit (Redis sliding window, shared by replicas)',
   it('is shared through Redis: another replica (its own connection, same prefix) sees the same window', async () => {
     const connection = createRedis(api.config.REDIS_URL, 'other-replica');
     try {
-      const otherReplica = new SlidingWindowLimiter(connection, api.config.REDIS_KEY_PREFIX, api.ctx.log);
+      const otherReplica = new SlidingWindowLimiter(connection, api.config.REDIS_KEY_PREFIX, api.ctx.log, api.ctx.clock);
       expect((await otherReplica.hit('token', 'acme:svc', 5, 60_000)).allowed).toBe(false);
       expect((await otherReplica.hit('token', 'acme:fresh', 5, 60_000)).allowed).toBe(true);
     } finally {

@@ -8,7 +8,7 @@ import { obtainCode, redeem } from '../../support/oauth-helpers.js';
 const DAY = 86_400_000;
 
 /**
- * Key rotation as relying parties see it (DESIGN.md "Tokens and secrets"): the successor appears
+ * Key rotation as relying parties see it (docs/reference/tokens.md): the successor appears
  * in the JWKS before it signs, and a retired key stays published until its tokens have expired.
  * The worker applies the same plan on a schedule; here it is applied with a moved clock.
  */

@@ -4,7 +4,7 @@ import type { Database } from '@lanyard/db';
 import type { Logger } from '@lanyard/logger';
 import type { EnvelopeCipher } from '@lanyard/security';
 import type { RotationPolicy } from '@lanyard/signing-keys';
-import type { Clock } from '../clock.js';
+import type { Clock } from '@lanyard/clock';
 import type { JobHandler } from '../job-handler.js';
 import { cleanupExpiredRows, type CleanupCounts } from './cleanup-expired-rows.js';
 import { rotateAllTenantKeys, type KeyRotationSummary } from './rotate-all-tenant-keys.js';

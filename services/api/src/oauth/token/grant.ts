@@ -1,13 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Tenant } from '@lanyard/db';
-import type { ApiConfig } from '@lanyard/config';
-import type { AppContext } from '../../context.js';
 import type { RegisteredClient } from '../../domain/clients/client-service.js';
 import type { OAuthParams } from '../read-form.js';
 import type { ClientAuthMethod } from './authenticate-client.js';
 
-/** What every grant handler receives: the authenticated client and the parsed request. */
-export interface TokenContext {
+/** A token request once the endpoint has authenticated the client and picked the grant. */
+export interface GrantRequest {
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   readonly tenant: Tenant;
@@ -15,13 +13,17 @@ export interface TokenContext {
   readonly client: RegisteredClient;
   readonly authMethod: ClientAuthMethod;
   readonly params: OAuthParams;
-  readonly services: AppContext;
-  readonly config: Readonly<ApiConfig>;
 }
 
-/** RFC 6749 §5.1 success body, plus anything the grant needs to set on the response (cookies). */
-export interface TokenResponse {
-  readonly body: Record<string, string | number>;
+/** RFC 6749 §5.1 success body. */
+export type TokenResponseBody = Readonly<Record<string, string | number>>;
+
+/** What a grant answers: the body, and for the audit trail the user it was issued for. */
+export interface TokenResult {
+  readonly body: TokenResponseBody;
   /** The subject, for the audit trail; absent for client_credentials. */
   readonly userId?: string;
 }
+
+/** One grant type's handler; `deps` is typed on exactly the services that grant uses. */
+export type GrantHandler<D> = (grant: GrantRequest, deps: D) => Promise<TokenResult>;

@@ -1,0 +1,1 @@
+export { epochMs, epochSeconds, systemClock, type Clock } from './clock.js';
