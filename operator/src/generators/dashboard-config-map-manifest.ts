@@ -11,7 +11,7 @@ export const dashboardDataKey = (tenantName: string) => `lanyard-tenant-${tenant
 
 /**
  * The dashboard ConfigMap for the Grafana sidecar: label `grafana_dashboard: "1"`, annotation
- * `grafana_folder` (DESIGN.md "IdentityTenant").
+ * `grafana_folder` (docs/reference/identity-tenant.md "Dashboard ConfigMaps").
  */
 export function dashboardConfigMapManifest(tenantName: string, namespace: string, owner: V1OwnerReference | undefined): V1ConfigMap {
   return {

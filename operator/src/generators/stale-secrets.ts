@@ -23,8 +23,8 @@ export function staleSecrets(
 
 /**
  * Before registering another secret, the identity service must have room (at most two are active,
- * DESIGN.md): the oldest secret not in `keep` goes first, which shortens the oldest grace period
- * rather than failing the rotation.
+ * docs/reference/admin-api.md "Secrets and rotation"): the oldest secret not in `keep` goes first,
+ * which shortens the oldest grace period rather than failing the rotation.
  */
 export function secretsToMakeRoom(registered: readonly ClientSecretInfo[], keep: readonly string[], now: Date, maxActive = 2): string[] {
   const active = registered.filter((s) => s.expiresAt === null || new Date(s.expiresAt) > now);

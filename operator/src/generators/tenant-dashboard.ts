@@ -28,7 +28,7 @@ function dashboardUid(tenant: string): string {
 }
 
 /**
- * A per-tenant dashboard on the contract metrics (DESIGN.md "Metrics"), every query filtered to
+ * A per-tenant dashboard on the contract metrics (docs/reference/metrics.md), every query filtered to
  * `tenant="<name>"`: sign-in and token outcomes, failure reasons, token and refresh latency, rate
  * limiting. Tenant names are DNS labels, so they need no escaping inside the PromQL string.
  */

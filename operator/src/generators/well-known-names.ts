@@ -11,7 +11,7 @@ export const LABELS = {
   component: 'app.kubernetes.io/component',
   tenant: 'lanyard.dev/tenant',
   client: 'lanyard.dev/client',
-  /** The Grafana sidecar loads ConfigMaps carrying this label (DESIGN.md). */
+  /** The Grafana sidecar loads ConfigMaps carrying this label (docs/reference/identity-tenant.md "Dashboard ConfigMaps"). */
   grafanaDashboard: 'grafana_dashboard',
 } as const;
 
@@ -26,11 +26,11 @@ export const ANNOTATIONS = {
   secretId: 'lanyard.dev/client-secret-id',
   /** `spec.clients[].rotation.generation` the stored secret satisfies. */
   rotationGeneration: 'lanyard.dev/rotation-generation',
-  /** The Grafana sidecar files the dashboard into this folder (DESIGN.md). */
+  /** The Grafana sidecar files the dashboard into this folder (docs/reference/identity-tenant.md "Dashboard ConfigMaps"). */
   grafanaFolder: 'grafana_folder',
 } as const;
 
-/** Keys of a client Secret (DESIGN.md "IdentityTenant"). */
+/** Keys of a client Secret (docs/reference/identity-tenant.md "Client Secrets"). */
 export const SECRET_KEYS = {
   clientId: 'CLIENT_ID',
   clientSecret: 'CLIENT_SECRET',

@@ -8,9 +8,9 @@ export interface HealthSource {
 }
 
 /**
- * `/metrics`, `/healthz` and `/readyz` on OPERATOR_PORT (DESIGN.md "Ports"). Liveness only says the
- * event loop answers; readiness waits for the watches, so a rollout does not count an instance as
- * up before it can see the cluster. Never listens by itself (server.ts does).
+ * `/metrics`, `/healthz` and `/readyz` on OPERATOR_PORT (docs/reference/ports.md). Liveness only
+ * says the event loop answers; readiness waits for the watches, so a rollout does not count an
+ * instance as up before it can see the cluster. Never listens by itself (server.ts does).
  */
 export function buildHealthServer(registry: Registry, source: HealthSource): FastifyInstance {
   const app = Fastify({ logger: false });

@@ -1,4 +1,5 @@
 import type { ClientResource, ClientSecretCreate, ClientSecretInfo, ClientSpec, TenantResource, TenantSpec } from '@lanyard/contracts';
+import type { IdentityAccess } from '../reconcile/identity-access.js';
 import type { AdminTokenSource } from './admin-token-source.js';
 import { AdminApiError, IdentityServiceUnavailable, type ProblemDocument } from './identity-errors.js';
 
@@ -13,12 +14,13 @@ export interface AdminApiClientOptions {
 type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /**
- * The admin API over HTTP, like any other client (STYLE.md: the operator never imports services).
- * Reads return `undefined` for 404 so "absent" is a normal observation; outages and 5xx become
+ * The admin API over HTTP, like any other client (the operator never imports services:
+ * docs/architecture.md "Dependency boundaries"; endpoints: docs/reference/admin-api.md). Reads
+ * return `undefined` for 404 so "absent" is a normal observation; outages and 5xx become
  * {@link IdentityServiceUnavailable}; other refusals become {@link AdminApiError} with the RFC 9457
  * problem details.
  */
-export class AdminApiClient {
+export class AdminApiClient implements IdentityAccess {
   readonly #options: AdminApiClientOptions;
 
   constructor(options: AdminApiClientOptions) {

@@ -13,9 +13,9 @@ export interface AdminTokenSourceOptions {
 
 /**
  * Admin access tokens from the `system` tenant's token endpoint (`client_credentials`, scope
- * `lanyard:admin`, DESIGN.md "Admin API"). A token is reused until 30 s (or 10 % of its lifetime)
- * before it expires, so a quiet reconcile makes no token request; concurrent callers share one
- * request.
+ * `lanyard:admin`, docs/reference/admin-api.md "Authentication"). A token is reused until 30 s
+ * (or 10 % of its lifetime) before it expires, so a quiet reconcile makes no token request;
+ * concurrent callers share one request.
  */
 export class AdminTokenSource {
   readonly #options: AdminTokenSourceOptions;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { IDENTITY_TENANT_API_VERSION, IDENTITY_TENANT_KIND, type IdentityTenant } from '@lanyard/crd';
 import { FIELD_MANAGER } from '../generators/well-known-names.js';
+import type { EventSink } from '../reconcile/event-sink.js';
 
 /** Events of cluster-scoped objects live in `default`, as client-go's recorder puts them. */
 const EVENT_NAMESPACE = 'default';
@@ -11,7 +12,7 @@ const EVENT_NAMESPACE = 'default';
  * only on condition transitions: an Event per reconcile would flood etcd and turn every quiet resync
  * into a write.
  */
-export class EventRecorder {
+export class EventRecorder implements EventSink {
   readonly #core: CoreV1Api;
   readonly #instance: string;
 

@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { IDENTITY_TENANT_API_VERSION, IDENTITY_TENANT_KIND, IDENTITY_TENANT_PLURAL, IDENTITY_TENANT_VERSION, LANYARD_GROUP, type IdentityTenant, type IdentityTenantStatus } from '@lanyard/crd';
 import { FIELD_MANAGER, LABELS, MANAGED_SELECTOR } from '../generators/well-known-names.js';
+import type { KubeAccess } from '../reconcile/kube-access.js';
 import { absentOn404 } from './api-errors.js';
 
 const crd = { group: LANYARD_GROUP, version: IDENTITY_TENANT_VERSION, plural: IDENTITY_TENANT_PLURAL };
@@ -21,7 +22,7 @@ const crd = { group: LANYARD_GROUP, version: IDENTITY_TENANT_VERSION, plural: ID
  * a `kubectl edit` is how an edited Secret is restored); reads go to the API server rather than an
  * informer cache, so a reconcile never acts on a copy older than its own last write.
  */
-export class KubeGateway {
+export class KubeGateway implements KubeAccess {
   readonly #objects: KubernetesObjectApi;
   readonly #custom: CustomObjectsApi;
   readonly #core: CoreV1Api;

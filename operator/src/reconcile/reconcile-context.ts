@@ -1,7 +1,7 @@
 import type { Logger } from '@lanyard/logger';
-import type { AdminApiClient } from '../identity/admin-api-client.js';
-import type { EventRecorder } from '../kube/event-recorder.js';
-import type { KubeGateway } from '../kube/kube-gateway.js';
+import type { EventSink } from './event-sink.js';
+import type { IdentityAccess } from './identity-access.js';
+import type { KubeAccess } from './kube-access.js';
 
 /** Operator settings the reconcile reads (from OperatorConfig). */
 export interface ReconcileSettings {
@@ -13,11 +13,15 @@ export interface ReconcileSettings {
   readonly dashboardsNamespace: string;
 }
 
-/** Everything one reconcile needs; built once, shared by all workers. */
+/**
+ * Everything one reconcile needs; built once, shared by all workers. The three clients are named by
+ * the interfaces the reconcile uses, so unit tests can pass in-memory fakes
+ * (operator/test/support/fake-reconcile-context.ts) while the operator passes the real ones.
+ */
 export interface ReconcileContext {
-  readonly kube: KubeGateway;
-  readonly identity: AdminApiClient;
-  readonly events: EventRecorder;
+  readonly kube: KubeAccess;
+  readonly identity: IdentityAccess;
+  readonly events: EventSink;
   readonly settings: ReconcileSettings;
   readonly log: Logger;
   /** Injectable clock. */

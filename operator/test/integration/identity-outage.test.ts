@@ -3,7 +3,7 @@ import { createTestDatabase, freePort, spawnEntry, testEnvironment, testSecrets,
 import { identityService, secretData } from '../support/identity-service.js';
 import { startOperatorTestEnv, type OperatorTestEnv, type TestOperator } from '../support/operator-test-env.js';
 import { billingClient, tenantManifest } from '../support/sample-tenant.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 let database: TestDatabase;
 let port: number;
@@ -36,6 +36,7 @@ beforeAll(async () => {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     PORT: String(port),
+    METRICS_PORT: String(await freePort()),
     HOST: '127.0.0.1',
     PUBLIC_URL: baseUrl(),
     DATABASE_URL: database.url,
@@ -65,6 +66,7 @@ describe('an identity-service outage', () => {
     await op.operator.idle();
     const before = await env.core.readNamespacedSecret({ namespace: 'out', name: 'billing-oauth' });
     const writesBefore = (await env.operatorWrites()).length;
+    const linesBefore = op.lines.length;
     await stopApi();
     // A spec change during the outage: work the operator must not half-do.
     await env.applyTenant(tenantManifest('out', { displayName: 'Renamed during outage', clients: [billingClient({ scopes: ['billing:read', 'billing:write'] })] }));
@@ -79,14 +81,24 @@ describe('an identity-service outage', () => {
     // Not reconciled: observedGeneration stays at the last generation that was.
     expect(tenant.status?.observedGeneration).toBe(1);
 
-    // Backoff: consecutive failures, each retry scheduled later than the base delay doubled.
-    const failedAt = op.lines.length;
-    await sleep(5_000);
-    const failures = op.lines.slice(failedAt).filter((l) => l.msg === 'reconcile failed') as Array<{ failures: number; retryInMs: number }>;
-    expect(failures.length).toBeGreaterThanOrEqual(2);
-    expect(failures.length).toBeLessThan(12);
-    for (const f of failures) expect(f.retryInMs).toBeGreaterThanOrEqual(Math.min(3_000, 200 * 2 ** (f.failures - 1)) / 2);
-    expect(op.operator.failures('out')).toBeGreaterThanOrEqual(3);
+    // Backoff: consecutive failures, each retry scheduled later than the base delay doubled, and
+    // actually waited for. From the third failure on only the retry timer starts an attempt (the
+    // status was written once, by the first; its watch event may have started the second at once).
+    const failures = () => op.lines.slice(linesBefore).filter((l) => l.msg === 'reconcile failed' && l.tenant === 'out') as Array<{ failures: number; retryInMs: number; time: string }>;
+    const timed = await waitFor(async () => {
+      const later = failures().filter((f) => f.failures >= 3);
+      return later.length >= 3 ? later : undefined;
+    }, 'three retries after the third failure');
+    const all = failures();
+    expect(all.map((f) => f.failures)).toEqual(all.map((_, i) => i + 1));
+    expect(all.length).toBeLessThan(12);
+    for (const f of all) expect(f.retryInMs).toBeGreaterThanOrEqual(Math.min(3_000, 200 * 2 ** (f.failures - 1)) / 2);
+    for (const [i, f] of timed.slice(1).entries()) {
+      // Timers count from the event loop's cached clock, which can lag the log line's by a few ms;
+      // a retry that did not wait would be hundreds of ms early.
+      expect(Date.parse(f.time) - Date.parse(timed[i]!.time)).toBeGreaterThanOrEqual(timed[i]!.retryInMs - 25);
+    }
+    expect(op.operator.failures('out')).toBeGreaterThanOrEqual(5);
 
     const during = await env.core.readNamespacedSecret({ namespace: 'out', name: 'billing-oauth' });
     expect(during.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../services/api/test/support/test-api.js';
 import { OPERATOR_USER, startOperatorTestEnv, type OperatorTestEnv, type TestOperator } from '../support/operator-test-env.js';
 import { billingClient, tenantManifest } from '../support/sample-tenant.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 const STANDBY_USER = 'system:serviceaccount:lanyard:lanyard-operator-standby';
 let api: TestApi;
@@ -13,8 +13,20 @@ let leader: TestOperator;
 let standby: TestOperator;
 const standbyRequests: string[] = [];
 
-const writesBy = async (user: string) => (await env.cluster.auditEvents()).filter((e) => e.user.username === user).map((e) => `${e.verb} ${e.objectRef?.resource}`);
+const writesBy = async (user: string) => (await env.auditEvents()).filter((e) => e.user.username === user).map((e) => `${e.verb} ${e.objectRef?.resource}`);
+/** Lease renewals by the leader so far; polled, so read without the marker write of `env.auditEvents()`. */
+const renewals = async () => (await env.cluster.auditEvents()).filter((e) => e.user.username === OPERATOR_USER && e.verb === 'update' && e.objectRef?.resource === 'leases').length;
 const lease = () => env.cluster.request('GET', '/apis/coordination.k8s.io/v1/namespaces/lanyard/leases/lanyard-operator').then((r) => r.json<{ spec: { holderIdentity: string; leaseTransitions?: number } }>());
+let leaderRunning = true;
+
+/** Leadership moves to the standby: the second test does it, and a later test run alone (`-t`) needs it done. */
+async function handOverToStandby(): Promise<void> {
+  if (leaderRunning) {
+    leaderRunning = false;
+    await leader.stop();
+  }
+  await waitFor(async () => standby.operator.isLeader, 'the standby to lead', 10_000);
+}
 
 beforeAll(async () => {
   api = await startTestApi({ listen: true });
@@ -58,7 +70,9 @@ describe('two operator instances and a Lease', () => {
     expect((await lease()).spec.holderIdentity).toBe('operator-a');
     await env.applyTenant(tenantManifest('ha', { clients: [billingClient()] }));
     await waitFor(async () => (await env.getTenant('ha'))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 'ha Ready');
-    await sleep(3_000); // several lease renewals and resync opportunities
+    // Several renewal rounds (every 400 ms), each one a chance for the standby to misbehave.
+    const renewed = await renewals();
+    await waitFor(async () => (await renewals()) >= renewed + 7, 'seven more lease renewals by the leader', 15_000);
     expect(leader.operator.isLeader).toBe(true);
     expect(standby.operator.isLeader).toBe(false);
     expect(await writesBy(OPERATOR_USER)).toEqual(expect.arrayContaining(['patch identitytenants', 'patch secrets', 'update leases']));
@@ -68,16 +82,16 @@ describe('two operator instances and a Lease', () => {
   });
 
   it('the standby takes over when the leader stops (and releases the Lease), then reconciles', async () => {
-    await leader.stop();
-    await waitFor(async () => standby.operator.isLeader, 'the standby to lead', 10_000);
+    await handOverToStandby();
     expect((await lease()).spec).toMatchObject({ holderIdentity: 'operator-b', leaseTransitions: 1 });
-    await env.applyTenant(tenantManifest('ha', { displayName: 'Failed over', clients: [billingClient()] }));
-    await waitFor(async () => (await env.getTenant('ha'))?.status?.observedGeneration === 2, 'the new leader to reconcile');
+    const failedOver = await env.applyTenant(tenantManifest('ha', { displayName: 'Failed over', clients: [billingClient()] }));
+    await waitFor(async () => (await env.getTenant('ha'))?.status?.observedGeneration === failedOver.metadata.generation, 'the new leader to reconcile');
     expect(await writesBy(STANDBY_USER)).toEqual(expect.arrayContaining(['update leases', 'patch identitytenants']));
     expect(standbyRequests.some((r) => r.startsWith('PUT ') && r.endsWith('/admin/v1/tenants/ha'))).toBe(true);
   });
 
   it('a leader that loses the Lease stops leading, and a lease that is not renewed expires', async () => {
+    await handOverToStandby();
     // The Lease is taken away by force (as if the leader were partitioned): the new holder wins the
     // compare-and-swap and the old holder stops leading at its next attempt.
     const coordination = new KubeConfig();

@@ -5,7 +5,7 @@ import { startTestApi, type TestApi } from '../../../services/api/test/support/t
 import { identityService, secretData } from '../support/identity-service.js';
 import { startOperatorTestEnv, type OperatorTestEnv, type TestOperator } from '../support/operator-test-env.js';
 import { billingClient, tenantManifest, webClient } from '../support/sample-tenant.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 let api: TestApi;
@@ -20,6 +20,25 @@ const readyTenant = (name: string, generation?: number) =>
     return ready?.status === 'True' && (generation === undefined || t!.status!.observedGeneration === generation) ? t : undefined;
   }, `${name} to be Ready`);
 const billingSecret = async (namespace = 'acme') => secretData(await env.core.readNamespacedSecret({ namespace, name: 'billing-oauth' }));
+
+/**
+ * The precondition of every test after the first: acme exists and is Ready at its current
+ * generation. Run in order it only waits; run alone (`-t`), it provisions acme as the first test does.
+ */
+async function provisioned() {
+  const existing = await env.getTenant('acme');
+  const tenant = existing ?? (await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true } })));
+  return readyTenant('acme', tenant.metadata.generation);
+}
+
+/** Non-GET admin API requests the identity service has logged, up to a request of the test's own (so none is still in flight). */
+async function apiWritesSoFar(): Promise<number> {
+  const marker = () => api.logs.filter((l) => l.msg === 'request completed' && l.route === 'unmatched').length;
+  const before = marker();
+  await fetch(`${api.baseUrl}/__log-barrier`).then((r) => r.body?.cancel());
+  await waitFor(async () => marker() > before, 'the identity service to log the barrier request');
+  return api.logs.filter((l) => l.msg === 'request completed' && String(l.route).startsWith('/admin/') && l.method !== 'GET').length;
+}
 
 beforeAll(async () => {
   api = await startTestApi({ listen: true });
@@ -68,6 +87,7 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
   });
 
   it('shows the printer columns in a table request (kubectl get idt)', async () => {
+    await provisioned();
     const response = await env.cluster.request('GET', '/apis/lanyard.dev/v1alpha1/identitytenants', {
       headers: { accept: 'application/json;as=Table;g=meta.k8s.io;v=v1' },
     });
@@ -78,32 +98,33 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
   });
 
   it('makes no write, to Kubernetes or to the admin API, in 20 reconciles without change', async () => {
+    await provisioned();
     await op.operator.idle();
-    await sleep(500);
+    // Both counts are taken behind a marker request, so nothing still in flight is missed or miscounted.
     const kubeBefore = (await env.operatorWrites()).length;
-    const apiWrites = () => api.logs.filter((l) => l.msg === 'request completed' && String(l.route).startsWith('/admin/') && l.method !== 'GET').length;
-    const apiBefore = apiWrites();
+    const apiBefore = await apiWritesSoFar();
     const reconcilesBefore = await op.reconciles();
     for (let i = 0; i < 20; i++) {
       op.operator.enqueue('acme');
       await op.operator.idle();
     }
-    await sleep(500);
     expect(await op.reconciles()).toBeGreaterThanOrEqual(reconcilesBefore + 20);
     expect((await env.operatorWrites()).slice(kubeBefore).map((e) => `${e.verb} ${e.requestURI}`)).toEqual([]);
-    expect(apiWrites()).toBe(apiBefore);
+    expect(await apiWritesSoFar()).toBe(apiBefore);
   });
 
   it('updates the client on a spec change and keeps its secret', async () => {
+    await provisioned();
     const before = await billingSecret();
-    await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true }, clients: [webClient(), billingClient({ scopes: ['billing:read', 'billing:write'] })] }));
-    await readyTenant('acme', 2);
+    const changed = await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true }, clients: [webClient(), billingClient({ scopes: ['billing:read', 'billing:write'] })] }));
+    await readyTenant('acme', changed.metadata.generation);
     expect((await identity.admin<{ scopes: string[] }>('GET', '/tenants/acme/clients/acme-billing')).body.scopes.sort()).toEqual(['billing:read', 'billing:write']);
     expect(await billingSecret()).toEqual(before);
     expect((await identity.clientCredentials(before.ISSUER_URL!, before.CLIENT_ID!, before.CLIENT_SECRET!)).status).toBe(200);
   });
 
   it('repairs drift made directly in the identity service on the periodic resync', async () => {
+    await provisioned();
     const drifted = await identity.admin('PUT', '/tenants/acme/clients/acme-web', {
       type: 'public',
       grantTypes: ['authorization_code'],
@@ -119,6 +140,7 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
   });
 
   it('replaces a deleted Secret with working credentials', async () => {
+    await provisioned();
     const before = await billingSecret();
     await env.core.deleteNamespacedSecret({ namespace: 'acme', name: 'billing-oauth' });
     const after = await waitFor(async () => {
@@ -130,6 +152,7 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
   });
 
   it('restores an edited Secret: CLIENT_ID and ISSUER_URL are put back, an edited CLIENT_SECRET is replaced', async () => {
+    await provisioned();
     const before = await billingSecret();
     await env.core.patchNamespacedSecret(
       { namespace: 'acme', name: 'billing-oauth', body: { stringData: { CLIENT_ID: 'tampered', ISSUER_URL: 'https://evil.example.test' } } },
@@ -152,8 +175,9 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
   });
 
   it('deletes a removed client together with its Secret', async () => {
-    await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true }, clients: [webClient()] }));
-    const tenant = await readyTenant('acme', 3);
+    await provisioned();
+    const removed = await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true }, clients: [webClient()] }));
+    const tenant = await readyTenant('acme', removed.metadata.generation);
     expect(tenant.status?.clientsReady).toBe('1/1');
     await waitFor(async () => (await identity.admin('GET', '/tenants/acme/clients/acme-billing')).status === 404, 'the client to be deleted');
     await waitFor(async () => (await env.core.readNamespacedSecret({ namespace: 'acme', name: 'billing-oauth' }).then(() => false, (e: { code?: number }) => e.code === 404)), 'the Secret to be deleted');

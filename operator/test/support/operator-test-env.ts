@@ -52,7 +52,12 @@ export interface OperatorTestEnv {
   /** Server-side apply as a person would (`kubectl apply --server-side`). */
   applyTenant(manifest: object): Promise<IdentityTenant>;
   getTenant(name: string): Promise<IdentityTenant | undefined>;
-  /** Writes (create/update/patch/delete) by the operator's ServiceAccount, Lease renewals excluded. */
+  /**
+   * Every write audited so far, up to and including a marker write made now: every request that
+   * completed before this call is in the list, without sleeping for the audit log to catch up.
+   */
+  auditEvents(): Promise<AuditEvent[]>;
+  /** Writes (create/update/patch/delete) by the operator's ServiceAccount, Lease renewals excluded, up to now (see {@link auditEvents}). */
   operatorWrites(): Promise<AuditEvent[]>;
   close(): Promise<void>;
 }
@@ -120,6 +125,17 @@ async function installOperatorEnv(cluster: KubeTestCluster, apiUrl: () => string
   operatorKubeConfig.loadFromString(await cluster.serviceAccountKubeconfig('lanyard', 'lanyard-operator'));
 
   const running = new Set<TestOperator>();
+  let barriers = 0;
+  // A write of the test's own that the audit log must show: the apiserver logs a request once it
+  // completed, so everything that completed before the marker was sent is logged before it.
+  const auditEvents = async () => {
+    const name = `audit-barrier-${++barriers}`;
+    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name } } });
+    return waitFor(async () => {
+      const events = await cluster.auditEvents();
+      return events.some((e) => e.objectRef?.resource === 'configmaps' && e.objectRef.name === name) ? events : undefined;
+    }, `the audit log to show ${name}`);
+  };
   return {
     cluster,
     core,
@@ -169,8 +185,9 @@ async function installOperatorEnv(cluster: KubeTestCluster, apiUrl: () => string
         throw error;
       }
     },
+    auditEvents,
     async operatorWrites() {
-      const events = await cluster.auditEvents();
+      const events = await auditEvents();
       return events.filter((e) => e.user.username === OPERATOR_USER && e.objectRef?.resource !== 'leases');
     },
     async close() {

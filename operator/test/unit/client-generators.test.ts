@@ -19,6 +19,7 @@ const registered = (overrides: Partial<ClientResource> = {}): ClientResource => 
   audience: [],
   tokenLifetimes: {},
   firstParty: false,
+  disabled: false,
   tokenEndpointAuthMethod: 'none',
   secrets: [],
   createdAt: '2026-01-01T00:00:00.000Z',

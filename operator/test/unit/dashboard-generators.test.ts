@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dashboardConfigMapManifest, dashboardDataKey } from '../../src/generators/dashboard-config-map-manifest.js';
 import { tenantDashboard } from '../../src/generators/tenant-dashboard.js';
 
-/** Metric names of the contract (DESIGN.md "Metrics") the per-tenant dashboard may use. */
+/** Metric names of the contract (docs/reference/metrics.md) the per-tenant dashboard may use. */
 const CONTRACT_METRICS = ['identity_auth_events_total', 'identity_token_duration_seconds_bucket', 'identity_rate_limited_requests_total'];
 const exprs = (dashboard: ReturnType<typeof tenantDashboard>) =>
   (dashboard.panels as Array<{ targets: Array<{ expr: string }> }>).flatMap((p) => p.targets.map((t) => t.expr));
