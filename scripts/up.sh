@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run up`: brings the platform up on this machine for development:
 # PostgreSQL + Redis (installed from Debian and started if needed), dependencies, a generated .env,
-# migrations, then the API on :8000 and the worker on :5555 (Ctrl-C stops both).
+# migrations, then the API on :8000 (/metrics on :9464) and the worker on :5555 (Ctrl-C stops both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,14 +9,8 @@ LANYARD_PROVISION=minimal bash scripts/provision-services.sh
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 
-if [ ! -f .env ]; then
-  echo "[up] writing .env (development; fresh random secrets)" >&2
-  sed -e "s|^NODE_ENV=.*|NODE_ENV=development|" \
-      -e "s|^SEED_DEMO=.*|SEED_DEMO=true|" \
-      -e "s|^KEY_ENCRYPTION_KEY=.*|KEY_ENCRYPTION_KEY=$(openssl rand -base64 32)|" \
-      -e "s|^BOOTSTRAP_ADMIN_CLIENT_SECRET=.*|BOOTSTRAP_ADMIN_CLIENT_SECRET=$(openssl rand -base64 32 | tr -d '=+/')|" \
-      .env.example > .env
-fi
+# .env holds secrets: created with mode 0600; an existing one loses any group/other access.
+bash scripts/write-dev-env.sh .env
 # KEY=VALUE lines, exported verbatim (not `source`d: values such as SMTP_FROM contain `<`).
 while IFS= read -r line || [ -n "$line" ]; do
   case "$line" in ''|'#'*) continue ;; esac

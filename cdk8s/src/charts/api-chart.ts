@@ -12,7 +12,7 @@ import { ServiceMonitor } from '../constructs/service-monitor.js';
 import { HelmChart } from '../helm/helm-chart.js';
 import { workloadHelpers } from '../helm/helpers.js';
 import { apiValues } from '../values/api-values.js';
-import { API_PORT, APP_VERSION, CHART_VERSION, configDefault, inClusterApiUrl, serviceLabels } from './chart-meta.js';
+import { API_METRICS_PORT, API_PORT, APP_VERSION, CHART_VERSION, configDefault, inClusterApiUrl, serviceLabels } from './chart-meta.js';
 
 const NAME = 'lanyard-api';
 
@@ -39,20 +39,32 @@ export function apiChart(scope: Construct): HelmChart {
     values: apiValues,
     notes,
     keywords: ['lanyard', 'oauth2', 'openid-connect', 'identity'],
-    helpers: workloadHelpers(NAME, configDefault('PUBLIC_URL', inClusterApiUrl(`(include "${NAME}.fullname" .)`))),
+    helpers: workloadHelpers(
+      NAME,
+      [
+        configDefault('PUBLIC_URL', inClusterApiUrl(`(include "${NAME}.fullname" .)`)),
+        // Behind the chart's Ingress the client address is one proxy hop away; without it, trust none.
+        configDefault('TRUST_PROXY_HOPS', '(ternary (toString .Values.ingress.trustedProxyHops) "0" .Values.ingress.enabled)'),
+      ].join('\n'),
+    ),
   });
   const api = new LanyardWorkload(chart, 'Api', {
     component: 'api',
     args: ['dist/api.js'],
     port: API_PORT,
-    env: { HOST: kplus.EnvValue.fromValue('0.0.0.0'), PORT: kplus.EnvValue.fromValue(String(API_PORT)) },
+    metricsPort: API_METRICS_PORT,
+    env: {
+      HOST: kplus.EnvValue.fromValue('0.0.0.0'),
+      PORT: kplus.EnvValue.fromValue(String(API_PORT)),
+      METRICS_PORT: kplus.EnvValue.fromValue(String(API_METRICS_PORT)),
+    },
     autoscalingCondition: '.Values.autoscaling.enabled',
   });
   new MigrationJob(chart, 'Migrations');
   new ApiAutoscaler(chart, 'Autoscaler', { deploymentName: api.deployment.name });
   new DisruptionBudget(chart, 'DisruptionBudget', { selector: chart.selectorLabels('api') });
   new ApiIngress(chart, 'Ingress', { serviceName: api.service.name, servicePort: API_PORT });
-  new ServiceMonitor(chart, 'ServiceMonitor', { serviceSelector: serviceLabels(NAME) });
+  new ServiceMonitor(chart, 'ServiceMonitor', { serviceSelector: serviceLabels(NAME), port: 'metrics' });
   new PrometheusRule(chart, 'PrometheusRule', { group: NAME });
   new DashboardConfigMap(chart, 'Dashboard', { dashboard: dashboards.api });
   return chart;

@@ -12,6 +12,12 @@ export const APP_VERSION = CHART_VERSION;
 /** Service port of the API (docs/reference/ports.md). */
 export const API_PORT = 8000;
 
+/**
+ * The API's metrics listener (METRICS_PORT): /metrics lists every tenant, so it is kept off the
+ * public `http` port and its Ingress, and only Prometheus reaches it, in-cluster.
+ */
+export const API_METRICS_PORT = 9464;
+
 /** PUBLIC_URL / LANYARD_API_URL default: the lanyard-api Service of the same release namespace. */
 export const inClusterApiUrl = (serviceName: string): string => `(printf "http://%s.%s.svc:${API_PORT}" ${serviceName} .Release.Namespace)`;
 

@@ -18,7 +18,11 @@ const notes = `Lanyard worker {{ .Chart.AppVersion }} is installed as {{ include
 Queue dashboard:  kubectl -n {{ .Release.Namespace }} port-forward svc/{{ include "${NAME}.fullname" . }} ${PORT}:${PORT}
                   then open http://localhost:${PORT}/
 {{- if not (hasKey .Values.secrets.files "WORKER_DASHBOARD_PASSWORD") }}
+{{- if eq (toString (.Values.config.NODE_ENV | default "production")) "production" }}
+                  (off: in production the dashboard needs a password; map WORKER_DASHBOARD_PASSWORD in secrets.files)
+{{- else }}
                   (read-only: map WORKER_DASHBOARD_PASSWORD in secrets.files to turn on Basic auth and job actions)
+{{- end }}
 {{- end }}
 `;
 

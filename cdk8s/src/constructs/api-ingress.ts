@@ -5,14 +5,17 @@ import { HelmChart } from '../helm/helm-chart.js';
 import { helm } from '../helm/markers.js';
 
 export interface ApiIngressProps {
-  /** The API Service and its port. */
+  /** The API Service and its `http` port (never the metrics port). */
   readonly serviceName: string;
   readonly servicePort: number;
 }
 
 /**
- * Exposes the API at `ingress.host`: every tenant's issuer, hosted pages, /docs. /metrics is
- * served too (it is on the same port); restrict it at the ingress controller if the host is public.
+ * Exposes the API at `ingress.host`: every tenant's issuer, hosted pages, /docs, all on the `http`
+ * port. /metrics is not among them: the API serves it only on its separate `metrics` listener,
+ * which the Ingress never routes to (Prometheus scrapes it in-cluster through the Service). With the
+ * Ingress on, the chart sets TRUST_PROXY_HOPS to `ingress.trustedProxyHops`, so per-IP limits see
+ * the client's address rather than the ingress controller's.
  */
 export class ApiIngress extends Construct {
   public constructor(scope: Construct, id: string, props: ApiIngressProps) {
@@ -32,7 +35,8 @@ export class ApiIngress extends Construct {
         ],
       },
     });
-    HelmChart.patch(ApiObject.of(ingress), 
+    HelmChart.patch(
+      ApiObject.of(ingress),
       JsonPatch.add('/metadata/annotations', { [helm.spliceKey('toYaml .Values.ingress.annotations | trimPrefix "{}"')]: null }),
       JsonPatch.add(`/spec/${helm.when('.Values.ingress.className', 'ingressClassName')}`, helm.quote('.Values.ingress.className')),
       JsonPatch.add(`/spec/${helm.when('.Values.ingress.tls.enabled', 'tls')}`, [

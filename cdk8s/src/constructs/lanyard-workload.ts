@@ -25,8 +25,14 @@ export interface LanyardWorkloadProps {
   readonly component: string;
   /** Arguments after `node` in the image, e.g. `['dist/api.js']`. */
   readonly args: readonly string[];
-  /** The HTTP port serving /healthz, /readyz and /metrics (docs/reference/ports.md). */
+  /** The HTTP port (named `http`) serving /healthz and /readyz, and /metrics unless `metricsPort` is set (docs/reference/ports.md). */
   readonly port: number;
+  /**
+   * A second listener, named `metrics`, that alone serves /metrics: for a process whose `http` port
+   * is public (the API behind its Ingress). The Service exposes it next to `http`.
+   * @default none: /metrics is on `port`
+   */
+  readonly metricsPort?: number;
   /** Variables the chart sets itself (listen address and port, downward API values). */
   readonly env: Readonly<Record<string, kplus.EnvValue>>;
   /**
@@ -85,7 +91,7 @@ export class LanyardWorkload extends Construct {
       command: ['node'],
       // Extra Node.js flags (values: nodeArgs) go before the entry point; nothing when there are none.
       args: [helm.block('toYaml .Values.nodeArgs | trimPrefix "[]"'), ...props.args],
-      ports: [{ number: props.port, name: 'http' }],
+      ports: [{ number: props.port, name: 'http' }, ...(props.metricsPort === undefined ? [] : [{ number: props.metricsPort, name: 'metrics' }])],
       liveness: kplus.Probe.fromHttpGet('/healthz', { port: props.port, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
       readiness: kplus.Probe.fromHttpGet('/readyz', { port: props.port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
       // Start-up (migrations done, pools connected) may take longer than a liveness period.
@@ -99,7 +105,8 @@ export class LanyardWorkload extends Construct {
 
     const podSpec = '/spec/template/spec';
     const deployment = ApiObject.of(this.deployment);
-    HelmChart.patch(deployment, 
+    HelmChart.patch(
+      deployment,
       // Secrets as files: the volume lists exactly the keys in `secrets.files` (see _helpers.tpl).
       JsonPatch.add(`${podSpec}/volumes/-`, {
         name: 'secrets',
@@ -131,7 +138,10 @@ export class LanyardWorkload extends Construct {
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: chart.resourceName() },
-      ports: [{ name: 'http', port: props.port, targetPort: props.port }],
+      ports: [
+        { name: 'http', port: props.port, targetPort: props.port },
+        ...(props.metricsPort === undefined ? [] : [{ name: 'metrics', port: props.metricsPort, targetPort: props.metricsPort }]),
+      ],
     });
     for (const [key, value] of Object.entries(selector)) this.service.selectLabel(key, value);
     HelmChart.patch(

@@ -4,8 +4,13 @@ import { HelmChart } from '../helm/helm-chart.js';
 import { helm } from '../helm/markers.js';
 
 export interface ServiceMonitorProps {
-  /** Labels of the Service whose `http` port serves /metrics. */
+  /** Labels of the Service whose `port` serves /metrics. */
   readonly serviceSelector: Readonly<Record<string, string>>;
+  /**
+   * Name of the Service port to scrape.
+   * @default 'http'
+   */
+  readonly port?: string;
 }
 
 /**
@@ -27,7 +32,7 @@ export class ServiceMonitor extends Construct {
       },
       spec: {
         selector: { matchLabels: { ...props.serviceSelector } },
-        endpoints: [{ port: 'http', path: '/metrics', interval: helm.quote('.Values.serviceMonitor.interval') }],
+        endpoints: [{ port: props.port ?? 'http', path: '/metrics', interval: helm.quote('.Values.serviceMonitor.interval') }],
       },
     });
   }

@@ -8,4 +8,6 @@ export const DEV_CREDENTIALS = {
   // 32 bytes, base64: Buffer.from('lanyard-dev-only-not-for-prod-32').toString('base64').
   keyEncryptionKey: 'bGFueWFyZC1kZXYtb25seS1ub3QtZm9yLXByb2QtMzI=',
   bootstrapAdminClientSecret: 'dev-bootstrap-secret-not-for-production',
+  // Redis runs with --requirepass in both stacks; URL-safe, as it goes into REDIS_URL verbatim.
+  redisPassword: 'dev-redis-password-not-for-production',
 } as const;

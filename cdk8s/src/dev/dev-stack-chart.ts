@@ -32,12 +32,13 @@ export function devStackChart(scope: Construct): HelmChart {
     keywords: ['lanyard', 'development'],
   });
 
-  // The keys the Lanyard charts' default `secrets.files` expect (docs/deploy.md).
-  new kplus.Secret(chart, 'Secret', {
+  // The keys the Lanyard charts' default `secrets.files` expect (docs/deploy.md), and Redis's password.
+  const secret = new kplus.Secret(chart, 'Secret', {
     metadata: { name: 'lanyard' },
     stringData: {
       'database-url': `postgres://lanyard:${DEV_CREDENTIALS.postgresPassword}@postgres:5432/lanyard`,
-      'redis-url': 'redis://redis:6379',
+      'redis-password': DEV_CREDENTIALS.redisPassword,
+      'redis-url': `redis://:${DEV_CREDENTIALS.redisPassword}@redis:6379`,
       'smtp-url': 'smtp://mailpit:1025',
       'key-encryption-key': DEV_CREDENTIALS.keyEncryptionKey,
       'bootstrap-admin-client-secret': DEV_CREDENTIALS.bootstrapAdminClientSecret,
@@ -60,7 +61,9 @@ export function devStackChart(scope: Construct): HelmChart {
     name: 'redis',
     imageValue: 'images.redis',
     ports: [{ name: 'redis', port: 6379 }],
-    args: ['--save', '', '--appendonly', 'no'],
+    // As in docker compose: a password, from the Secret (Kubernetes expands $(REDIS_PASSWORD) in args).
+    env: { REDIS_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'redis-password' }) },
+    args: ['--save', '', '--appendonly', 'no', '--requirepass', '$(REDIS_PASSWORD)'],
   });
   new DevDependency(chart, 'Mailpit', {
     name: 'mailpit',

@@ -24,7 +24,8 @@ export const apiValues: ObjectSpec = v.object('lanyard-api', {
     secretCapable: API_SECRET_VARIABLES,
     requiredSecrets: ['DATABASE_URL', 'REDIS_URL', 'KEY_ENCRYPTION_KEY', 'BOOTSTRAP_ADMIN_CLIENT_SECRET'],
     secretFiles: SECRET_KEYS,
-    fixed: ['HOST', 'PORT'],
+    // METRICS_PORT is fixed like PORT: the ServiceMonitor and the dev Prometheus scrape 9464.
+    fixed: ['HOST', 'PORT', 'METRICS_PORT'],
     dashboard: 'Lanyard / API',
   }),
   ingress: v.object('Exposes the API (issuers, hosted pages, /docs) through an Ingress controller.', {
@@ -34,6 +35,11 @@ export const apiValues: ObjectSpec = v.object('lanyard-api', {
       pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
     }),
     annotations: v.free({}, 'Annotations for the Ingress controller (e.g. cert-manager issuer).', { type: 'object', additionalProperties: { type: 'string' } }),
+    trustedProxyHops: v.int(
+      1,
+      'TRUST_PROXY_HOPS while the Ingress is enabled: proxy hops whose X-Forwarded-For is trusted, so per-IP rate limits and audit see the client (1 = the ingress controller; 2 if a load balancer that appends X-Forwarded-For sits in front of it). Without the Ingress it is 0; config.TRUST_PROXY_HOPS overrides both.',
+      { minimum: 0, maximum: 10 },
+    ),
     tls: v.object('TLS termination at the Ingress.', {
       enabled: v.bool(false, 'Serve https with the certificate in secretName.'),
       secretName: v.string('lanyard-api-tls', 'Secret of type kubernetes.io/tls (created by you or cert-manager).', { minLength: 1 }),

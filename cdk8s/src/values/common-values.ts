@@ -59,7 +59,8 @@ export function workloadValues(options: WorkloadValuesOptions): Record<string, V
       'Non-secret configuration as environment variables (see .env.example for every variable). Secrets go in `secrets`, never here: their names are rejected.',
       {
         type: 'object',
-        propertyNames: { pattern: '^[A-Z][A-Z0-9_]*$', not: { enum: forbiddenInConfig } },
+        // Beyond the known secrets, any *PASSWORD* name (say REDIS_PASSWORD) would put one in a ConfigMap.
+        propertyNames: { pattern: '^[A-Z][A-Z0-9_]*$', not: { anyOf: [{ enum: forbiddenInConfig }, { pattern: 'PASSWORD' }] } },
         additionalProperties: { type: ['string', 'number', 'boolean'] },
       },
     ),
@@ -77,7 +78,11 @@ export function workloadValues(options: WorkloadValuesOptions): Record<string, V
       ),
     }),
     service: v.object('The Service in front of the pods (port fixed, see docs/reference/ports.md).', {
-      type: v.string('ClusterIP', 'Service type; kind-config.yaml maps NodePorts to localhost.', { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] }),
+      type: v.string(
+        'ClusterIP',
+        "Service type; kind-config.yaml maps NodePorts to localhost. NodePort and LoadBalancer publish every port of the Service (the API's metrics port too): expose the API through the Ingress instead.",
+        { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
+      ),
       nodePort: v.int(0, 'Fixed node port for NodePort/LoadBalancer; 0 lets Kubernetes choose.', { anyOf: [{ const: 0 }, { minimum: 30000, maximum: 32767 }] }),
     }),
     podAnnotations: v.free({}, 'Extra annotations on the pods.', stringMap),

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadApiConfig, loadWorkerConfig } from '@lanyard/config';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -77,11 +77,48 @@ describe('docker-compose.yml', () => {
     expect(() => loadWorkerConfig(services.worker?.environment)).not.toThrow();
     expect(services.api?.environment).toMatchObject({
       DATABASE_URL: 'postgres://lanyard:lanyard@postgres:5432/lanyard',
-      REDIS_URL: 'redis://redis:6379',
+      REDIS_URL: `redis://:${DEV_CREDENTIALS.redisPassword}@redis:6379`,
       SMTP_URL: 'smtp://mailpit:1025',
       KEY_ENCRYPTION_KEY: DEV_CREDENTIALS.keyEncryptionKey,
       BOOTSTRAP_ADMIN_CLIENT_SECRET: DEV_CREDENTIALS.bootstrapAdminClientSecret,
     });
+  });
+
+  it('starts Redis with --requirepass REDIS_PASSWORD and gives the API and worker a REDIS_URL carrying it', () => {
+    const command = services.redis?.command ?? [];
+    expect(command.slice(command.indexOf('--requirepass'), command.indexOf('--requirepass') + 2)).toEqual(['--requirepass', DEV_CREDENTIALS.redisPassword]);
+    // The health check must authenticate too, or Redis would never turn healthy.
+    expect(services.redis?.environment).toEqual({ REDISCLI_AUTH: DEV_CREDENTIALS.redisPassword });
+    expect(services.redis?.healthcheck?.test?.join(' ')).toMatch(/redis-cli ping \| grep -q PONG/);
+    for (const name of ['api', 'worker', 'migrations']) {
+      expect(services[name]?.environment?.REDIS_URL, name).toBe(`redis://:${DEV_CREDENTIALS.redisPassword}@redis:6379`);
+    }
+    expect(publishedPorts(services.redis as ComposeService)).toEqual([]);
+  });
+
+  it('takes the Redis password from REDIS_PASSWORD in .env, for the server and the clients alike', () => {
+    const custom = tempDir('compose-redis');
+    copyFileSync(join(repoRoot, 'docker-compose.yml'), join(custom, 'docker-compose.yml'));
+    const env = readFileSync(join(repoRoot, '.env.example'), 'utf8');
+    expect(env).toMatch(/^REDIS_PASSWORD=$/m);
+    writeFileSync(join(custom, '.env'), env.replace(/^REDIS_PASSWORD=$/m, 'REDIS_PASSWORD=a-local-redis-password'));
+    const resolved = mustRun(systemTool('docker-compose', 'apt-get install --no-install-recommends docker-compose'), ['config'], { cwd: custom });
+    const { redis, api, worker } = (parse(resolved) as { services: Record<string, ComposeService> }).services;
+    expect(redis?.command).toEqual(expect.arrayContaining(['--requirepass', 'a-local-redis-password']));
+    expect(redis?.environment?.REDISCLI_AUTH).toBe('a-local-redis-password');
+    expect(api?.environment?.REDIS_URL).toBe('redis://:a-local-redis-password@redis:6379');
+    expect(worker?.environment?.REDIS_URL).toBe('redis://:a-local-redis-password@redis:6379');
+    expect(resolved).not.toContain(DEV_CREDENTIALS.redisPassword);
+  });
+
+  it('serves the API /metrics on METRICS_PORT 9464, scraped inside the compose network and never published', () => {
+    expect(services.api?.environment?.METRICS_PORT).toBe('9464');
+    expect(loadApiConfig(services.api?.environment)).toMatchObject({ PORT: 8000, METRICS_PORT: 9464 });
+    for (const [name, service] of Object.entries(services)) {
+      expect(publishedPorts(service).filter((p) => p.endsWith(':9464')), name).toEqual([]);
+    }
+    const prometheus = parse(readFileSync(join(repoRoot, 'prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    expect(prometheus.scrape_configs.find((s) => s.job_name === 'api')?.static_configs.flatMap((c) => c.targets)).toEqual(['api:9464']);
   });
 
   it('mounts only files that exist in the repository', () => {

@@ -16,10 +16,10 @@ describe('prometheus/ (checked by the real promtool)', () => {
     expect(output).toMatch(/SUCCESS: 1 rule files found/);
   });
 
-  it('scrapes the API on 8000, the worker on 5555 and the operator on 8081', () => {
+  it('scrapes the API on its metrics port 9464 (not the public 8000), the worker on 5555 and the operator on 8081', () => {
     const config = readYaml('prometheus/prometheus.yml') as { scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
     const targets = Object.fromEntries(config.scrape_configs.map((s) => [s.job_name, s.static_configs.flatMap((c) => c.targets)]));
-    expect(targets).toMatchObject({ api: ['api:8000'], worker: ['worker:5555'], operator: ['operator:8081'] });
+    expect(targets).toMatchObject({ api: ['api:9464'], worker: ['worker:5555'], operator: ['operator:8081'] });
   });
 
   it('alerts.yml passes `promtool check rules` with one alert per failure mode', () => {

@@ -12,7 +12,8 @@ export interface Container {
   readonly name: string;
   readonly image: string;
   readonly args?: string[];
-  readonly env?: Array<{ name: string; value?: string }>;
+  readonly env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>;
+  readonly ports?: Array<{ name?: string; containerPort: number }>;
   readonly resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
   readonly livenessProbe?: { httpGet?: { path: string } };
   readonly readinessProbe?: { httpGet?: { path: string } };

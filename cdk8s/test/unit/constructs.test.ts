@@ -56,6 +56,27 @@ describe('constructs (Testing.synth snapshots)', () => {
     expect(Object.keys(configMap.data)).toEqual(['lanyard-api.json']);
   });
 
+  it('LanyardWorkload with metricsPort: a second named port on the container and the Service, and a ServiceMonitor for it', () => {
+    const chart = testChart();
+    new LanyardWorkload(chart, 'Api', { component: 'api', args: ['dist/api.js'], port: 8000, metricsPort: 9464, env: {} });
+    new ServiceMonitor(chart, 'ServiceMonitor', { serviceSelector: { 'app.kubernetes.io/name': 'lanyard-api' }, port: 'metrics' });
+    const manifests = Testing.synth(chart);
+    const deployment = manifests.find((m) => m.kind === 'Deployment');
+    const service = manifests.find((m) => m.kind === 'Service');
+    const monitor = manifests.find((m) => m.kind === 'ServiceMonitor');
+    expect(deployment.spec.template.spec.containers[0].ports).toEqual([
+      { containerPort: 8000, name: 'http' },
+      { containerPort: 9464, name: 'metrics' },
+    ]);
+    // Probes stay on http: the metrics listener serves /metrics alone.
+    expect(deployment.spec.template.spec.containers[0].readinessProbe.httpGet.port).toBe(8000);
+    expect(service.spec.ports).toEqual([
+      { name: 'http', port: 8000, targetPort: 8000 },
+      { name: 'metrics', port: 9464, targetPort: 9464 },
+    ]);
+    expect(monitor.spec.endpoints[0].port).toBe('metrics');
+  });
+
   it('OperatorRbac: cluster rules for tenants, Secrets, ConfigMaps, Events; a Role for its own Lease', () => {
     const chart = testChart();
     new OperatorRbac(chart, 'Rbac', { serviceAccountName: 'lanyard-operator', leaseName: 'lanyard-operator' });

@@ -22,6 +22,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- define "lanyard-api.configData" -}}
 {{- $data := dict }}
 {{- $_ := set $data "PUBLIC_URL" (printf "http://%s.%s.svc:8000" (include "lanyard-api.fullname" .) .Release.Namespace) }}
+{{- $_ := set $data "TRUST_PROXY_HOPS" (ternary (toString .Values.ingress.trustedProxyHops) "0" .Values.ingress.enabled) }}
 {{- range $name, $value := .Values.config }}
 {{- $_ := set $data $name (toString $value) }}
 {{- end }}

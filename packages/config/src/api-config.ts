@@ -10,6 +10,11 @@ const apiSchema = z
     ...bootstrapShape,
     HOST: str('0.0.0.0'),
     PORT: int(8000, 1, 65535),
+    /**
+     * `/metrics` is served on its own listener, never on PORT: it names every tenant, and the public
+     * Ingress routes everything on PORT. Only Prometheus (in-cluster) should reach this one.
+     */
+    METRICS_PORT: int(9464, 1, 65535),
     /** Base of every issuer: `{PUBLIC_URL}/tenants/{tenant}`. */
     PUBLIC_URL: url(['http', 'https'], 'http://localhost:8000'),
     /** Trust `X-Forwarded-*` from this many proxy hops (0 = none). */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { int, oneOf, secret, str, url, key256 } from './fields.js';
+import { clientId, int, oneOf, secret, str, url, key256 } from './fields.js';
 
 /** Variables every service reads; see `.env.example` for the defaults in one place. */
 export const coreShape = {
@@ -23,7 +23,7 @@ export const smtpShape = {
 };
 
 export const bootstrapShape = {
-  BOOTSTRAP_ADMIN_CLIENT_ID: str('lanyard-admin'),
+  BOOTSTRAP_ADMIN_CLIENT_ID: clientId('lanyard-admin'),
   BOOTSTRAP_ADMIN_CLIENT_SECRET: secret(32),
 };
 

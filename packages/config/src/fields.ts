@@ -76,6 +76,20 @@ export const key256 = () =>
       }),
   );
 
+/**
+ * An OAuth client id as the admin API accepts it: `[A-Za-z0-9][A-Za-z0-9._-]{0,127}`, and not
+ * shaped like a UUID (user subjects are UUIDs; RFC 9068 §5 asks that clients and users never collide).
+ */
+export const clientId = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { error: 'must be 1-128 characters of A-Z a-z 0-9 . _ - (starting with a letter or digit)' })
+      .refine((value) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value), { error: 'must not have the form of a UUID (those are user subjects)' })
+      .default(fallback),
+  );
+
 /** A DNS label (RFC 1123), e.g. a tenant name. */
 export const dnsLabel = (fallback: string) =>
   z.preprocess(

@@ -1,4 +1,4 @@
-export { TenantName, ClientIdString, Timestamp, Problem } from './admin/common.js';
+export { TenantName, ClientIdString, Timestamp, Problem, Text, NO_CONTROL_CHARACTERS } from './admin/common.js';
 export { TenantParams, TenantSpec, TenantResource } from './admin/tenants.js';
 export {
   GrantType,

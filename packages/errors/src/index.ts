@@ -8,6 +8,8 @@ export {
   ForbiddenProblem,
   TooManyRequestsProblem,
   ServiceUnavailableProblem,
+  MethodNotAllowedProblem,
+  HttpProblem,
   type InvalidParam,
 } from './problem-errors.js';
 export {

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { LanyardError, type LanyardErrorOptions } from './lanyard-error.js';
 
 /** One failed field in a request body or query, as reported in a problem document. */
@@ -80,5 +81,27 @@ export class TooManyRequestsProblem extends ProblemError {
 export class ServiceUnavailableProblem extends ProblemError {
   constructor(message: string, options: LanyardErrorOptions = {}) {
     super('service_unavailable', 503, 'Service unavailable', message, options);
+  }
+}
+
+/** 405 with the `Allow` header listing the methods the resource does support (RFC 9110 §15.5.6). */
+export class MethodNotAllowedProblem extends ProblemError {
+  constructor(method: string, allowed: readonly string[], options: LanyardErrorOptions = {}) {
+    super('method_not_allowed', 405, 'Method not allowed', `${method} is not allowed here; use ${allowed.join(', ')}.`, {
+      ...options,
+      headers: { allow: allowed.join(', ') },
+    });
+  }
+}
+
+/**
+ * A client error raised by the HTTP layer itself (unsupported media type, malformed JSON, a body
+ * too large): titled after its status (RFC 9110 §15) and typed by a stable code derived from it,
+ * never by the framework's internal error name.
+ */
+export class HttpProblem extends ProblemError {
+  constructor(status: number, message: string, options: LanyardErrorOptions = {}) {
+    const title = STATUS_CODES[status] ?? 'Bad Request';
+    super(title.toLowerCase().replace(/[^a-z0-9]+/g, '_'), status, title, message, options);
   }
 }

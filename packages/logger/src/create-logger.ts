@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { serializeError } from './serialize-error.js';
 
 /**
  * Paths whose values never reach a log line: credentials in headers and in parsed bodies at any depth
@@ -25,7 +26,8 @@ export interface CreateLoggerOptions {
 
 /**
  * The one pino configuration of the platform: JSON lines with a string `level`, ISO `time`, the
- * `service`, and redaction of secrets (docs/reference/logs.md).
+ * `service`, redaction of secrets, and errors without the data a failed query carried
+ * (docs/reference/logs.md).
  */
 export function createLogger({ service, level, destination }: CreateLoggerOptions): Logger {
   const options: LoggerOptions = {
@@ -35,6 +37,8 @@ export function createLogger({ service, level, destination }: CreateLoggerOption
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: [...redactedPaths], censor: '[redacted]' },
+    // Errors are logged through one serializer that drops query parameters and row values.
+    serializers: { err: serializeError, error: serializeError },
   };
   return destination === undefined ? pino(options) : pino(options, destination);
 }

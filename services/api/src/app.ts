@@ -4,6 +4,9 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import type { AppContext } from './context.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerJsonBodyParser } from './http/json-body-parser.js';
+import { registerRouteIndex } from './http/route-index.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerLogFields } from './http/log-fields.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRequestTelemetry } from './http/request-telemetry.js';
@@ -21,7 +24,6 @@ import { registerUserinfoEndpoint } from './oauth/userinfo-endpoint.js';
 import { registerAssetRoutes } from './routes/asset-routes.js';
 import { registerExampleRoutes } from './routes/example-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
-import { registerMetricsRoute } from './routes/metrics-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -51,14 +53,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   registerLogFields(app);
-  registerErrorHandler(app);
+  registerSecurityHeaders(app);
+  registerErrorHandler(app, registerRouteIndex(app));
+  registerJsonBodyParser(app);
   registerRequestTelemetry(app, ctx.metrics);
   await app.register(formbody);
   await app.register(cookie);
   await registerOpenApi(app, ctx.config.PUBLIC_URL);
 
   registerHealthRoutes(app, ctx);
-  registerMetricsRoute(app, ctx);
   registerAssetRoutes(app);
   registerExampleRoutes(app, ctx);
   await registerAdminRoutes(app, ctx);

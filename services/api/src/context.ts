@@ -13,6 +13,7 @@ import { rotationPolicy, SigningKeyService } from './domain/keys/signing-key-ser
 import { SlidingWindowLimiter } from './domain/rate-limit/sliding-window-limiter.js';
 import { TenantService } from './domain/tenants/tenant-service.js';
 import { AccessTokenService } from './domain/tokens/access-token-service.js';
+import { AccessTokenValidator } from './domain/tokens/access-token-validator.js';
 import { PasswordHasher } from './domain/users/password-hasher.js';
 import { ConsentService } from './domain/consents/consent-service.js';
 import { AuthorizationCodeService } from './domain/grants/authorization-code-service.js';
@@ -53,6 +54,8 @@ export interface AppContext {
   readonly refreshTokens: RefreshTokenService;
   readonly idTokens: IdTokenService;
   readonly denylist: AccessTokenDenylist;
+  /** The checks applied wherever our access tokens are accepted. */
+  readonly accessTokenCheck: AccessTokenValidator;
   readonly interactions: InteractionStore;
   /** Key for stateless CSRF tokens (logout confirmation). */
   readonly csrfKey: Buffer;
@@ -112,6 +115,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   const denylist = new AccessTokenDenylist(redis, config.REDIS_KEY_PREFIX, clock);
   const codes = new AuthorizationCodeService(database.db, config.AUTHORIZATION_CODE_TTL_SECONDS, users, { refreshTokens, denylist }, clock);
   const idTokens = new IdTokenService(keys, clock);
+  const accessTokenCheck = new AccessTokenValidator({ accessTokens, denylist, clients, users });
   const interactions = new InteractionStore(redis, config.REDIS_KEY_PREFIX);
 
   return {
@@ -139,6 +143,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     refreshTokens,
     idTokens,
     denylist,
+    accessTokenCheck,
     interactions,
     csrfKey: deriveKey(config.KEY_ENCRYPTION_KEY, 'csrf'),
     lifecycle: { shuttingDown: false },

@@ -3,6 +3,7 @@ import { loadApiConfigOrExit } from '@lanyard/config';
 import { installGracefulShutdown } from '@lanyard/health';
 import { createLogger } from '@lanyard/logger';
 import { buildApp } from './app.js';
+import { buildMetricsApp } from './metrics-app.js';
 import { createAppContext } from './context.js';
 import { checkKeyEncryptionKey, KeyEncryptionKeyMismatch } from './bootstrap/check-key-encryption-key.js';
 import { ensureSystemTenant } from './bootstrap/ensure-system-tenant.js';
@@ -32,6 +33,7 @@ if (config.SEED_DEMO) {
   );
 }
 const app = await buildApp(ctx);
+const metricsApp = await buildMetricsApp(ctx);
 
 // Installed before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
 installGracefulShutdown({
@@ -41,7 +43,9 @@ installGracefulShutdown({
     // Readiness turns 503, new connections stop, in-flight requests finish; then pools and the audit buffer.
     ctx.lifecycle.shuttingDown = true;
     await app.close();
+    await metricsApp.close();
     await ctx.close();
   },
 });
 await app.listen({ host: config.HOST, port: config.PORT });
+await metricsApp.listen({ host: config.HOST, port: config.METRICS_PORT });

@@ -7,8 +7,9 @@ import { registerMetricsRoute } from './http/metrics-route.js';
 
 /**
  * The worker's HTTP side as a Fastify instance that never listens (fastify/demo's app/server
- * split): the queue dashboard at `/`, `/metrics`, `/healthz` and `/readyz`. `server.ts` listens;
- * tests call `inject`.
+ * split): the queue dashboard at `/` (absent in production without a password, see
+ * `registerDashboard`), `/metrics`, `/healthz` and `/readyz`. `server.ts` listens; tests call
+ * `inject`.
  */
 export async function buildApp(ctx: WorkerContext): Promise<FastifyInstance> {
   const app = Fastify({

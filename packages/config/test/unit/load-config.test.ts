@@ -12,6 +12,7 @@ describe('loadApiConfig', () => {
     expect(config).toMatchObject({
       NODE_ENV: 'production',
       PORT: 8000,
+      METRICS_PORT: 9464,
       PUBLIC_URL: 'http://localhost:8000',
       DATABASE_POOL_MAX: 10,
       AUTHORIZATION_CODE_TTL_SECONDS: 60,
@@ -45,6 +46,9 @@ describe('loadApiConfig', () => {
     [{ NODE_ENV: 'staging' }, 'invalid configuration: NODE_ENV must be one of development, production, test'],
     [{ BOOTSTRAP_ADMIN_CLIENT_SECRET: 'short' }, 'invalid configuration: BOOTSTRAP_ADMIN_CLIENT_SECRET must be at least 32 characters'],
     [{ KEY_ENCRYPTION_KEY: undefined }, 'invalid configuration: KEY_ENCRYPTION_KEY is required (32 random bytes, base64; e.g. `openssl rand -base64 32`)'],
+    [{ BOOTSTRAP_ADMIN_CLIENT_ID: '123e4567-e89b-12d3-a456-426614174000' }, 'invalid configuration: BOOTSTRAP_ADMIN_CLIENT_ID must not have the form of a UUID (those are user subjects)'],
+    [{ BOOTSTRAP_ADMIN_CLIENT_ID: 'admin client' }, 'invalid configuration: BOOTSTRAP_ADMIN_CLIENT_ID must be 1-128 characters of A-Z a-z 0-9 . _ - (starting with a letter or digit)'],
+    [{ METRICS_PORT: '70000' }, 'invalid configuration: METRICS_PORT must be at most 65535'],
   ])('rejects %o with one line naming the variable', (override, message) => {
     expect(() => loadApiConfig({ ...required, ...override })).toThrow(new ConfigError(message));
   });

@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ClientIdString, TenantName, Timestamp, uniqueList } from './common.js';
+import { ClientIdString, TenantName, Text, Timestamp, uniqueList } from './common.js';
 
 export const GrantType = Type.Union(
   [Type.Literal('authorization_code'), Type.Literal('refresh_token'), Type.Literal('client_credentials')],
   { description: 'OAuth 2.1 grant types; implicit and password grants do not exist in OAuth 2.1.' },
 );
 
-const Uri = Type.String({ minLength: 1, maxLength: 2000 });
+const Uri = Text({ minLength: 1, maxLength: 2000 });
 const Scope = Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$', maxLength: 200, description: 'RFC 6749 §3.3 scope token.' });
 const Seconds = (max: number) => Type.Integer({ minimum: 30, maximum: max });
 
@@ -26,17 +26,20 @@ export const ClientSecretParams = Type.Object({ tenant: TenantName, clientId: Cl
 export const ClientSpec = Type.Object(
   {
     type: Type.Union([Type.Literal('confidential'), Type.Literal('public')]),
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    displayName: Type.Optional(Text({ minLength: 1, maxLength: 200 })),
     grantTypes: Type.Array(GrantType, { uniqueItems: true, minItems: 1, maxItems: 3 }),
     redirectUris: uniqueList(Uri, 20, 'Exact redirect URIs (RFC 9700 §4.1.3: no patterns).'),
     postLogoutRedirectUris: uniqueList(Uri, 20, 'Where RP-initiated logout may return to.'),
     allowedCorsOrigins: uniqueList(Uri, 20, 'Origins allowed to call the token endpoint from a browser.'),
     scopes: uniqueList(Scope, 50, 'Scopes the client may request.'),
-    audience: uniqueList(Type.String({ minLength: 1, maxLength: 500 }), 20, 'Audiences (resource servers) of its access tokens.'),
+    audience: uniqueList(Text({ minLength: 1, maxLength: 500 }), 20, 'Audiences (resource servers) of its access tokens.'),
     tokenLifetimes: Type.Optional(TokenLifetimes),
     firstParty: Type.Optional(Type.Boolean({ description: 'Skip the consent screen.', default: false })),
+    disabled: Type.Optional(
+      Type.Boolean({ description: 'A disabled client cannot authenticate or start a sign-in, and its access tokens stop working at once.', default: false }),
+    ),
     secret: Type.Optional(
-      Type.String({
+      Text({
         minLength: 32,
         maxLength: 512,
         writeOnly: true,
@@ -63,6 +66,7 @@ export const ClientResource = Type.Object({
   audience: Type.Array(Type.String()),
   tokenLifetimes: TokenLifetimes,
   firstParty: Type.Boolean(),
+  disabled: Type.Boolean(),
   tokenEndpointAuthMethod: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('none')]),
   secrets: Type.Array(ClientSecretInfo),
   /** Present only in the PUT response that created a confidential client without a secret. */
@@ -73,7 +77,7 @@ export const ClientResource = Type.Object({
 
 export const ClientSecretCreate = Type.Object(
   {
-    secret: Type.String({ minLength: 32, maxLength: 512, description: 'At least 32 characters of high-entropy secret; only a keyed hash is stored.' }),
+    secret: Text({ minLength: 32, maxLength: 512, description: 'At least 32 characters of high-entropy secret; only a keyed hash is stored.' }),
     expiresAt: Type.Optional(Timestamp),
   },
   { additionalProperties: false },

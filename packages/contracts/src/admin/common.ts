@@ -1,4 +1,14 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
+
+/**
+ * No C0 control characters and no DEL anywhere in free text: PostgreSQL `text` cannot store NUL,
+ * and no name, URI or address legitimately contains one. Refused at the schema edge with a 400
+ * naming the field, before any query runs.
+ */
+export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001F\\u007F]*$';
+
+/** A free-text string without control characters. */
+export const Text = (options: StringOptions = {}) => Type.String({ ...options, pattern: NO_CONTROL_CHARACTERS });
 
 /** RFC 1123 label: tenant names are issuer path segments and Kubernetes object names. */
 export const TenantName = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$', minLength: 1, maxLength: 63, description: 'DNS label (RFC 1123).' });

@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { TenantName, Timestamp } from './common.js';
+import { TenantName, Text, Timestamp } from './common.js';
 
 export const TenantParams = Type.Object({ tenant: TenantName });
 
 export const TenantSpec = Type.Object(
   {
-    displayName: Type.String({ minLength: 1, maxLength: 200 }),
-    managedBy: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
+    displayName: Text({ minLength: 1, maxLength: 200 }),
+    managedBy: Type.Optional(Type.Union([Text({ minLength: 1, maxLength: 100 }), Type.Null()])),
   },
   { additionalProperties: false },
 );

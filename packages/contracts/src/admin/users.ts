@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { TenantName, Timestamp } from './common.js';
+import { ClientIdString, TenantName, Text, Timestamp } from './common.js';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
-const Password = Type.String({ minLength: 8, maxLength: 256, description: 'NIST SP 800-63B: at least 8 characters, no composition rules.' });
+const Password = Text({ minLength: 8, maxLength: 256, description: 'NIST SP 800-63B: at least 8 characters, no composition rules; no control characters.' });
+const Name = Text({ minLength: 1, maxLength: 200 });
 
 export const UserParams = Type.Object({ tenant: TenantName, userId: Type.String({ format: 'uuid' }) });
 export const UsersParams = Type.Object({ tenant: TenantName });
@@ -12,7 +13,7 @@ export const UserCreate = Type.Object(
     email: Email,
     password: Type.Optional(Password),
     emailVerified: Type.Optional(Type.Boolean({ default: false })),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(Name),
   },
   { additionalProperties: false },
 );
@@ -22,7 +23,7 @@ export const UserPatch = Type.Object(
     email: Type.Optional(Email),
     password: Type.Optional(Password),
     emailVerified: Type.Optional(Type.Boolean()),
-    name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
+    name: Type.Optional(Type.Union([Name, Type.Null()])),
     disabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -43,8 +44,8 @@ export const UserResource = Type.Object({
 export const UserListQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque cursor from `nextCursor`.' })),
-    email: Type.Optional(Type.String({ maxLength: 254, description: 'Exact email filter.' })),
+    cursor: Type.Optional(Text({ maxLength: 200, description: 'Opaque cursor from `nextCursor`.' })),
+    email: Type.Optional(Text({ maxLength: 254, description: 'Exact email filter.' })),
   },
   { additionalProperties: false },
 );
@@ -56,7 +57,7 @@ export type UserPatch = Static<typeof UserPatch>;
 export type UserResource = Static<typeof UserResource>;
 export type UserList = Static<typeof UserList>;
 
-export const ConsentParams = Type.Object({ tenant: TenantName, userId: Type.String({ format: 'uuid' }), clientId: Type.String({ minLength: 1, maxLength: 128 }) });
+export const ConsentParams = Type.Object({ tenant: TenantName, userId: Type.String({ format: 'uuid' }), clientId: ClientIdString });
 
 /** What a user allowed a client; revoking it also revokes that client's refresh tokens for the user. */
 export const ConsentResource = Type.Object({

@@ -28,6 +28,11 @@ export const clients = pgTable(
     tokenLifetimes: jsonb('token_lifetimes').$type<TokenLifetimes>().notNull().default({}),
     /** First-party clients skip the consent screen (OIDC Core §3.1.2.4 leaves this to the server). */
     firstParty: boolean('first_party').notNull().default(false),
+    /**
+     * A disabled client cannot authenticate or start an authorization, and every access token it
+     * holds stops working at once (it is checked wherever our tokens are accepted).
+     */
+    disabled: boolean('disabled').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

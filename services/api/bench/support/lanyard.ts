@@ -36,6 +36,7 @@ export async function startLanyard(databaseUrl: string, env: Record<string, stri
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: String(port),
+    METRICS_PORT: String(await freePort()),
     PUBLIC_URL: baseUrl,
     DATABASE_URL: databaseUrl,
     REDIS_URL: settings.redisUrl,

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { ADMIN_AUDIENCE, ADMIN_SCOPE, SYSTEM_TENANT } from '@lanyard/contracts';
-import { ForbiddenProblem, isLanyardError, ServiceUnavailableProblem, UnauthorizedProblem } from '@lanyard/errors';
+import { ForbiddenProblem, InvalidToken, ServiceUnavailableProblem, UnauthorizedProblem } from '@lanyard/errors';
 import type { TenantLookup } from '../domain/tenants/tenant-service.js';
-import type { AccessTokenVerifier } from '../domain/tokens/access-token-service.js';
+import type { AccessTokenCheck } from '../domain/tokens/access-token-validator.js';
 import { addLogFields } from '../http/log-fields.js';
 import { audienceIncludes } from '../domain/tokens/jwt.js';
 
@@ -16,14 +16,16 @@ declare module 'fastify' {
 }
 
 export interface AdminAuthDeps {
-  readonly tenants: Pick<TenantLookup, 'find'>;
-  readonly accessTokens: AccessTokenVerifier;
+  readonly tenants: TenantLookup;
+  readonly accessTokenCheck: AccessTokenCheck;
 }
 
 /**
  * Bearer authentication of the admin API (RFC 6750). Rules:
  * - `Authorization: Bearer <token>` only (no query or body tokens, §2.3 is discouraged);
- * - the token is a `system`-tenant access token: ES256, `typ: at+jwt`, unexpired, our issuer;
+ * - the token is a `system`-tenant access token that passes {@link AccessTokenCheck}: ES256,
+ *   `typ: at+jwt`, unexpired, our issuer, not revoked (RFC 7009), and its client still exists, is
+ *   enabled and still holds the scope — the same checks as userinfo and introspection;
  * - audience `urn:lanyard:admin-api`; scope `lanyard:admin`, else 403 `insufficient_scope`;
  * - failures answer 401 with a `WWW-Authenticate: Bearer` challenge carrying the RFC 6750 §3.1 code.
  */
@@ -39,10 +41,10 @@ export function adminAuthenticator(deps: AdminAuthDeps) {
     if (system === undefined) throw new ServiceUnavailableProblem('The system tenant is not initialised yet.');
     let claims;
     try {
-      claims = await deps.accessTokens.verify(system, match[1]!);
+      ({ claims } = await deps.accessTokenCheck.validate(system, deps.tenants.issuer(system.name), match[1]!));
     } catch (error) {
-      const detail = isLanyardError(error) ? error.detail : undefined;
-      throw new UnauthorizedProblem('The access token is invalid or expired.', `Bearer ${REALM}, error="invalid_token"`, { detail });
+      if (!(error instanceof InvalidToken)) throw error;
+      throw new UnauthorizedProblem('The access token is invalid, expired or revoked.', `Bearer ${REALM}, error="invalid_token"`, { detail: error.detail });
     }
     if (!audienceIncludes(claims.aud, ADMIN_AUDIENCE)) {
       throw new UnauthorizedProblem('The access token is not meant for the admin API.', `Bearer ${REALM}, error="invalid_token"`, { detail: 'audience mismatch' });

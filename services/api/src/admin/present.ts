@@ -25,6 +25,7 @@ export const presentClient = (tenant: Tenant, client: RegisteredClient, generate
   audience: client.audience,
   tokenLifetimes: client.tokenLifetimes,
   firstParty: client.firstParty,
+  disabled: client.disabled,
   tokenEndpointAuthMethod: client.type === 'public' ? 'none' : 'client_secret_basic',
   secrets: client.secrets.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt?.toISOString() ?? null })),
   ...(generatedSecret === undefined ? {} : { clientSecret: generatedSecret }),

@@ -1,26 +1,30 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type {
-  LanyardError} from '@lanyard/errors';
 import {
+  HttpProblem,
   InvalidRequest,
   isLanyardError,
   isOAuthError,
+  MethodNotAllowedProblem,
   NotFoundProblem,
   ProblemError,
   ServerError,
   ValidationProblem,
   type InvalidParam,
+  type LanyardError,
   type OAuthError,
 } from '@lanyard/errors';
+import { NO_CONTROL_CHARACTERS } from '@lanyard/contracts';
 import type { ErrorFormat } from './error-format.js';
+import type { RouteIndex } from './route-index.js';
 import { renderErrorPage } from '../pages/render-error-page.js';
 
 /**
  * The single place where errors become responses. Deliberate errors keep their status and (for 4xx)
  * their message; anything else is a 500 with a generic message, logged with its stack. `detail` is
- * logged, never sent (node-oidc-provider's error_detail).
+ * logged, never sent (node-oidc-provider's error_detail). Unknown paths are 404; a known path with
+ * a method it does not serve is 405 with `Allow` (RFC 9110 §15.5.6).
  */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, routes: RouteIndex): void {
   app.setErrorHandler((raw: FastifyError | Error, request, reply) => {
     const format: ErrorFormat = request.routeOptions.config?.errorFormat ?? 'problem';
     const error = normalize(raw, format);
@@ -30,8 +34,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = new NotFoundProblem(`No route for ${request.method} ${request.url.split('?')[0]}.`);
-    return send(reply, request, 'problem', error);
+    const path = request.url.split('?')[0] ?? '';
+    const known = routes.lookup(path);
+    // A route that served this method and found nothing (reply.callNotFound) is a plain 404.
+    if (known.methods.length > 0 && !known.methods.includes(request.method)) return send(reply, request, known.errorFormat, new MethodNotAllowedProblem(request.method, known.methods));
+    return send(reply, request, 'problem', new NotFoundProblem('No such resource.', { detail: `${request.method} ${path.slice(0, 200)}` }));
   });
 }
 
@@ -47,7 +54,7 @@ function normalize(raw: FastifyError | Error, format: ErrorFormat): { error: Lan
   if (fastifyError.validation !== undefined) {
     const params: InvalidParam[] = fastifyError.validation.map((v) => ({
       name: fieldName(fastifyError.validationContext, v.instancePath, v.params as Record<string, unknown>),
-      reason: v.message ?? 'is invalid',
+      reason: (v.params as { pattern?: string }).pattern === NO_CONTROL_CHARACTERS ? 'must not contain control characters' : (v.message ?? 'is invalid'),
     }));
     const first = params[0]!;
     const message = `${first.name} ${first.reason}`;
@@ -55,11 +62,9 @@ function normalize(raw: FastifyError | Error, format: ErrorFormat): { error: Lan
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    // Fastify's own client errors: unsupported media type, malformed JSON, body too large.
-    const message = fastifyError.message;
-    return {
-      error: format === 'oauth' ? new InvalidRequest(message) : new ProblemError(fastifyError.code ?? 'bad_request', status, 'Bad request', message),
-    };
+    // The HTTP layer's own client errors: unsupported media type, malformed JSON, body too large.
+    const message = fastifyError.message.slice(0, 300);
+    return { error: format === 'oauth' ? new InvalidRequest(message, { detail: fastifyError.code }) : new HttpProblem(status, message, { detail: fastifyError.code }) };
   }
   return { error: format === 'oauth' ? new ServerError() : new ProblemError('internal', 500, 'Internal server error', 'An unexpected error occurred.') };
 }
@@ -73,9 +78,9 @@ function fieldName(context: string | undefined, instancePath: string, params: Re
 
 function send(reply: FastifyReply, request: FastifyRequest, format: ErrorFormat, error: LanyardError) {
   const message = error.expose ? error.message : 'An unexpected error occurred.';
-  if (format === 'oauth' && isOAuthError(error)) {
-    return sendOAuth(reply, error, message);
-  }
+  const problem = error instanceof ProblemError ? error : undefined;
+  for (const [name, value] of Object.entries(problem?.headers ?? (isOAuthError(error) ? error.headers : {}))) reply.header(name, value);
+  if (format === 'oauth' && isOAuthError(error)) return sendOAuth(reply, error, message);
   if (format === 'html') {
     return reply
       .code(error.status)
@@ -83,10 +88,9 @@ function send(reply: FastifyReply, request: FastifyRequest, format: ErrorFormat,
       .type('text/html; charset=utf-8')
       .send(renderErrorPage(error.status, isOAuthError(error) ? error.code : 'error', message, reply));
   }
-  const problem = error instanceof ProblemError ? error : undefined;
-  for (const [name, value] of Object.entries(problem?.headers ?? (isOAuthError(error) ? error.headers : {}))) reply.header(name, value);
   return reply
     .code(error.status)
+    .header('cache-control', 'no-store')
     .type('application/problem+json')
     .send({
       type: problem?.type ?? `urn:lanyard:problem:${error.code}`,
@@ -99,7 +103,6 @@ function send(reply: FastifyReply, request: FastifyRequest, format: ErrorFormat,
 }
 
 function sendOAuth(reply: FastifyReply, error: OAuthError, message: string) {
-  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   // RFC 6749 §5.1/§5.2: responses carrying (or about) credentials must not be cached.
   return reply
     .code(error.status)

@@ -4,6 +4,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Problem } from '@lanyard/contracts';
 
 /**
+ * Swagger UI's bundle injects one fixed `<style>` element at start-up; its hash is allowed, nothing
+ * else inline. A Swagger UI upgrade that changes it shows up as a refused style in the browser test
+ * (test/e2e/swagger-ui.test.ts), not as a silently relaxed policy.
+ */
+const SWAGGER_UI_INLINE_STYLE = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
+const DOCS_CSP =
+  `default-src 'none'; script-src 'self'; style-src 'self' ${SWAGGER_UI_INLINE_STYLE}; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; ` +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/**
  * OpenAPI 3 generated from the route schemas, and Swagger UI at `/docs`. Only the admin API and the
  * operational endpoints are documented here; the OAuth endpoints are described by each tenant's
  * discovery document (RFC 8414 / OIDC Discovery).
@@ -31,5 +42,16 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // No call-outs: the badge validator would send our OpenAPI document to a third party.
+    uiConfig: { docExpansion: 'list', deepLinking: true, validatorUrl: null },
+    // Swagger UI loads only its own files: same-origin scripts and styles, no framing.
+    staticCSP: DOCS_CSP,
+    uiHooks: {
+      onRequest: async (_request, reply) => {
+        reply.header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer');
+      },
+    },
+  });
 }

@@ -1,19 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidClient } from '@lanyard/errors';
 import type { TenantLookup } from '../domain/tenants/tenant-service.js';
-import type { AccessTokenDenylist } from '../domain/tokens/access-token-denylist.js';
-import type { AccessTokenVerifier } from '../domain/tokens/access-token-service.js';
+import type { AccessTokenCheck } from '../domain/tokens/access-token-validator.js';
 import type { RefreshTokenService } from '../domain/tokens/refresh-token-service.js';
-import type { UserLookup } from '../domain/users/user-service.js';
 import { loadTenant } from './load-tenant.js';
 import { readForm } from './read-form.js';
+import { unlessInvalidToken } from './unless-invalid-token.js';
 import { authenticateClient, type ClientAuthenticationDeps } from './token/authenticate-client.js';
 
 export interface IntrospectEndpointDeps extends ClientAuthenticationDeps {
   readonly tenants: TenantLookup;
-  readonly accessTokens: AccessTokenVerifier;
-  readonly denylist: Pick<AccessTokenDenylist, 'has'>;
-  readonly users: Pick<UserLookup, 'findById'>;
+  readonly accessTokenCheck: AccessTokenCheck;
   readonly refreshTokens: Pick<RefreshTokenService, 'findActive'>;
 }
 
@@ -21,7 +18,8 @@ export interface IntrospectEndpointDeps extends ClientAuthenticationDeps {
  * Token introspection (RFC 7662). Rules:
  * - only authenticated (confidential) clients may introspect (§2.1: the endpoint must be protected,
  *   or it becomes a token-scanning oracle);
- * - access tokens: signature, issuer (this tenant), expiry, deny-list, and a still-enabled user;
+ * - access tokens: the same checks as every place that accepts them ({@link AccessTokenCheck}:
+ *   signature, issuer, expiry, deny-list, a still-registered and enabled client, an enabled user);
  * - refresh tokens: live family, and only the client they were issued to may introspect them;
  * - anything else is `{"active": false}` with nothing more (§2.2).
  */
@@ -37,13 +35,9 @@ export function registerIntrospectEndpoint(app: FastifyInstance, deps: Introspec
 
     const asAccess = async () => {
       if (token.split('.').length !== 3) return undefined;
-      const claims = await deps.accessTokens.verify(tenant, token).catch(() => undefined);
-      if (claims === undefined || (await deps.denylist.has(claims.jti))) return undefined;
-      if (claims.auth_time !== undefined) {
-        const user = await deps.users.findById(tenant.id, claims.sub);
-        if (user === undefined || user.disabled) return undefined;
-      }
-      const { iss, sub, aud, exp, iat, jti, client_id, scope } = claims;
+      const validated = await deps.accessTokenCheck.validate(tenant, deps.tenants.issuer(tenant.name), token).catch(unlessInvalidToken);
+      if (validated === undefined) return undefined;
+      const { iss, sub, aud, exp, iat, jti, client_id, scope } = validated.claims;
       return { active: true, token_type: 'Bearer', iss, sub, aud, exp, iat, jti, client_id, ...(scope === undefined ? {} : { scope }) };
     };
     const asRefresh = async () => {

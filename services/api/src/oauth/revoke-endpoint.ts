@@ -7,6 +7,7 @@ import type { RefreshTokenService } from '../domain/tokens/refresh-token-service
 import { expiredCookie, refreshCookieName, refreshCookieOptions } from './cookies.js';
 import { loadTenant } from './load-tenant.js';
 import { readForm } from './read-form.js';
+import { unlessInvalidToken } from './unless-invalid-token.js';
 import { authenticateClient, type ClientAuthenticationDeps } from './token/authenticate-client.js';
 import { checkCookieRefresh } from './token/refresh-delivery.js';
 
@@ -46,7 +47,7 @@ export function registerRevokeEndpoint(app: FastifyInstance, deps: RevokeEndpoin
       await deps.refreshTokens.revokeFamily(family.id, 'revoked_by_client');
       request.log.info({ ...request.logFields, event: 'revoke', familyId: family.id }, 'refresh token family revoked');
     } else if (token.split('.').length === 3) {
-      const claims = await deps.accessTokens.verify(tenant, token).catch(() => undefined);
+      const claims = await deps.accessTokens.verify(tenant, token).catch(unlessInvalidToken);
       if (claims !== undefined) {
         if (claims.client_id !== client.clientId) throw new UnauthorizedClient('The token was not issued to this client.');
         await deps.denylist.add(claims.jti, new Date(claims.exp * 1000));

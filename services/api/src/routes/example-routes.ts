@@ -6,11 +6,12 @@ import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { DEMO_CLIENT_ID, DEMO_TENANT } from '../bootstrap/seed-demo.js';
 
 const EXAMPLE_DIR = fileURLToPath(new URL('../../../../examples/spa/', import.meta.url));
-const FILES: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
+/** The files served, by name; a Map, so `constructor` or `__proto__` is just an unknown name. */
+const FILES: ReadonlyMap<string, string> = new Map([
+  ['index.html', 'text/html; charset=utf-8'],
+  ['app.js', 'text/javascript; charset=utf-8'],
+  ['style.css', 'text/css; charset=utf-8'],
+]);
 
 /**
  * Development only (SEED_DEMO): serves the demo SPA from `examples/spa` at `/examples/spa/`, with
@@ -34,7 +35,7 @@ export function registerExampleRoutes(app: FastifyInstance, deps: { readonly con
   };
   app.get('/examples/spa/config.json', { schema: { hide: true } }, async (_request, reply) => reply.headers(headers).type('application/json').send(config));
   const serve = (file: string, reply: FastifyReply) => {
-    const type = FILES[file];
+    const type = FILES.get(file);
     if (type === undefined) return reply.callNotFound();
     return reply.headers(headers).type(type).send(readFileSync(`${EXAMPLE_DIR}${file}`));
   };

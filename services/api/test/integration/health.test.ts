@@ -26,9 +26,19 @@ describe('health and readiness', () => {
     }
   });
 
+  it('serves /metrics only on the metrics listener, never on the public one (it names every tenant)', async () => {
+    const publicListener = await api.app.inject('/metrics');
+    expect(publicListener.statusCode).toBe(404);
+    expect(publicListener.body).not.toContain('identity_');
+    const metricsListener = await api.metricsApp.inject('/metrics');
+    expect(metricsListener.statusCode).toBe(200);
+    expect(metricsListener.headers['cache-control']).toBe('no-store');
+    expect((await api.metricsApp.inject('/tenants/system/.well-known/openid-configuration')).statusCode).toBe(404);
+  });
+
   it('exposes the contract metrics at /metrics', async () => {
     await api.app.inject('/healthz');
-    const text = (await api.app.inject('/metrics')).body;
+    const text = (await api.metricsApp.inject('/metrics')).body;
     for (const name of ['http_server_request_duration_seconds', 'identity_db_pool_connections', 'identity_db_pool_waiting_requests']) {
       expect(text).toContain(`# TYPE ${name}`);
     }

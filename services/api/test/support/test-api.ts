@@ -3,11 +3,14 @@ import { loadApiConfig, type ApiConfig } from '@lanyard/config';
 import { createLogger } from '@lanyard/logger';
 import { captureLogs, createTestDatabase, freePort, testClock, testEnvironment, testSecrets, uniqueRedisPrefix, type TestClock, type TestDatabase } from '@lanyard/testing';
 import { buildApp } from '../../src/app.js';
+import { buildMetricsApp } from '../../src/metrics-app.js';
 import { createAppContext, type AppContext } from '../../src/context.js';
 import { ensureSystemTenant } from '../../src/bootstrap/ensure-system-tenant.js';
 
 export interface TestApi {
   readonly app: FastifyInstance;
+  /** The METRICS_PORT listener's app (`/metrics` only), for `inject`. */
+  readonly metricsApp: FastifyInstance;
   readonly ctx: AppContext;
   readonly config: Readonly<ApiConfig>;
   readonly database: TestDatabase;
@@ -57,11 +60,13 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const ctx = await createAppContext(config, log, { clock: time.clock });
   await ensureSystemTenant(ctx);
   const app = await buildApp(ctx);
+  const metricsApp = await buildMetricsApp(ctx);
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
   else await app.ready();
 
   return {
     app,
+    metricsApp,
     ctx,
     config,
     database,
@@ -85,6 +90,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     },
     async close() {
       await app.close();
+      await metricsApp.close();
       await ctx.close();
       await database.drop();
     },

@@ -14,13 +14,21 @@ import { rejectCrossSiteWrites } from './reject-cross-site-writes.js';
  * of its own, so:
  * - with WORKER_DASHBOARD_PASSWORD set, every dashboard route (page, assets, JSON API) requires
  *   HTTP Basic auth and the dashboard may retry, clean or pause;
- * - without it, the dashboard is read-only, so an unauthenticated visitor can look but not act.
+ * - without it in production (NODE_ENV=production), there is no dashboard: its routes are not
+ *   registered, so they answer 404 and only `/metrics` and the probes remain. Queue names, job
+ *   counts, errors and tenants are not for anyone who can reach the port;
+ * - without it elsewhere (development, test), the dashboard is read-only, so an unauthenticated
+ *   visitor can look but not act.
  * Email payloads are redacted either way (and so cannot be edited); state-changing calls must be
  * same-origin; mutating calls are logged as an audit trail. The routes live in their own
  * encapsulated scope, so none of this touches `/metrics` or the probes.
  */
 export async function registerDashboard(app: FastifyInstance, ctx: WorkerContext): Promise<void> {
   const password = ctx.config.WORKER_DASHBOARD_PASSWORD;
+  if (password === undefined && ctx.config.NODE_ENV === 'production') {
+    ctx.log.warn('queue dashboard disabled: WORKER_DASHBOARD_PASSWORD is not set (required in production)');
+    return;
+  }
   const readOnlyMode = password === undefined;
   const email = new BullMQAdapter(ctx.queues.email, { readOnlyMode, description: 'Outgoing email over SMTP' });
   email.setFormatter('data', redactEmailJobData);

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { clients, clientSecrets, type Client, type ClientSecret, type Database, type Executor, type Tenant } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
-import { ConflictProblem, NotFoundProblem } from '@lanyard/errors';
+import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@lanyard/errors';
 import { randomToken, type SecretHasher } from '@lanyard/security';
 import type { ClientSecretCreate, ClientSpec } from '@lanyard/contracts';
 import { LoadThrough } from '../../infra/load-through.js';
@@ -21,6 +21,16 @@ export type ClientLookup = Pick<ClientService, 'find'>;
 export const MAX_ACTIVE_SECRETS = 2;
 
 const SEPARATOR = '\u0000';
+
+/** The admin API's client id alphabet (`ClientIdString`); anything else cannot name a client. */
+const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * User subjects are UUIDs; a client's `client_credentials` tokens carry its client id as `sub`
+ * (RFC 9068 §2.2). Refusing UUID-shaped client ids keeps the two namespaces apart, so a resource
+ * server can never mistake a client for a user (RFC 9068 §5).
+ */
+const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const clientKey = (tenantId: string, clientId: string) => `${tenantId}${SEPARATOR}${clientId}`;
 const ofTenant = (tenantId: string) => (key: string) => key.startsWith(`${tenantId}${SEPARATOR}`);
 
@@ -57,7 +67,12 @@ export class ClientService {
     });
   }
 
+  /**
+   * The client, or undefined. An id that could never have been registered is answered without a
+   * query or a cache entry, so random probes (up to 8 KiB each) cannot fill the cache.
+   */
   async find(tenantId: string, clientId: string): Promise<RegisteredClient | undefined> {
+    if (!CLIENT_ID.test(clientId)) return undefined;
     return (await this.#clients.get(clientKey(tenantId, clientId))) ?? undefined;
   }
 
@@ -82,6 +97,11 @@ export class ClientService {
    * confidential client to public would silently strip its authentication.
    */
   async upsert(tenant: Tenant, clientId: string, spec: ClientSpec): Promise<{ client: RegisteredClient; created: boolean; generatedSecret?: string }> {
+    if (UUID_SHAPED.test(clientId)) {
+      throw new ValidationProblem('clientId must not have the form of a UUID: those are user subjects (RFC 9068 §5)', [
+        { name: 'params/clientId', reason: 'must not have the form of a UUID' },
+      ]);
+    }
     validateClientSpec(spec);
     if (spec.type === 'public' && spec.secret !== undefined) throw new ConflictProblem('Public clients have no secrets.');
     const values = {
@@ -95,6 +115,7 @@ export class ClientService {
       audience: [...(spec.audience ?? [])],
       tokenLifetimes: { ...(spec.tokenLifetimes ?? {}) },
       firstParty: spec.firstParty ?? false,
+      disabled: spec.disabled ?? false,
     };
     const result = await this.db.transaction(async (tx) => {
       const [existing] = await tx
@@ -206,7 +227,7 @@ function sameRegistration(row: Client, values: Omit<Client, 'id' | 'tenantId' | 
 }
 
 function pick(c: Omit<Client, 'id' | 'tenantId' | 'clientId' | 'createdAt' | 'updatedAt'>) {
-  return [c.type, c.displayName, c.grantTypes, c.redirectUris, c.postLogoutRedirectUris, c.allowedCorsOrigins, c.scopes, c.audience, sortKeys(c.tokenLifetimes), c.firstParty];
+  return [c.type, c.displayName, c.grantTypes, c.redirectUris, c.postLogoutRedirectUris, c.allowedCorsOrigins, c.scopes, c.audience, sortKeys(c.tokenLifetimes), c.firstParty, c.disabled];
 }
 
 function sortKeys(o: object): object {

@@ -1,12 +1,14 @@
 /**
  * Which redirect URIs may be registered (RFC 9700 §2.1, OAuth 2.1 §2.3, RFC 8252 §7):
- * - absolute, no fragment (RFC 6749 §3.1.2);
+ * - absolute, no fragment (RFC 6749 §3.1.2), a port (if any) a socket can bind: 1–65535;
  * - `https`, or `http` only on a loopback host (native apps, RFC 8252 §7.3 — `localhost` is allowed
  *   for registration convenience but 127.0.0.1 / [::1] are recommended);
  * - or a private-use scheme in reverse-domain form (RFC 8252 §7.1), e.g. `com.example.app:/cb`.
  * Returns a reason when the URI is not acceptable.
  */
 export function redirectUriProblem(value: string): string | undefined {
+  const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:([0-9]*)(?:[/?#]|$)/i.exec(value)?.[1];
+  if (port !== undefined && port !== '' && (!/^[1-9][0-9]{0,4}$/.test(port) || Number(port) > 65_535)) return 'port must be 1-65535 without leading zeros';
   let url: URL;
   try {
     url = new URL(value);
@@ -14,6 +16,7 @@ export function redirectUriProblem(value: string): string | undefined {
     return 'must be an absolute URI';
   }
   if (value.includes('#')) return 'must not contain a fragment (RFC 6749 §3.1.2)';
+
   if (url.username !== '' || url.password !== '') return 'must not contain user information';
   const scheme = url.protocol.slice(0, -1);
   if (scheme === 'https') return undefined;

@@ -13,6 +13,8 @@ const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (error: unknown) =>
   (error as { code?: string }).code === UNIQUE_VIOLATION || (error as { cause?: { code?: string } }).cause?.code === UNIQUE_VIOLATION;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** What sign-in and token endpoints need of users: look one up. */
 export type UserLookup = Pick<UserService, 'findById' | 'findByEmail'>;
 
@@ -55,7 +57,9 @@ export class UserService {
     return user;
   }
 
+  /** The user, or undefined; an id that is not a UUID cannot name one and is answered without a query. */
   async findById(tenantId: string, id: string, executor: Executor = this.db): Promise<User | undefined> {
+    if (!UUID.test(id)) return undefined;
     const [user] = await executor.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
     return user;
   }

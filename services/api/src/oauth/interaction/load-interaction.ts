@@ -16,7 +16,7 @@ export interface LoadInteractionDeps {
  * - it exists, has not expired, and belongs to this tenant;
  * - the browser holds the cookie the interaction is bound to;
  * - for form posts, the CSRF token matches (compared in constant time);
- * - the client still exists (it may have been deleted meanwhile).
+ * - the client still exists and is enabled (it may have changed meanwhile).
  */
 export async function loadInteraction(
   deps: LoadInteractionDeps,
@@ -39,5 +39,6 @@ export async function loadInteraction(
   }
   const client = await deps.clients.find(tenant.id, interaction.request.clientId);
   if (client === undefined) throw new InvalidRequest('The application is no longer registered.');
+  if (client.disabled) throw new InvalidRequest('This application is disabled.', { detail: 'client disabled' });
   return { interaction, client };
 }

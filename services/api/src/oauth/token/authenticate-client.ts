@@ -28,6 +28,7 @@ export interface AuthenticatedClient {
  *   many clients (curl -u, older libraries) skip the urlencoding, so the raw secret is tried too;
  * - `client_secret_post`: `client_id` + `client_secret` in the body;
  * - `none`: only public clients, and they must not present a secret;
+ * - a disabled client is refused like an unknown one;
  * - confidential clients must authenticate; any failure is `invalid_client` (401), with a Basic
  *   challenge when the client tried Basic (§5.2); unexpired secrets are compared in constant time.
  */
@@ -51,9 +52,9 @@ export async function authenticateClient(
   const method: ClientAuthMethod = basic !== undefined ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none';
 
   const client = await deps.clients.find(tenant.id, clientId);
-  if (client === undefined) {
+  if (client === undefined || client.disabled) {
     if (secret !== undefined) deps.secretHasher.hash(secret); // same work as a real check
-    throw new InvalidClient(undefined, { ...challenge, detail: 'unknown client' });
+    throw new InvalidClient(undefined, { ...challenge, detail: client === undefined ? 'unknown client' : 'client disabled' });
   }
   if (client.type === 'public') {
     if (method !== 'none') throw new InvalidClient('Public clients do not authenticate with a secret.', { ...challenge, detail: 'secret sent by public client' });

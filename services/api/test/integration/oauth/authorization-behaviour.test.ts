@@ -102,7 +102,7 @@ describe('authorization behaviour', () => {
     const agent = new UserAgent();
     const page = await agent.navigate(authorizeUrl(fx, {}));
     await agent.submitForm(page.url, await page.response.text(), { email: fx.email, password: 'not-the-password' });
-    const metrics = (await fx.api.app.inject('/metrics')).body;
+    const metrics = (await fx.api.metricsApp.inject('/metrics')).body;
     expect(metrics).toMatch(/identity_auth_events_total\{tenant="acme",event="login",result="success",reason=""\} \d+/);
     expect(metrics).toMatch(/identity_auth_events_total\{tenant="acme",event="login",result="failure",reason="invalid_credentials"\} \d+/);
     expect(fx.api.rawLogs()).not.toContain(PASSWORD);
@@ -138,7 +138,7 @@ describe('authorization behaviour', () => {
       page = await agent.submitForm(page.url, await page.response.text(), { email: limited.email, password: PASSWORD }, 'https://web.acme.example/');
       expect(page.url).toContain('/login?interaction=');
       expect(await page.response.text()).toMatch(/Too many sign-in attempts\. Try again in \d+ seconds\./);
-      expect((await limited.api.app.inject('/metrics')).body).toMatch(/identity_rate_limited_requests_total\{tenant="acme",limiter="login"\} 1/);
+      expect((await limited.api.metricsApp.inject('/metrics')).body).toMatch(/identity_rate_limited_requests_total\{tenant="acme",limiter="login"\} 1/);
     } finally {
       await limited.close();
     }

@@ -100,8 +100,19 @@ describe('client_credentials grant (RFC 6749 §4.4) issuing RFC 9068 access toke
   });
 
   it('counts outcomes and latency under the contract metric names, never logging the secret', async () => {
+    // Outcomes of its own to count: successes with both authentication methods, and invalid_client failures.
+    const statuses: number[] = [];
+    const send = async (response: Promise<Response>) => {
+      const answered = await response;
+      await answered.arrayBuffer();
+      statuses.push(answered.status);
+    };
+    await send(post('acme', { grant_type: 'client_credentials' }, basic('billing', secret)));
+    await send(post('acme', { grant_type: 'client_credentials', client_id: 'billing', client_secret: secret }));
+    for (let i = 0; i < 4; i += 1) await send(post('acme', { grant_type: 'client_credentials' }, basic('billing', 'wrong')));
+    expect(statuses).toEqual([200, 200, 401, 401, 401, 401]);
     await api.ctx.audit.flush();
-    const metrics = await (await fetch(`${api.baseUrl}/metrics`)).text();
+    const metrics = (await api.metricsApp.inject('/metrics')).body;
     expect(metrics).toMatch(/identity_auth_events_total\{tenant="acme",event="token",result="success",reason=""\} \d+/);
     expect(metrics).toMatch(/identity_auth_events_total\{tenant="acme",event="token",result="failure",reason="invalid_client"\} \d+/);
     expect(metrics).toMatch(/identity_token_duration_seconds_count\{tenant="acme",grant_type="client_credentials"\} \d+/);

@@ -40,7 +40,7 @@ describe('configuration is validated once at start-up', () => {
     const env = { ...valid, DATABASE_URL: database.url, REDIS_URL: testEnvironment.redisUrl, REDIS_KEY_PREFIX: uniqueRedisPrefix(), HOST: '127.0.0.1' };
     try {
       const port = String(await freePort());
-      const first = spawnEntry('services/api/src/server.ts', { ...env, PORT: port });
+      const first = spawnEntry('services/api/src/server.ts', { ...env, PORT: port, METRICS_PORT: String(await freePort()) });
       await first.waitFor('Server listening');
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);

@@ -10,9 +10,14 @@ describe('the API process', () => {
   });
   afterAll(() => database.drop());
 
+  let metricsPort: number;
+  beforeAll(async () => {
+    metricsPort = await freePort();
+  });
   const env = (port: number, extra: Record<string, string> = {}) => ({
     NODE_ENV: 'development',
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: database.url,
@@ -34,6 +39,12 @@ describe('the API process', () => {
       expect(((await discovery.json()) as { issuer: string }).issuer).toBe(`http://127.0.0.1:${port}/tenants/demo`);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      // metrics on their own listener only
+      await api.waitFor(`Server listening at http://127.0.0.1:${metricsPort}`);
+      const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('# TYPE identity_db_pool_connections gauge');
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       const docs = await fetch(`http://127.0.0.1:${port}/docs/json`);
       const openapi = (await docs.json()) as { paths: Record<string, unknown> };
       expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/admin/v1/tenants/{tenant}', '/admin/v1/tenants/{tenant}/clients/{clientId}', '/admin/v1/tenants/{tenant}/users']));

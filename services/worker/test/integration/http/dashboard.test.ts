@@ -141,3 +141,67 @@ describe('queue dashboard with WORKER_DASHBOARD_PASSWORD', () => {
     for (const url of ['/metrics', '/healthz', '/readyz']) expect((await worker.app.inject(url)).statusCode, url).toBe(200);
   });
 });
+
+// In production the dashboard must never be open: without a password it does not exist at all.
+describe('queue dashboard in production (NODE_ENV=production)', () => {
+  describe('without WORKER_DASHBOARD_PASSWORD', () => {
+    let worker: TestWorker;
+    beforeAll(async () => {
+      worker = await startTestWorker({ env: { NODE_ENV: 'production' } });
+    });
+    afterAll(() => worker.close());
+
+    it('registers no dashboard route: the page, its assets and its API answer 404', async () => {
+      for (const url of ['/', '/api/queues', '/api/queues?activeQueue=email&status=failed&page=1&jobsPerPage=10', '/static/favicon-32x32.png', '/queue/email']) {
+        const response = await worker.app.inject(url);
+        expect(response.statusCode, url).toBe(404);
+        expect(response.headers['www-authenticate'], url).toBeUndefined();
+        expect(response.body, url).not.toContain('<div id="root">');
+      }
+      expect((await worker.app.inject({ method: 'PUT', url: '/api/queues/pause' })).statusCode).toBe(404);
+      expect(await worker.ctx.queues.email.isPaused()).toBe(false);
+    });
+
+    it('says so in the log at start-up', () => {
+      const line = worker.logs.find((l) => String(l.msg).startsWith('queue dashboard disabled'));
+      expect(line).toMatchObject({ level: 'warn', msg: expect.stringContaining('WORKER_DASHBOARD_PASSWORD') });
+    });
+
+    it('still serves /healthz, /readyz and /metrics', async () => {
+      for (const url of ['/healthz', '/readyz', '/metrics']) expect((await worker.app.inject(url)).statusCode, url).toBe(200);
+    });
+  });
+
+  describe('with WORKER_DASHBOARD_PASSWORD', () => {
+    let worker: TestWorker;
+    beforeAll(async () => {
+      worker = await startTestWorker({ env: { NODE_ENV: 'production', WORKER_DASHBOARD_PASSWORD: PASSWORD } });
+    });
+    afterAll(() => worker.close());
+
+    it('answers 401 without credentials on the page and its API', async () => {
+      for (const url of ['/', '/api/queues']) {
+        const response = await worker.app.inject(url);
+        expect(response.statusCode, url).toBe(401);
+        expect(response.headers['www-authenticate'], url).toBe('Basic realm="Lanyard worker", charset="UTF-8"');
+      }
+    });
+
+    it('serves the dashboard, with job actions, to the right credentials', async () => {
+      const authorization = basic('admin', PASSWORD);
+      const page = await worker.app.inject({ url: '/', headers: { authorization } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<div id="root">');
+      const queues = await worker.app.inject({ url: '/api/queues', headers: { authorization } });
+      expect(queues.statusCode).toBe(200);
+      expect(queues.json().queues.map((q: { name: string; readOnlyMode: boolean }) => [q.name, q.readOnlyMode])).toEqual([
+        ['email', false],
+        ['maintenance', false],
+      ]);
+    });
+
+    it('keeps /healthz, /readyz and /metrics open', async () => {
+      for (const url of ['/healthz', '/readyz', '/metrics']) expect((await worker.app.inject(url)).statusCode, url).toBe(200);
+    });
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE "clients" ADD COLUMN "disabled" boolean DEFAULT false NOT NULL;
