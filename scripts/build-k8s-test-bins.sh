@@ -48,6 +48,12 @@ BUILD_FLAGS=(-trimpath)
 BASE_LDFLAGS="-s -w"
 
 mkdir -p "$BIN"
+# Two clones (or two `npm test`s) may build at once; they share this cache, so one builds at a time.
+exec 6>"$BIN/.build.lock"
+if ! flock -n 6; then
+  echo "==> another build of the Kubernetes test binaries is running; waiting for it"
+  flock 6
+fi
 
 modver() { # <module dir> <module path> -> version selected in that go.mod
   (cd "$1" && go list -m -f '{{if .Replace}}{{.Replace.Version}}{{else}}{{.Version}}{{end}}' "$2")

@@ -13,6 +13,14 @@ DB_NAME="${LANYARD_DB_NAME:-lanyard}"
 
 log() { printf '[provision] %s\n' "$*" >&2; }
 
+# `npm run up` and `npm test` may start together on a fresh machine: one provisions at a time
+# (apt/dpkg and cluster start-up are not safe to run twice at once); the second finds it done.
+exec 8>"${TMPDIR:-/tmp}/lanyard-provision.lock"
+if ! flock -n 8; then
+  log "another provisioning run is in progress; waiting for it"
+  flock 8
+fi
+
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(postgresql redis-server)

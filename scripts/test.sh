@@ -18,14 +18,7 @@ if [ "${LANYARD_SKIP_PROVISION:-0}" != 1 ]; then
   bash scripts/provision-services.sh
 
   step "npm dependencies"
-  lock_stamp="$(sha256sum package-lock.json | cut -c1-16)"
-  if [ -d node_modules ] && [ "$(cat node_modules/.lanyard-lock-stamp 2>/dev/null)" = "$lock_stamp" ]; then
-    echo "up to date (package-lock.json unchanged)"
-  else
-    echo "installing exactly what package-lock.json locks (npm ci)"
-    npm ci --no-audit --no-fund
-    echo "$lock_stamp" > node_modules/.lanyard-lock-stamp
-  fi
+  bash scripts/ensure-node-modules.sh
 
   step "Kubernetes test binaries (kube-apiserver, etcd, kubectl, helm, tilt)"
   bash scripts/build-k8s-test-bins.sh --with-tilt

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 LANYARD_PROVISION=minimal bash scripts/provision-services.sh
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-node-modules.sh
 
 # .env holds secrets: created with mode 0600; an existing one loses any group/other access.
 bash scripts/write-dev-env.sh .env
