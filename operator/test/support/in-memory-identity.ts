@@ -85,6 +85,7 @@ export class InMemoryIdentity implements IdentityAccess {
         name: tenant,
         displayName: spec.displayName,
         managedBy: spec.managedBy ?? null,
+        rateLimits: { ...(spec.rateLimits ?? {}) },
         issuer: `${this.#publicUrl}/tenants/${tenant}`,
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,

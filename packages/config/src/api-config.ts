@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int, optionalBool, str, url } from './fields.js';
+import { bool, int, optionalBool, str, url } from './fields.js';
 import { bootstrapShape, coreShape, secretNames, smtpShape } from './core-config.js';
 import { loadConfig, loadConfigOrExit } from './load-config.js';
 
@@ -15,6 +15,12 @@ const apiSchema = z
      * Ingress routes everything on PORT. Only Prometheus (in-cluster) should reach this one.
      */
     METRICS_PORT: int(9464, 1, 65535),
+    /**
+     * Per-tenant latency histograms (`identity_token_duration_seconds{tenant}`). Off, histograms
+     * record `tenant=""` and only counters keep per-tenant detail: for installations with more
+     * tenants than the defaults are sized for (docs/reference/metrics.md "Cardinality").
+     */
+    METRICS_TENANT_HISTOGRAMS: bool(true),
     /** Base of every issuer: `{PUBLIC_URL}/tenants/{tenant}`. */
     PUBLIC_URL: url(['http', 'https'], 'http://localhost:8000'),
     /** Trust `X-Forwarded-*` from this many proxy hops (0 = none). */
@@ -37,8 +43,34 @@ const apiSchema = z
     ARGON2_PARALLELISM: int(1, 1, 8),
     /** Concurrent password hashes per process; the rest queue, so token signing keeps the thread pool. */
     PASSWORD_HASH_CONCURRENCY: int(2, 1, 64),
+    /**
+     * Rate limits (docs/reference/rate-limits.md). Token requests per minute of an authenticated
+     * confidential client (per client and IP network for public clients, which cannot authenticate).
+     */
     RATE_LIMIT_TOKEN_PER_MINUTE: int(600, 1, 1_000_000),
-    RATE_LIMIT_LOGIN_PER_MINUTE: int(10, 1, 10_000),
+    /** Failed client authentications per minute per (tenant, client, IP network), then 429. */
+    RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE: int(20, 1, 100_000),
+    /** Failed client authentications per minute per IP network, across clients. */
+    RATE_LIMIT_NETWORK_AUTH_FAILURES_PER_MINUTE: int(200, 1, 1_000_000),
+    /** Failed sign-ins per (tenant, account, IP network) within a minute before attempts must wait. */
+    LOGIN_FAILURE_BURST: int(3, 1, 1_000),
+    /** Failed sign-ins per (tenant, account, IP network) that lock that network out of that account. */
+    LOGIN_LOCKOUT_FAILURES: int(10, 2, 10_000),
+    LOGIN_LOCKOUT_SECONDS: int(900, 60, 86_400),
+    /** Failed sign-ins per account from all networks together before password sign-in locks account-wide. */
+    LOGIN_ACCOUNT_LOCKOUT_FAILURES: int(100, 10, 1_000_000),
+    LOGIN_ACCOUNT_LOCKOUT_SECONDS: int(3_600, 60, 86_400),
+    /** Sign-in interactions /authorize may open per minute per IP network (each is held in Redis). */
+    RATE_LIMIT_INTERACTIONS_PER_MINUTE: int(120, 1, 1_000_000),
+    /** How long an unfinished sign-in interaction is kept. */
+    INTERACTION_TTL_SECONDS: int(900, 60, 3_600),
+    /**
+     * Replicas sharing the limits. While Redis is unreachable each process enforces
+     * `limit / RATE_LIMIT_REPLICAS` on its own, so the fleet stays near the configured limit.
+     */
+    RATE_LIMIT_REPLICAS: int(1, 1, 1_000),
+    /** Longest a request waits for Redis before the per-process fallback decides. */
+    REDIS_COMMAND_TIMEOUT_MS: int(50, 5, 5_000),
     /** Seeds a `demo` tenant, public client and user on start; defaults to on in development only. */
     SEED_DEMO: optionalBool(),
   })

@@ -1,5 +1,5 @@
 export { TenantName, ClientIdString, Timestamp, Problem, Text, NO_CONTROL_CHARACTERS } from './admin/common.js';
-export { TenantParams, TenantSpec, TenantResource } from './admin/tenants.js';
+export { TenantParams, TenantSpec, TenantResource, TenantRateLimits } from './admin/tenants.js';
 export {
   GrantType,
   TokenLifetimes,

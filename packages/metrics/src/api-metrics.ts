@@ -13,27 +13,64 @@ export type AuthEvent =
 
 export type AuthResult = 'success' | 'failure';
 
+/** What the database pool reports at scrape time. */
+export type PoolStats = () => { active: number; idle: number; waiting: number };
+
+export interface ApiMetricsOptions {
+  /** DATABASE_POOL_MAX, exported as `identity_db_pool_max` so panels can draw the pool's ceiling. @default not exported */
+  readonly poolMax?: number;
+  /**
+   * METRICS_TENANT_HISTOGRAMS. When false, histograms (`identity_token_duration_seconds`) record
+   * every observation with `tenant=""`, which Prometheus stores as no tenant label at all: one set
+   * of buckets per grant type instead of one per tenant and grant type. Counters keep `tenant`.
+   * @default true
+   */
+  readonly tenantHistograms?: boolean;
+}
+
+type TokenLabels = 'tenant' | 'grant_type';
+
+/**
+ * `observe` and `startTimer` of a histogram with the `tenant` label blanked, so callers keep
+ * passing the tenant and the metric keeps its name and label names whatever the setting.
+ */
+function blankTenant(histogram: Histogram<TokenLabels>): Histogram<TokenLabels> {
+  const observe = histogram.observe.bind(histogram) as (labels: Partial<Record<TokenLabels, string>>, value: number) => void;
+  const startTimer = histogram.startTimer.bind(histogram);
+  histogram.observe = ((labels: Partial<Record<TokenLabels, string>> | number, value?: number) =>
+    typeof labels === 'number' ? observe({ tenant: '' }, labels) : observe({ ...labels, tenant: '' }, value ?? 0)) as Histogram<TokenLabels>['observe'];
+  histogram.startTimer = (labels) => startTimer({ ...labels, tenant: '' });
+  return histogram;
+}
+
 /** The API's metrics, with exactly the names the dashboards and alerts use. */
-export function createApiMetrics(registry: Registry, poolStats: () => { active: number; idle: number; waiting: number }) {
+export function createApiMetrics(registry: Registry, poolStats: PoolStats, options: ApiMetricsOptions = {}) {
   const authEvents = new Counter({
     name: 'identity_auth_events_total',
     help: 'Authentication events by tenant, event, result and reason.',
     labelNames: ['tenant', 'event', 'result', 'reason'] as const,
     registers: [registry],
   });
-  const tokenDuration = new Histogram({
+  const tokenHistogram = new Histogram({
     name: 'identity_token_duration_seconds',
     help: 'Time to answer a token request, by grant type.',
     labelNames: ['tenant', 'grant_type'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const tokenDuration = options.tenantHistograms === false ? blankTenant(tokenHistogram) : tokenHistogram;
   const rateLimited = new Counter({
     name: 'identity_rate_limited_requests_total',
     help: 'Requests refused by a rate limiter.',
     labelNames: ['tenant', 'limiter'] as const,
     registers: [registry],
   });
+  const rateLimiterDegraded = new Gauge({
+    name: 'identity_rate_limiter_degraded',
+    help: '1 while Redis is unreachable and the per-process fallback limits apply, else 0.',
+    registers: [registry],
+  });
+  rateLimiterDegraded.set(0);
   const httpDuration = new Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'HTTP request duration by route pattern.',
@@ -60,7 +97,14 @@ export function createApiMetrics(registry: Registry, poolStats: () => { active: 
       this.set(poolStats().waiting);
     },
   });
-  return { authEvents, tokenDuration, rateLimited, httpDuration };
+  if (options.poolMax !== undefined) {
+    new Gauge({
+      name: 'identity_db_pool_max',
+      help: 'Most connections the database pool opens (DATABASE_POOL_MAX).',
+      registers: [registry],
+    }).set(options.poolMax);
+  }
+  return { authEvents, tokenDuration, rateLimited, rateLimiterDegraded, httpDuration };
 }
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;

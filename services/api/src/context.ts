@@ -10,7 +10,10 @@ import { InvalidationBus } from './infra/invalidation-bus.js';
 import { AuditLog } from './domain/audit/audit-log.js';
 import { ClientService } from './domain/clients/client-service.js';
 import { rotationPolicy, SigningKeyService } from './domain/keys/signing-key-service.js';
+import { LocalWindowLimiter } from './domain/rate-limit/local-window-limiter.js';
+import { LoginAttempts } from './domain/rate-limit/login-attempts.js';
 import { SlidingWindowLimiter } from './domain/rate-limit/sliding-window-limiter.js';
+import { RedisGuard } from './infra/redis-guard.js';
 import { TenantService } from './domain/tenants/tenant-service.js';
 import { AccessTokenService } from './domain/tokens/access-token-service.js';
 import { AccessTokenValidator } from './domain/tokens/access-token-validator.js';
@@ -48,6 +51,7 @@ export interface AppContext {
   readonly accessTokens: AccessTokenService;
   readonly audit: AuditLog;
   readonly limiter: SlidingWindowLimiter;
+  readonly loginAttempts: LoginAttempts;
   readonly sessions: SessionService;
   readonly consents: ConsentService;
   readonly codes: AuthorizationCodeService;
@@ -87,7 +91,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const metrics = createApiMetrics(registry, database.poolStats);
+  const metrics = createApiMetrics(registry, database.poolStats, { poolMax: config.DATABASE_POOL_MAX, tenantHistograms: config.METRICS_TENANT_HISTOGRAMS });
 
   const bus = new InvalidationBus(redis, subscriber, config.REDIS_KEY_PREFIX, log);
   await bus.start();
@@ -103,7 +107,14 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   const users = new UserService(database.db, passwords, clock);
   const accessTokens = new AccessTokenService(tenants, keys, clock);
   const audit = new AuditLog(database.pool, metrics, log);
-  const limiter = new SlidingWindowLimiter(redis, config.REDIS_KEY_PREFIX, log, clock);
+  const limiterGuard = new RedisGuard(
+    redis,
+    { timeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, probeIntervalMs: 1_000, onStateChange: (open) => metrics.rateLimiterDegraded.set(open ? 1 : 0) },
+    clock,
+    log,
+  );
+  const limiter = new SlidingWindowLimiter(redis, config.REDIS_KEY_PREFIX, limiterGuard, new LocalWindowLimiter(config.RATE_LIMIT_REPLICAS, clock));
+  const loginAttempts = new LoginAttempts(limiter, config);
   const sessions = new SessionService(database.db, config.SESSION_TTL_SECONDS, clock);
   const consents = new ConsentService(database.db, clock);
   const refreshTokens = new RefreshTokenService(
@@ -116,7 +127,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   const codes = new AuthorizationCodeService(database.db, config.AUTHORIZATION_CODE_TTL_SECONDS, users, { refreshTokens, denylist }, clock);
   const idTokens = new IdTokenService(keys, clock);
   const accessTokenCheck = new AccessTokenValidator({ accessTokens, denylist, clients, users });
-  const interactions = new InteractionStore(redis, config.REDIS_KEY_PREFIX);
+  const interactions = new InteractionStore(redis, config.REDIS_KEY_PREFIX, config.INTERACTION_TTL_SECONDS);
 
   return {
     config,
@@ -137,6 +148,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     accessTokens,
     audit,
     limiter,
+    loginAttempts,
     sessions,
     consents,
     codes,

@@ -13,6 +13,7 @@ describe('loadApiConfig', () => {
       NODE_ENV: 'production',
       PORT: 8000,
       METRICS_PORT: 9464,
+      METRICS_TENANT_HISTOGRAMS: true,
       PUBLIC_URL: 'http://localhost:8000',
       DATABASE_POOL_MAX: 10,
       AUTHORIZATION_CODE_TTL_SECONDS: 60,
@@ -33,6 +34,11 @@ describe('loadApiConfig', () => {
     }).toThrow(TypeError);
   });
 
+  it('turns per-tenant histograms off with METRICS_TENANT_HISTOGRAMS=false', () => {
+    expect(loadApiConfig({ ...required, METRICS_TENANT_HISTOGRAMS: 'false' }).METRICS_TENANT_HISTOGRAMS).toBe(false);
+    expect(loadApiConfig({ ...required, METRICS_TENANT_HISTOGRAMS: '' }).METRICS_TENANT_HISTOGRAMS).toBe(true);
+  });
+
   it('drops a trailing slash from URLs so paths join cleanly', () => {
     expect(loadApiConfig({ ...required, PUBLIC_URL: 'https://id.example.com/' }).PUBLIC_URL).toBe('https://id.example.com');
   });
@@ -49,6 +55,7 @@ describe('loadApiConfig', () => {
     [{ BOOTSTRAP_ADMIN_CLIENT_ID: '123e4567-e89b-12d3-a456-426614174000' }, 'invalid configuration: BOOTSTRAP_ADMIN_CLIENT_ID must not have the form of a UUID (those are user subjects)'],
     [{ BOOTSTRAP_ADMIN_CLIENT_ID: 'admin client' }, 'invalid configuration: BOOTSTRAP_ADMIN_CLIENT_ID must be 1-128 characters of A-Z a-z 0-9 . _ - (starting with a letter or digit)'],
     [{ METRICS_PORT: '70000' }, 'invalid configuration: METRICS_PORT must be at most 65535'],
+    [{ METRICS_TENANT_HISTOGRAMS: 'sometimes' }, 'invalid configuration: METRICS_TENANT_HISTOGRAMS must be true or false'],
   ])('rejects %o with one line naming the variable', (override, message) => {
     expect(() => loadApiConfig({ ...required, ...override })).toThrow(new ConfigError(message));
   });

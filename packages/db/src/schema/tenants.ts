@@ -1,6 +1,20 @@
-import { pgTable, text, uuid, check } from 'drizzle-orm/pg-core';
+import { check, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, updatedAt } from './columns.js';
+
+/**
+ * Per-tenant overrides of the server's rate limits (docs/reference/rate-limits.md); an absent
+ * field means the server default from configuration.
+ */
+export interface TenantRateLimits {
+  /** Token requests per minute per authenticated client. */
+  tokenPerMinute?: number;
+  /** Failed sign-ins per account and IP network before that network is locked out. */
+  loginLockoutFailures?: number;
+  loginLockoutSeconds?: number;
+  /** Failed sign-ins per account from all networks before password sign-in locks account-wide. */
+  loginAccountLockoutFailures?: number;
+}
 
 /** A tenant is an issuer: `{PUBLIC_URL}/tenants/{name}`. */
 export const tenants = pgTable(
@@ -12,6 +26,7 @@ export const tenants = pgTable(
     displayName: text('display_name').notNull(),
     /** Who owns the declaration, e.g. `lanyard-operator`; informational, shown to admins. */
     managedBy: text('managed_by'),
+    rateLimits: jsonb('rate_limits').$type<TenantRateLimits>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -7,18 +7,25 @@ import { createLogger } from '@lanyard/logger';
 import { buildApp } from '../../src/app.js';
 import { createAppContext } from '../../src/context.js';
 import { ensureSystemTenant } from '../../src/bootstrap/ensure-system-tenant.js';
-import { SlidingWindowLimiter, type LimitDecision } from '../../src/domain/rate-limit/sliding-window-limiter.js';
+import type { LimitDecision, LimitRequest } from '../../src/domain/rate-limit/limit-policy.js';
+import type { RateLimiter } from '../../src/domain/rate-limit/sliding-window-limiter.js';
 
-class AllowEverything extends SlidingWindowLimiter {
-  override async hit(): Promise<LimitDecision> {
-    return { allowed: true, retryAfterSeconds: 0 };
-  }
-}
+const allow = (r: LimitRequest): LimitDecision => ({ policy: r.policy, allowed: true, retryAfterSeconds: 0, remaining: r.policy.limit, resetSeconds: 0, degraded: false });
+
+/** Decides everything "allowed" without calling Redis. */
+const allowEverything: RateLimiter = {
+  async hit(policy, subject) {
+    return allow({ policy, subject, cost: 1 });
+  },
+  async decide(requests) {
+    return requests.map(allow);
+  },
+};
 
 const config = loadApiConfigOrExit();
 const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
 const wired = await createAppContext(config, log);
-const ctx = { ...wired, limiter: new AllowEverything(wired.redis, config.REDIS_KEY_PREFIX, log, wired.clock) };
+const ctx = { ...wired, limiter: allowEverything as typeof wired.limiter };
 await ensureSystemTenant(ctx);
 const app = await buildApp(ctx);
 await app.listen({ host: config.HOST, port: config.PORT });

@@ -5,15 +5,29 @@ import { randomBytes } from 'node:crypto';
 import { systemClock } from '@lanyard/clock';
 import { createLogger } from '@lanyard/logger';
 import { createRedis } from '../../src/infra/create-redis.js';
+import { LocalWindowLimiter } from '../../src/domain/rate-limit/local-window-limiter.js';
 import { SlidingWindowLimiter } from '../../src/domain/rate-limit/sliding-window-limiter.js';
+import { RedisGuard } from '../../src/infra/redis-guard.js';
 
 const concurrency = Number(process.env.CONCURRENCY ?? 50);
 const durationMs = Number(process.env.DURATION_SECONDS ?? 10) * 1000;
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'lanyard-bench-limiter');
 const prefix = `bench:limiter:${randomBytes(4).toString('hex')}:`;
-const limiter = new SlidingWindowLimiter(redis, prefix, createLogger({ service: 'bench', level: 'warn' }), systemClock);
-// Exactly what the token endpoint sends: one subject (tenant:client), a limit it never reaches.
-const hit = () => limiter.hit('token', 'bench:bench-service', 1_000_000_000, 60_000);
+const log = createLogger({ service: 'bench', level: 'warn' });
+const guard = new RedisGuard(redis, { timeoutMs: 1_000, probeIntervalMs: 1_000 }, systemClock, log);
+const limiter = new SlidingWindowLimiter(redis, prefix, guard, new LocalWindowLimiter(1, systemClock));
+const never = (name: string) => ({ name, limit: 1_000_000_000, windowSeconds: 60 });
+// Exactly what the token endpoint sends on success, in one pipeline: the failure records of the
+// client and the network (looked at) and the client's budget (charged), with limits never reached.
+const batch = [
+  { policy: never('client-auth-failures'), subject: 'bench:bench-service:127.0.0.0/24', cost: 0 as const },
+  { policy: never('network-auth-failures'), subject: '127.0.0.0/24', cost: 0 as const },
+  { policy: never('token'), subject: 'bench:bench-service', cost: 1 as const },
+];
+const hit = async () => {
+  const decisions = await limiter.decide(batch);
+  return { allowed: decisions.every((d) => d.allowed && !d.degraded) };
+};
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 

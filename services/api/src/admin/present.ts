@@ -7,6 +7,7 @@ export const presentTenant = (tenant: Tenant, issuer: string): TenantResource =>
   name: tenant.name,
   displayName: tenant.displayName,
   managedBy: tenant.managedBy,
+  rateLimits: tenant.rateLimits,
   issuer,
   createdAt: tenant.createdAt.toISOString(),
   updatedAt: tenant.updatedAt.toISOString(),

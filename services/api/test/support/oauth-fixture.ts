@@ -28,7 +28,8 @@ export interface OAuthFixture {
  * - a user with a password. `globex` has a same-named `acme-spa` client for cross-tenant tests.
  */
 export async function startOAuthFixture(env: Record<string, string> = {}): Promise<OAuthFixture> {
-  const api = await startTestApi({ listen: true, env: { RATE_LIMIT_LOGIN_PER_MINUTE: '1000', ...env } });
+  // Many protocol tests sign in wrongly on purpose; the lockout policy has its own tests.
+  const api = await startTestApi({ listen: true, env: { LOGIN_FAILURE_BURST: '1000', LOGIN_LOCKOUT_FAILURES: '10000', ...env } });
   const admin = adminClient(api.app, await api.adminToken());
   for (const tenant of ['acme', 'globex']) {
     await admin.put(`/tenants/${tenant}`, { displayName: tenant === 'acme' ? 'Acme' : 'Globex' });

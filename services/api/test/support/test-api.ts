@@ -31,6 +31,11 @@ export interface TestApiOptions {
   readonly env?: Record<string, string>;
   /** Listen on a real loopback port (for OAuth client libraries and browsers). */
   readonly listen?: boolean;
+  /**
+   * Start a second replica of an API already running: same database and Redis prefix (its own
+   * pools and connections, its own clock), as two pods would be. Closing it leaves the database.
+   */
+  readonly replicaOf?: TestApi;
 }
 
 /**
@@ -38,7 +43,7 @@ export interface TestApiOptions {
  * `server.ts` does. Argon2 runs with the OWASP minimum parameters the config allows.
  */
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
-  const database = await createTestDatabase();
+  const database = options.replicaOf?.database ?? (await createTestDatabase());
   const port = options.listen ? await freePort() : 0;
   const baseUrl = options.listen ? `http://127.0.0.1:${port}` : 'http://lanyard.test';
   const config = loadApiConfig({
@@ -48,10 +53,13 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: '5',
     REDIS_URL: testEnvironment.redisUrl,
-    REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+    REDIS_KEY_PREFIX: options.replicaOf?.config.REDIS_KEY_PREFIX ?? uniqueRedisPrefix(),
     KEY_ENCRYPTION_KEY: testSecrets.keyEncryptionKey,
     BOOTSTRAP_ADMIN_CLIENT_ID: testSecrets.bootstrapClientId,
     BOOTSTRAP_ADMIN_CLIENT_SECRET: testSecrets.bootstrapClientSecret,
+    // Two cores run the whole suite at once: a 50 ms Redis deadline would trip on scheduling alone
+    // and hand shared limits to the per-process fallback. The outage tests stop Redis for real.
+    REDIS_COMMAND_TIMEOUT_MS: '1000',
     ...options.env,
   });
   const captured = captureLogs();
@@ -92,7 +100,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await app.close();
       await metricsApp.close();
       await ctx.close();
-      await database.drop();
+      if (options.replicaOf === undefined) await database.drop();
     },
   };
 }

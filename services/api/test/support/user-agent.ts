@@ -7,6 +7,9 @@
 export class UserAgent {
   readonly #jar = new Map<string, { value: string; path: string }>();
 
+  /** `headers` go with every request, e.g. `x-forwarded-for` to appear from a given network. */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   cookie(name: string): string | undefined {
     return this.#jar.get(name)?.value;
   }
@@ -23,6 +26,7 @@ export class UserAgent {
     const target = new URL(url);
     const cookies = [...this.#jar.entries()].filter(([, c]) => target.pathname.startsWith(c.path)).map(([n, c]) => `${n}=${c.value}`);
     const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(this.headers)) if (!headers.has(name)) headers.set(name, value);
     if (cookies.length > 0) headers.set('cookie', cookies.join('; '));
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
     for (const raw of response.headers.getSetCookie()) this.#store(raw);

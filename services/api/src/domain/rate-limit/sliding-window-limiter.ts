@@ -1,77 +1,72 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { epochMs, type Clock } from '@lanyard/clock';
-import type { Logger } from '@lanyard/logger';
-
-/**
- * Sliding-window counter shared by all replicas: the current fixed window's count plus the previous
- * window's count weighted by how much of it still overlaps the sliding window. One script call per
- * request (≈50 µs), two small keys per subject, O(1) memory — unlike a sorted-set log.
- * KEYS: current window, previous window. ARGV: limit, window ms, elapsed ms in the current window.
- */
-const SCRIPT = `
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local elapsed = tonumber(ARGV[3])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
-local estimate = previous * ((window - elapsed) / window) + current
-if estimate + 1 > limit then
-  local wait = window - elapsed
-  if previous > 0 and current < limit then
-    wait = math.ceil((1 - (limit - 1 - current) / previous) * window) - elapsed
-    if wait < 1 then wait = 1 end
-  end
-  return {0, wait}
-end
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], window * 2)
-return {1, 0}
-`;
-
-export interface LimitDecision {
-  readonly allowed: boolean;
-  /** When refused: how long until a request would be allowed, in whole seconds (for Retry-After). */
-  readonly retryAfterSeconds: number;
-}
+import type { RedisGuard } from '../../infra/redis-guard.js';
+import type { LimitDecision, LimitPolicy, LimitRequest } from './limit-policy.js';
+import type { LocalWindowLimiter } from './local-window-limiter.js';
+import { SLIDING_WINDOW_SCRIPT } from './sliding-window-script.js';
 
 /** What endpoints need of the limiter. */
-export type RateLimiter = Pick<SlidingWindowLimiter, 'hit'>;
+export type RateLimiter = Pick<SlidingWindowLimiter, 'hit' | 'decide'>;
 
+interface WindowCommands {
+  lanyardWindow(key: string, limit: number, windowMs: number, cost: number): Promise<[number, number, number, number]>;
+}
+
+/**
+ * Sliding-window rate limits shared by every replica through Redis ({@link SLIDING_WINDOW_SCRIPT}):
+ * one small hash per subject, O(1) memory, and one round trip per batch — {@link decide} sends all
+ * of a request's limit checks in one pipeline. Subjects are hashed into the key, so e-mail
+ * addresses never appear in Redis, and every key carries a hash tag for Redis Cluster.
+ *
+ * When Redis is unreachable or slow, the {@link RedisGuard} fails the call within its deadline and
+ * the per-process fallback decides at `limit / replicas` (docs/reference/rate-limits.md): requests
+ * are neither refused wholesale nor let through unlimited, and never wait on Redis.
+ */
 export class SlidingWindowLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly keyPrefix: string,
-    private readonly log: Logger,
-    private readonly clock: Clock,
+    private readonly guard: RedisGuard,
+    private readonly fallback: LocalWindowLimiter,
   ) {
-    redis.defineCommand('lanyardSlidingWindow', { numberOfKeys: 2, lua: SCRIPT });
+    redis.defineCommand('lanyardWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW_SCRIPT });
   }
 
-  /**
-   * Counts one request of `subject` against `limit` per `windowMs`. If Redis is unreachable the
-   * request is allowed (fail open) and logged: a limiter outage must not become a login outage.
-   */
-  async hit(limiter: string, subject: string, limit: number, windowMs: number): Promise<LimitDecision> {
-    const now = epochMs(this.clock);
-    const index = Math.floor(now / windowMs);
-    // The hash tag keeps both keys of one subject in one cluster slot.
-    const base = `${this.keyPrefix}rl:{${limiter}:${subject}}`;
+  /** Counts one event of `subject` against `policy`. */
+  async hit(policy: LimitPolicy, subject: string): Promise<LimitDecision> {
+    return (await this.decide([{ policy, subject, cost: 1 }]))[0]!;
+  }
+
+  /** Several limit calls of one request in a single round trip, decided in order. */
+  async decide(requests: readonly LimitRequest[]): Promise<LimitDecision[]> {
+    if (requests.length === 0) return [];
     try {
-      const [allowed, waitMs] = (await (this.redis as unknown as LimiterCommands).lanyardSlidingWindow(
-        `${base}:${index}`,
-        `${base}:${index - 1}`,
-        limit,
-        windowMs,
-        now - index * windowMs,
-      )) as [number, number];
-      return { allowed: allowed === 1, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-    } catch (error) {
-      this.log.warn({ err: error, limiter }, 'rate limiter unavailable; allowing request');
-      return { allowed: true, retryAfterSeconds: 0 };
+      const replies = await this.guard.run(async () => {
+        const pipeline = this.redis.pipeline() as unknown as WindowCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+        for (const r of requests) void pipeline.lanyardWindow(this.#key(r.policy, r.subject), r.policy.limit, r.policy.windowSeconds * 1000, r.cost);
+        const results = await pipeline.exec();
+        if (results === null) throw new Error('pipeline discarded');
+        return results.map(([error, reply]) => {
+          if (error !== null) throw error;
+          return reply as [number, number, number, number];
+        });
+      });
+      return replies.map(([allowed, waitMs, remaining, resetMs], i) => ({
+        policy: requests[i]!.policy,
+        allowed: allowed === 1,
+        retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+        remaining,
+        resetSeconds: Math.ceil(resetMs / 1000),
+        degraded: false,
+      }));
+    } catch {
+      // The guard has logged the outage and raised the degraded gauge.
+      return requests.map((r) => this.fallback.decide(r));
     }
   }
-}
 
-interface LimiterCommands {
-  lanyardSlidingWindow(current: string, previous: string, limit: number, windowMs: number, elapsedMs: number): Promise<unknown>;
+  #key(policy: LimitPolicy, subject: string): string {
+    const digest = createHash('sha256').update(subject).digest('base64url').slice(0, 22);
+    return `${this.keyPrefix}rl:{${policy.name}:${digest}}`;
+  }
 }

@@ -56,16 +56,18 @@ export class TenantService {
     const result = await this.db.transaction(async (tx) => {
       const [existing] = await tx.select().from(tenants).where(eq(tenants.name, name)).for('update');
       const managedBy = spec.managedBy ?? null;
+      const rateLimits = { ...(spec.rateLimits ?? {}) };
       if (existing === undefined) {
         const now = this.clock();
-        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy, createdAt: now, updatedAt: now }).returning();
+        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy, rateLimits, createdAt: now, updatedAt: now }).returning();
         await this.keys.ensureKeys(tenant!.id, tx);
         return { tenant: tenant!, created: true };
       }
-      if (existing.displayName === spec.displayName && existing.managedBy === managedBy) return { tenant: existing, created: false };
+      const unchanged = existing.displayName === spec.displayName && existing.managedBy === managedBy && sameLimits(existing.rateLimits, rateLimits);
+      if (unchanged) return { tenant: existing, created: false };
       const [tenant] = await tx
         .update(tenants)
-        .set({ displayName: spec.displayName, managedBy, updatedAt: this.clock() })
+        .set({ displayName: spec.displayName, managedBy, rateLimits, updatedAt: this.clock() })
         .where(eq(tenants.id, existing.id))
         .returning();
       return { tenant: tenant!, created: false };
@@ -82,4 +84,9 @@ export class TenantService {
     await this.bus.publish({ kind: 'tenant', tenant: name, tenantId: deleted[0]!.id });
     await this.bus.publish({ kind: 'signing-keys', tenantId: deleted[0]!.id });
   }
+}
+
+function sameLimits(a: object, b: object): boolean {
+  const sorted = (o: object) => JSON.stringify(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
+  return sorted(a) === sorted(b);
 }

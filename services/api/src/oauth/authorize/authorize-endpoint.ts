@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isOAuthError } from '@lanyard/errors';
+import type { ApiMetrics } from '@lanyard/metrics';
+import { isOAuthError, ProblemError } from '@lanyard/errors';
+import { ipNetwork } from '../../domain/rate-limit/ip-network.js';
+import { rateLimitPolicies, type RateLimitConfig } from '../../domain/rate-limit/rate-limit-policies.js';
+import type { RateLimiter } from '../../domain/rate-limit/sliding-window-limiter.js';
+import { rateLimitHeaders } from '../../http/rate-limit-headers.js';
 import type { ClientLookup } from '../../domain/clients/client-service.js';
 import type { SessionLookup } from '../../domain/sessions/session-service.js';
 import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
@@ -28,6 +33,9 @@ export interface AuthorizeEndpointDeps extends ContinueAuthorizationDeps {
   readonly clients: ClientLookup;
   readonly sessions: SessionLookup;
   readonly interactions: Pick<InteractionStore, 'create' | 'save'>;
+  readonly limiter: RateLimiter;
+  readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
+  readonly config: RateLimitConfig;
 }
 
 /**
@@ -53,6 +61,13 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, deps: AuthorizeE
     const auth = active && { userId: active.user.id, sessionId: active.session.id, authTime: active.session.authTime };
     const next = await continueAuthorization(deps, actx.client!, authorization, issuer, auth, undefined);
     return followNextStep(reply, next, issuer, async () => {
+      // Each interaction is held in Redis until it expires: bounded per IP network, so nobody can
+      // fill Redis with unauthenticated GETs (docs/reference/rate-limits.md).
+      const [decision] = await deps.limiter.decide([{ policy: rateLimitPolicies(deps.config, tenant).interactions, subject: ipNetwork(request.ip), cost: 1 }]);
+      if (!decision!.allowed) {
+        deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: decision!.policy.name });
+        throw new ProblemError('rate_limited', 429, 'Too many requests', 'Too many sign-in requests from your network. Try again shortly.', { headers: rateLimitHeaders([decision!]) });
+      }
       const interaction = await deps.interactions.create(authorization, browserBindingHash(request, reply, tenant.name));
       // A user already signed in only needs the consent step; remember who they are.
       if (auth === undefined || next.kind === 'login') return interaction;

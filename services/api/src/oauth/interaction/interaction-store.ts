@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { InvalidRequest } from '@lanyard/errors';
 import { randomToken } from '@lanyard/security';
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
 
@@ -24,11 +25,18 @@ export interface Interaction {
   readonly loginEmail?: string;
 }
 
+/**
+ * The largest interaction we store. Every field is bounded where it enters (state ≤ 2 KiB, nonce,
+ * login hint, a registered redirect URI, registered scopes), so a real one is a few KiB; the cap
+ * makes the Redis memory per interaction a known figure (docs/reference/rate-limits.md).
+ */
+export const MAX_INTERACTION_BYTES = 8_192;
+
 export class InteractionStore {
   constructor(
     private readonly redis: Redis,
     private readonly keyPrefix: string,
-    private readonly ttlSeconds = 1_800,
+    private readonly ttlSeconds: number,
   ) {}
 
   async create(request: AuthorizationRequest, browserBindingHash: string): Promise<Interaction> {
@@ -44,7 +52,9 @@ export class InteractionStore {
   }
 
   async save(interaction: Interaction): Promise<void> {
-    await this.redis.set(this.#key(interaction.id), JSON.stringify(interaction), 'EX', this.ttlSeconds);
+    const serialized = JSON.stringify(interaction);
+    if (Buffer.byteLength(serialized) > MAX_INTERACTION_BYTES) throw new InvalidRequest('The authorization request is too large.', { detail: `interaction of ${serialized.length} characters` });
+    await this.redis.set(this.#key(interaction.id), serialized, 'EX', this.ttlSeconds);
   }
 
   /** Ends the interaction; returns false if it was already gone (double submit). */

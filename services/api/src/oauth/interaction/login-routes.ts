@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiConfig } from '@lanyard/config';
 import type { ApiMetrics } from '@lanyard/metrics';
-import type { User } from '@lanyard/db';
+import type { Tenant, User } from '@lanyard/db';
 import type { AuditRecorder } from '../../domain/audit/audit-log.js';
 import type { AuthFailureReason } from '../../domain/audit/auth-failure-reason.js';
-import type { RateLimiter } from '../../domain/rate-limit/sliding-window-limiter.js';
+import type { LoginAttempts } from '../../domain/rate-limit/login-attempts.js';
 import type { SessionService } from '../../domain/sessions/session-service.js';
 import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
 import type { PasswordHasher } from '../../domain/users/password-hasher.js';
@@ -15,7 +15,9 @@ import { continueAuthorization, followNextStep, type ContinueAuthorizationDeps }
 import { SESSION_COOKIE, sessionCookieOptions } from '../cookies.js';
 import { loadTenant } from '../load-tenant.js';
 import { OAuthParams } from '../read-form.js';
-import type { InteractionStore } from './interaction-store.js';
+import type { Interaction, InteractionStore } from './interaction-store.js';
+import type { RegisteredClient } from '../../domain/clients/client-service.js';
+import { rateLimitHeaders } from '../../http/rate-limit-headers.js';
 import { loadInteraction, type LoadInteractionDeps } from './load-interaction.js';
 
 export interface LoginRoutesDeps extends ContinueAuthorizationDeps, LoadInteractionDeps {
@@ -24,10 +26,10 @@ export interface LoginRoutesDeps extends ContinueAuthorizationDeps, LoadInteract
   readonly passwords: Pick<PasswordHasher, 'hash' | 'verify' | 'verifyNothing'>;
   readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke'>;
   readonly interactions: Pick<InteractionStore, 'find' | 'save' | 'delete'>;
-  readonly limiter: RateLimiter;
+  readonly loginAttempts: Pick<LoginAttempts, 'reserve'>;
   readonly audit: AuditRecorder;
   readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
-  readonly config: Pick<ApiConfig, 'RATE_LIMIT_LOGIN_PER_MINUTE' | 'SESSION_TTL_SECONDS'>;
+  readonly config: Pick<ApiConfig, 'SESSION_TTL_SECONDS'>;
 }
 
 const GENERIC_FAILURE = 'Incorrect email or password.';
@@ -37,7 +39,9 @@ const GENERIC_FAILURE = 'Incorrect email or password.';
  * case (Post/Redirect/Get): back to the form with a message, to consent, or to the client.
  * Rules on POST:
  * - interaction, browser binding and CSRF token are checked first ({@link loadInteraction});
- * - attempts are rate-limited per tenant+email and per IP (Redis, shared by replicas);
+ * - failed attempts are counted per account and IP network ({@link LoginAttempts}: a progressive
+ *   delay, then a lockout of that network; account-wide only at a much higher count); a refused
+ *   attempt is answered with the page itself, 429 and `Retry-After`, never a 303;
  * - unknown users, users without a password and disabled users cost the same Argon2 work and get
  *   the same message as a wrong password, so neither timing nor wording reveals who exists;
  * - a hash with outdated parameters is replaced after a successful check (rehash on login);
@@ -46,22 +50,25 @@ const GENERIC_FAILURE = 'Incorrect email or password.';
 export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): void {
   const options = { config: { errorFormat: 'html' as const }, schema: { hide: true } };
 
+  const renderForm = (tenant: Tenant, interaction: Interaction, client: RegisteredClient, email: string, error?: string) =>
+    renderLoginPage({
+      tenant: tenant.name,
+      tenantDisplayName: tenant.displayName,
+      clientName: client.displayName ?? client.clientId,
+      interactionId: interaction.id,
+      csrfToken: interaction.csrfToken,
+      email,
+      ...(error === undefined ? {} : { error }),
+    });
+
   app.get('/tenants/:tenant/login', options, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
     const { interaction, client } = await loadInteraction(deps, request, tenant, (request.query as Record<string, string>).interaction);
     // The form's POST ends in a 303 to the client, and Chromium checks form-action on that redirect.
     applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
-    return reply.type('text/html; charset=utf-8').send(
-      renderLoginPage({
-        tenant: tenant.name,
-        tenantDisplayName: tenant.displayName,
-        clientName: client.displayName ?? client.clientId,
-        interactionId: interaction.id,
-        csrfToken: interaction.csrfToken,
-        email: interaction.loginEmail ?? interaction.request.loginHint ?? '',
-        ...(interaction.loginError === undefined ? {} : { error: interaction.loginError }),
-      }),
-    );
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(renderForm(tenant, interaction, client, interaction.loginEmail ?? interaction.request.loginHint ?? '', interaction.loginError));
   });
 
   app.post('/tenants/:tenant/login', options, async (request, reply) => {
@@ -80,18 +87,22 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
       return reply.redirect(`${issuer}/login?interaction=${interaction.id}`, 303);
     };
 
-    const [byAccount, byIp] = await Promise.all([
-      deps.limiter.hit('login', `${tenant.name}:${email}`, deps.config.RATE_LIMIT_LOGIN_PER_MINUTE, 60_000),
-      deps.limiter.hit('login-ip', `${tenant.name}:${request.ip}`, deps.config.RATE_LIMIT_LOGIN_PER_MINUTE * 10, 60_000),
-    ]);
-    if (!byAccount.allowed || !byIp.allowed) {
-      deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: 'login' });
+    const user = email === '' ? undefined : await deps.users.findByEmail(tenant.id, email);
+    const attempt = await deps.loginAttempts.reserve(tenant, { email, passwordChangedAt: user?.passwordChangedAt ?? null }, request.ip);
+    if (!attempt.allowed) {
+      for (const d of attempt.refused) deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: d.policy.name });
       audit('failure', 'rate_limited');
-      return retry(`Too many sign-in attempts. Try again in ${Math.max(byAccount.retryAfterSeconds, byIp.retryAfterSeconds)} seconds.`);
+      const headers = rateLimitHeaders(attempt.refused);
+      const wait = headers['retry-after'];
+      const message =
+        attempt.scope === 'account'
+          ? `Sign-in with a password is locked for this account after too many failed attempts. Reset your password to sign in now, or try again in ${wait} seconds.`
+          : `Too many failed sign-in attempts. Try again in ${wait} seconds.`;
+      return reply.code(429).headers(headers).type('text/html; charset=utf-8').send(renderForm(tenant, interaction, client, email, message));
     }
 
-    const user = email === '' || password === '' ? undefined : await deps.users.findByEmail(tenant.id, email);
-    const verdict = await verifyPassword(deps, user, password);
+    const verdict = await verifyPassword(deps, password === '' ? undefined : user, password);
+    await attempt.settle(verdict === 'ok' ? 'success' : 'failure');
     if (verdict !== 'ok') {
       audit('failure', verdict, user?.id);
       return retry(GENERIC_FAILURE);

@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiConfig } from '@lanyard/config';
-import { SlowDown, UnauthorizedClient, UnsupportedGrantType } from '@lanyard/errors';
+import type { Tenant } from '@lanyard/db';
+import { InvalidClient, SlowDown, UnauthorizedClient, UnsupportedGrantType } from '@lanyard/errors';
 import type { ApiMetrics } from '@lanyard/metrics';
 import type { AuditRecorder } from '../../domain/audit/audit-log.js';
+import { ipNetwork } from '../../domain/rate-limit/ip-network.js';
+import type { LimitDecision } from '../../domain/rate-limit/limit-policy.js';
+import { rateLimitPolicies, type RateLimitConfig } from '../../domain/rate-limit/rate-limit-policies.js';
 import type { RateLimiter } from '../../domain/rate-limit/sliding-window-limiter.js';
 import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
+import { rateLimitHeaders } from '../../http/rate-limit-headers.js';
 import { loadTenant } from '../load-tenant.js';
 import { readForm } from '../read-form.js';
 import { authenticateClient, type ClientAuthenticationDeps } from './authenticate-client.js';
@@ -17,16 +21,18 @@ export interface TokenEndpointDeps extends GrantDeps, ClientAuthenticationDeps {
   readonly limiter: RateLimiter;
   readonly audit: AuditRecorder;
   readonly metrics: Pick<ApiMetrics, 'tokenDuration' | 'rateLimited'>;
-  readonly config: GrantDeps['config'] & Pick<ApiConfig, 'RATE_LIMIT_TOKEN_PER_MINUTE'>;
+  readonly config: GrantDeps['config'] & RateLimitConfig;
 }
 
 /**
  * The token endpoint (RFC 6749 §3.2), as a pipeline:
- * read form → rate limit (per tenant + presented client id) → authenticate client → look up the
- * grant in {@link GRANT_TABLE} (`unsupported_grant_type`) → the client may use it: its type allows
- * it and it registered it (`unauthorized_client`, checked here once for every grant) → the grant →
- * answer with `no-store`. Latency lands in `identity_token_duration_seconds`, the outcome in the
- * audit trail.
+ * read form → authenticate the client (a failure is counted per tenant + client + IP network and
+ * per network; past either limit the answer is 429) → one limiter round trip: the network's failure
+ * record (looked at, not charged) and the client's own budget (charged only now, after it
+ * authenticated, so nobody else can spend it) → look up the grant in {@link GRANT_TABLE}
+ * (`unsupported_grant_type`) → the client may use it: its type allows it and it registered it
+ * (`unauthorized_client`, checked once for every grant) → the grant → answer with `no-store`.
+ * Latency lands in `identity_token_duration_seconds`, the outcome in the audit trail.
  */
 export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointDeps): void {
   app.post('/tenants/:tenant/oauth2/token', { config: { errorFormat: 'oauth' }, schema: { hide: true } }, async (request, reply) => {
@@ -37,16 +43,29 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
     const grant = lookupGrant(grantType);
     const grantLabel = grant === undefined ? 'unsupported' : grantType!;
     const event = grant?.auditEvent ?? 'token';
+    const network = ipNetwork(request.ip);
+    const policies = rateLimitPolicies(deps.config, tenant);
     let clientId: string | undefined = params.get('client_id');
+
+    /** Refuses with 429 and the RateLimit fields when any decision refused. */
+    const enforce = (decisions: readonly LimitDecision[]) => {
+      const refused = decisions.filter((d) => !d.allowed);
+      if (refused.length === 0) return;
+      for (const d of refused) deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: d.policy.name });
+      throw new SlowDown('Too many token requests; retry later.', { headers: rateLimitHeaders(refused), detail: refused.map((d) => d.policy.name).join(',') });
+    };
+
     try {
-      const presented = clientId ?? readBasicCredentials(request.headers.authorization)?.id ?? 'anonymous';
-      const decision = await deps.limiter.hit('token', `${tenant.name}:${presented}`, deps.config.RATE_LIMIT_TOKEN_PER_MINUTE, 60_000);
-      if (!decision.allowed) {
-        deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: 'token' });
-        throw new SlowDown('Too many token requests; retry later.', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
-      }
-      const { client, method } = await authenticateClient(request, params, tenant, deps);
+      const presented = clientId ?? readBasicCredentials(request.headers.authorization)?.id ?? '';
+      const authenticated = await authenticateClient(request, params, tenant, deps).catch(async (error: unknown) => {
+        if (error instanceof InvalidClient) enforce(await deps.limiter.decide(failureCharges(tenant, presented, network, policies, 1)));
+        throw error;
+      });
+      const { client, method } = authenticated;
       clientId = client.clientId;
+      // A public client cannot authenticate, so its budget is per network: strangers cannot spend a whole SPA's.
+      const budgetSubject = client.type === 'public' ? `${tenant.id}:${client.clientId}:${network}` : `${tenant.id}:${client.clientId}`;
+      enforce(await deps.limiter.decide([...failureCharges(tenant, client.clientId, network, policies, 0), { policy: policies.token, subject: budgetSubject, cost: 1 }]));
       if (grantType === undefined) throw new UnsupportedGrantType('Missing grant_type.');
       if (grant === undefined) throw new UnsupportedGrantType(`Unsupported grant_type: ${grantType}.`);
       if (!grant.clientTypes.includes(client.type) || !client.grantTypes.includes(grantType)) {
@@ -63,4 +82,12 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
       deps.metrics.tokenDuration.observe({ tenant: tenant.name, grant_type: grantLabel }, seconds);
     }
   });
+}
+
+/** The two failure records of a client authentication: per (tenant, client, network) and per network. */
+function failureCharges(tenant: Tenant, clientId: string, network: string, policies: ReturnType<typeof rateLimitPolicies>, cost: 0 | 1) {
+  return [
+    { policy: policies.clientAuthFailures, subject: `${tenant.id}:${clientId}:${network}`, cost },
+    { policy: policies.networkAuthFailures, subject: network, cost },
+  ];
 }

@@ -7,7 +7,7 @@ import { UserAgent } from '../../support/user-agent.js';
 describe('authorization behaviour', () => {
   let fx: OAuthFixture;
   beforeAll(async () => {
-    fx = await startOAuthFixture({ RATE_LIMIT_LOGIN_PER_MINUTE: '1000' });
+    fx = await startOAuthFixture();
   });
   afterAll(() => fx.close());
 
@@ -129,16 +129,22 @@ describe('authorization behaviour', () => {
     }
   });
 
-  it('rate-limits sign-in attempts per account, across the form', async () => {
-    const limited = await startOAuthFixture({ RATE_LIMIT_LOGIN_PER_MINUTE: '3' });
+  it('after a burst of failed sign-ins from one network, that network waits: the page itself, 429 with Retry-After', async () => {
+    const limited = await startOAuthFixture({ LOGIN_FAILURE_BURST: '3' });
     try {
       const agent = new UserAgent();
       let page = await agent.navigate(authorizeUrl(limited, {}));
       for (let i = 0; i < 3; i += 1) page = await agent.submitForm(page.url, await page.response.text(), { email: limited.email, password: 'wrong' });
-      page = await agent.submitForm(page.url, await page.response.text(), { email: limited.email, password: PASSWORD }, 'https://web.acme.example/');
-      expect(page.url).toContain('/login?interaction=');
-      expect(await page.response.text()).toMatch(/Too many sign-in attempts\. Try again in \d+ seconds\./);
-      expect((await limited.api.metricsApp.inject('/metrics')).body).toMatch(/identity_rate_limited_requests_total\{tenant="acme",limiter="login"\} 1/);
+      const refused = await agent.submitForm(page.url, await page.response.text(), { email: limited.email, password: PASSWORD }, 'https://web.acme.example/');
+      expect(refused.response.status).toBe(429);
+      expect(refused.url).toContain('/login');
+      expect(Number(refused.response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(refused.response.headers.get('ratelimit-policy')).toBe('"login-burst";q=3;w=60');
+      expect(refused.response.headers.get('ratelimit')).toMatch(/^"login-burst";r=0;t=\d+$/);
+      expect(refused.response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(await refused.response.text()).toMatch(/Too many failed sign-in attempts\. Try again in \d+ seconds\./);
+      expect(agent.cookie('__Secure-lanyard_session')).toBeUndefined();
+      expect((await limited.api.metricsApp.inject('/metrics')).body).toMatch(/identity_rate_limited_requests_total\{tenant="acme",limiter="login-burst"\} 1/);
     } finally {
       await limited.close();
     }

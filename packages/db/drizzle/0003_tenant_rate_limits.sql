@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "rate_limits" jsonb DEFAULT '{}'::jsonb NOT NULL;

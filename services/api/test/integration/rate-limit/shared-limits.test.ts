@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '@lanyard/clock';
+import { createLogger } from '@lanyard/logger';
+import { testEnvironment, uniqueRedisPrefix } from '@lanyard/testing';
+import { LocalWindowLimiter } from '../../../src/domain/rate-limit/local-window-limiter.js';
+import { SlidingWindowLimiter } from '../../../src/domain/rate-limit/sliding-window-limiter.js';
+import { createRedis } from '../../../src/infra/create-redis.js';
+import { RedisGuard } from '../../../src/infra/redis-guard.js';
+import { adminClient } from '../../support/admin-client.js';
+import { startTestApi, type TestApi } from '../../support/test-api.js';
+
+/**
+ * Limits are shared by every replica through Redis, on Redis's clock: two API replicas whose own
+ * clocks disagree by 45 seconds still enforce one limit together, and a burst at a window edge
+ * cannot get twice the limit through.
+ */
+describe('rate limits shared by replicas', () => {
+  const limit = 6;
+  let first: TestApi;
+  let second: TestApi;
+  beforeAll(async () => {
+    first = await startTestApi({ env: { RATE_LIMIT_TOKEN_PER_MINUTE: String(limit) } });
+    second = await startTestApi({ env: { RATE_LIMIT_TOKEN_PER_MINUTE: String(limit) }, replicaOf: first });
+    second.time.advance(45_000); // the second replica's clock runs 45 s ahead
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('two replicas with skewed clocks allow the configured limit together (±1), not each', async () => {
+    const admin = adminClient(first.app, await first.adminToken());
+    await admin.put('/tenants/acme', { displayName: 'Acme' });
+    const secret = (await admin.put('/tenants/acme/clients/shared', { type: 'confidential', grantTypes: ['client_credentials'] })).json().clientSecret as string;
+    const request = (api: TestApi) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/tenants/acme/oauth2/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'shared', client_secret: secret }).toString(),
+      });
+    const statuses = [];
+    for (let i = 0; i < limit * 2; i += 1) statuses.push((await request(i % 2 === 0 ? first : second)).statusCode);
+    const allowed = statuses.filter((s) => s === 200).length;
+    expect(allowed).toBeGreaterThanOrEqual(limit - 1);
+    expect(allowed).toBeLessThanOrEqual(limit + 1);
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+  });
+});
+
+describe('the sliding window at a window edge', () => {
+  const policy = { name: 'edge', limit: 10, windowSeconds: 2 };
+  const log = createLogger({ service: 'test', level: 'silent' });
+  const prefix = uniqueRedisPrefix();
+  const connections = [createRedis(testEnvironment.redisUrl, 'replica-a'), createRedis(testEnvironment.redisUrl, 'replica-b')];
+  const [a, b] = connections.map(
+    (redis) => new SlidingWindowLimiter(redis, prefix, new RedisGuard(redis, { timeoutMs: 1_000, probeIntervalMs: 1_000 }, systemClock, log), new LocalWindowLimiter(1, systemClock)),
+  ) as [SlidingWindowLimiter, SlidingWindowLimiter];
+  beforeAll(async () => {
+    await Promise.all(connections.map((c) => c.ping()));
+  });
+  afterAll(() => connections.forEach((c) => c.disconnect()));
+
+  /** Milliseconds until the next window boundary, on Redis's clock (the one the script uses). */
+  const untilBoundary = async () => {
+    const [seconds, micros] = await connections[0]!.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    return policy.windowSeconds * 1000 - (now % (policy.windowSeconds * 1000));
+  };
+
+  it('a full burst just before the edge leaves (almost) nothing just after it, on another replica', async () => {
+    // Start right after a boundary, spend the limit late in the window, then cross the edge.
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep((await untilBoundary()) + 1_500);
+    const before = await Promise.all(Array.from({ length: policy.limit }, () => a.hit(policy, 'burst')));
+    expect(before.every((d) => d.allowed && !d.degraded)).toBe(true);
+    await sleep((await untilBoundary()) + 20);
+    const after = await Promise.all(Array.from({ length: policy.limit }, () => b.hit(policy, 'burst')));
+    // A fixed window would allow another 10 here; the sliding window still weighs the burst ~99 %.
+    expect(after.filter((d) => d.allowed).length).toBeLessThanOrEqual(1);
+    expect(after.find((d) => !d.allowed)?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it('every key it writes has a TTL, and its name carries a hash tag (Redis Cluster)', async () => {
+    await a.hit(policy, 'ttl-check');
+    const keys = await connections[0]!.keys(`${prefix}rl:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).toMatch(/^.+rl:\{edge:[A-Za-z0-9_-]{22}\}$/);
+      const ttl = await connections[0]!.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(policy.windowSeconds * 2 * 1000);
+    }
+    expect(keys.join(' ')).not.toContain('ttl-check'); // subjects are hashed, never stored as given
+  });
+});
