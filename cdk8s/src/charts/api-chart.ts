@@ -1,4 +1,4 @@
-import { dashboards } from '@lanyard/dashboards';
+import { chartDashboards } from '@lanyard/dashboards';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { ApiAutoscaler } from '../constructs/api-autoscaler.js';
@@ -66,6 +66,6 @@ export function apiChart(scope: Construct): HelmChart {
   new ApiIngress(chart, 'Ingress', { serviceName: api.service.name, servicePort: API_PORT });
   new ServiceMonitor(chart, 'ServiceMonitor', { serviceSelector: serviceLabels(NAME), port: 'metrics' });
   new PrometheusRule(chart, 'PrometheusRule', { group: NAME });
-  new DashboardConfigMap(chart, 'Dashboard', { dashboard: dashboards.api });
+  new DashboardConfigMap(chart, 'Dashboard', { dashboards: chartDashboards.api });
   return chart;
 }

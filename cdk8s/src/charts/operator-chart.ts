@@ -1,4 +1,4 @@
-import { dashboards } from '@lanyard/dashboards';
+import { chartDashboards } from '@lanyard/dashboards';
 import { identityTenantCrd } from '@lanyard/crd';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
@@ -54,7 +54,7 @@ export function operatorChart(scope: Construct): HelmChart {
   new OperatorRbac(chart, 'Rbac', { serviceAccountName: operator.serviceAccount.name, leaseName });
   new ServiceMonitor(chart, 'ServiceMonitor', { serviceSelector: serviceLabels(NAME) });
   new PrometheusRule(chart, 'PrometheusRule', { group: NAME });
-  new DashboardConfigMap(chart, 'Dashboard', { dashboard: dashboards.operator });
+  new DashboardConfigMap(chart, 'Dashboard', { dashboards: chartDashboards.operator });
   return chart;
 }
 

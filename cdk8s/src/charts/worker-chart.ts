@@ -1,4 +1,4 @@
-import { dashboards } from '@lanyard/dashboards';
+import { chartDashboards } from '@lanyard/dashboards';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { DashboardConfigMap } from '../constructs/dashboard-config-map.js';
@@ -47,6 +47,6 @@ export function workerChart(scope: Construct): HelmChart {
   });
   new ServiceMonitor(chart, 'ServiceMonitor', { serviceSelector: serviceLabels(NAME) });
   new PrometheusRule(chart, 'PrometheusRule', { group: NAME });
-  new DashboardConfigMap(chart, 'Dashboard', { dashboard: dashboards.worker });
+  new DashboardConfigMap(chart, 'Dashboard', { dashboards: chartDashboards.worker });
   return chart;
 }

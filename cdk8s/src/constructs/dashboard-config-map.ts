@@ -5,13 +5,14 @@ import { HelmChart } from '../helm/helm-chart.js';
 import { helm } from '../helm/markers.js';
 
 export interface DashboardConfigMapProps {
-  /** The dashboard model from @lanyard/dashboards. */
-  readonly dashboard: Dashboard;
+  /** The dashboard models from @lanyard/dashboards, one `<uid>.json` key each. */
+  readonly dashboards: readonly Dashboard[];
 }
 
 /**
  * A Grafana dashboard for the Grafana sidecar (kube-prometheus-stack, the kind dev stack): it
- * loads every ConfigMap labelled grafana_dashboard: "1" into the folder named by grafana_folder.
+ * loads every key of every ConfigMap labelled grafana_dashboard: "1" as a dashboard, into the
+ * folder named by grafana_folder.
  */
 export class DashboardConfigMap extends Construct {
   public constructor(scope: Construct, id: string, props: DashboardConfigMapProps) {
@@ -26,7 +27,7 @@ export class DashboardConfigMap extends Construct {
         labels: { grafana_dashboard: '1' },
         annotations: { grafana_folder: helm.quote('.Values.dashboards.folder') },
       },
-      data: { [`${props.dashboard.uid}.json`]: dashboardJson(props.dashboard) },
+      data: Object.fromEntries(props.dashboards.map((dashboard) => [`${dashboard.uid}.json`, dashboardJson(dashboard)])),
     });
   }
 }

@@ -7,6 +7,7 @@ import { DEV_CREDENTIALS } from './dev-credentials.js';
 import { DevDependency } from './dev-dependency.js';
 import { DevGrafana } from './grafana.js';
 import { KIND_NODE_PORTS } from './node-ports.js';
+import { DevAlloy } from './alloy.js';
 import { DevPromtail } from './promtail.js';
 import { devValues } from './dev-values.js';
 
@@ -24,7 +25,7 @@ The Secret "lanyard" holds well-known development credentials: never install thi
 export function devStackChart(scope: Construct): HelmChart {
   const chart = new HelmChart(scope, {
     name: NAME,
-    description: 'Lanyard development stack for kind + Tilt: PostgreSQL, Redis, Mailpit, Prometheus, Loki, Promtail, Grafana and a dev Secret. Not for production.',
+    description: 'Lanyard development stack for kind + Tilt: PostgreSQL, Redis, Mailpit, Prometheus, Loki, Grafana Alloy (or Promtail), Grafana and a dev Secret. Not for production.',
     version: CHART_VERSION,
     appVersion: APP_VERSION,
     values: devValues,
@@ -97,6 +98,7 @@ export function devStackChart(scope: Construct): HelmChart {
     args: ['-config.file=/etc/loki/local-config.yaml'],
     scratchPaths: ['/loki'],
   });
+  new DevAlloy(chart, 'Alloy');
   new DevPromtail(chart, 'Promtail');
   new DevGrafana(chart, 'Grafana');
   return chart;

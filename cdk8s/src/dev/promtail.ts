@@ -6,10 +6,14 @@ import { HelmChart } from '../helm/helm-chart.js';
 import { helm } from '../helm/markers.js';
 import { devPromtailConfig } from './dev-configs.js';
 
-/** Promtail on every node, tailing the Lanyard pods' log files into Loki. */
+/**
+ * Promtail on every node, tailing the Lanyard pods' log files into Loki: the end-of-life
+ * alternative to Alloy, rendered with `logShipper: promtail`.
+ */
 export class DevPromtail extends Construct {
   public constructor(scope: Construct, id: string) {
     super(scope, id);
+    HelmChart.renderIf(this, 'eq .Values.logShipper "promtail"');
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: 'promtail' } });
     // Pod discovery (kubernetes_sd_configs role pod) lists and watches pods cluster-wide.
     const role = new k8s.KubeClusterRole(this, 'Role', {

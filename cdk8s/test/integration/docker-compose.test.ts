@@ -13,6 +13,7 @@ interface ComposeService {
   ports?: Array<string | { published: number | string; target: number }>;
   volumes?: Array<string | { type: string; source: string; target: string }>;
   healthcheck?: { test?: string[]; disable?: boolean };
+  profiles?: string[];
   depends_on?: Record<string, { condition: string }>;
 }
 
@@ -42,7 +43,18 @@ describe('docker-compose.yml', () => {
   });
 
   it('has every service of the stack', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'grafana', 'loki', 'mailpit', 'migrations', 'postgres', 'prometheus', 'promtail', 'redis', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['alloy', 'api', 'grafana', 'loki', 'mailpit', 'migrate', 'postgres', 'prometheus', 'promtail', 'redis', 'worker']);
+  });
+
+  it('ships logs with Alloy by default and keeps Promtail as the `promtail` profile', () => {
+    expect(services.alloy?.profiles).toBeUndefined();
+    expect(services.alloy?.command).toEqual(['run', '--server.http.listen-addr=0.0.0.0:12345', '--storage.path=/var/lib/alloy/data', '/etc/alloy/config.alloy']);
+    expect(services.promtail?.profiles).toEqual(['promtail']);
+    for (const name of ['alloy', 'promtail']) {
+      expect(services[name]?.depends_on, name).toEqual({ loki: { condition: 'service_healthy' } });
+      expect(publishedPorts(services[name] as ComposeService), name).toEqual([]);
+      expect(JSON.stringify(services[name]?.volumes), name).toMatch(/docker\.sock:\/var\/run\/docker\.sock:ro|"source":"\/var\/run\/docker\.sock".*"read_only":true/);
+    }
   });
 
   it('publishes every service docs/deploy.md lists, on the documented port', () => {
@@ -58,14 +70,17 @@ describe('docker-compose.yml', () => {
   it('runs migrations once before the API and worker, and health-checks the rest', () => {
     for (const name of ['api', 'worker']) {
       expect(services[name]?.depends_on).toMatchObject({
-        migrations: { condition: 'service_completed_successfully' },
+        migrate: { condition: 'service_completed_successfully' },
         postgres: { condition: 'service_healthy' },
         redis: { condition: 'service_healthy' },
       });
       expect(services[name]?.healthcheck?.test?.join(' ')).toMatch(/healthcheck\.mjs http:\/\/127\.0\.0\.1:\d+\/healthz/);
     }
-    expect(services.migrations?.command).toEqual(['node', 'dist/migrate.js']);
-    expect(services.migrations?.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    // Named like the service in its log lines (packages/db/src/bin/migrate.ts) and the migration
+    // Job's container, so logs and `docker compose ps` agree.
+    expect(services.migrate?.command).toEqual(['node', 'dist/migrate.js']);
+    expect(services.migrate?.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(readFileSync(join(repoRoot, 'packages/db/src/bin/migrate.ts'), 'utf8')).toContain("service: 'migrate'");
     for (const name of ['postgres', 'redis', 'mailpit', 'prometheus', 'loki', 'grafana']) expect(services[name]?.healthcheck?.test, name).toBeDefined();
     for (const service of Object.values(services)) {
       for (const dependency of Object.values(service.depends_on ?? {})) expect(dependency.condition).toMatch(/^service_(healthy|completed_successfully)$/);
@@ -90,7 +105,7 @@ describe('docker-compose.yml', () => {
     // The health check must authenticate too, or Redis would never turn healthy.
     expect(services.redis?.environment).toEqual({ REDISCLI_AUTH: DEV_CREDENTIALS.redisPassword });
     expect(services.redis?.healthcheck?.test?.join(' ')).toMatch(/redis-cli ping \| grep -q PONG/);
-    for (const name of ['api', 'worker', 'migrations']) {
+    for (const name of ['api', 'worker', 'migrate']) {
       expect(services[name]?.environment?.REDIS_URL, name).toBe(`redis://:${DEV_CREDENTIALS.redisPassword}@redis:6379`);
     }
     expect(publishedPorts(services.redis as ComposeService)).toEqual([]);
@@ -131,7 +146,7 @@ describe('docker-compose.yml', () => {
         checked += 1;
       }
     }
-    // prometheus/, promtail-config.yaml, grafana/provisioning, grafana/dashboards_json
-    expect(checked).toBe(4);
+    // prometheus/, alloy-config.alloy, promtail-config.yaml, grafana/provisioning, grafana/dashboards_json
+    expect(checked).toBe(5);
   });
 });

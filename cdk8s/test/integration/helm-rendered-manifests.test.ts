@@ -68,11 +68,12 @@ describe('rendered manifests', () => {
       }
     });
 
-    it("ships the component's Grafana dashboard exactly as grafana/dashboards_json has it", () => {
+    it("ships the component's Grafana dashboards exactly as grafana/dashboards_json has them (the API's with the Identity Monitor)", () => {
       const [configMap] = byKind(manifests(chart), 'ConfigMap').filter((m) => m.metadata.labels?.grafana_dashboard === '1');
       expect(configMap?.metadata.annotations?.grafana_folder).toBe('Lanyard');
-      const [file, json] = Object.entries(configMap?.data ?? {})[0] ?? [];
-      expect(json).toBe(readFileSync(join(repoRoot, 'grafana/dashboards_json', file ?? 'missing'), 'utf8'));
+      const files = Object.entries(configMap?.data ?? {});
+      expect(files.map(([file]) => file)).toEqual(chart === 'lanyard-api' ? ['lanyard-api.json', 'lanyard-identity.json'] : [`${chart}.json`]);
+      for (const [file, json] of files) expect(json, file).toBe(readFileSync(join(repoRoot, 'grafana/dashboards_json', file), 'utf8'));
     });
 
     it("carries the component's group of prometheus/alerts.yml in its PrometheusRule", () => {

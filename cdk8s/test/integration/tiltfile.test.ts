@@ -46,7 +46,7 @@ describe('Tiltfile', () => {
   it('loads without errors and leaves nothing uncategorized', () => {
     expect(result.Error).toBeNull();
     expect(result.Manifests.map((m) => m.Name).sort()).toEqual(
-      ['charts', 'grafana', 'lanyard-api', 'lanyard-api-migrate', 'lanyard-operator', 'lanyard-worker', 'loki', 'mailpit', 'namespace', 'postgres', 'prometheus', 'promtail', 'redis', 'sample-tenant'].sort(),
+      ['charts', 'grafana', 'lanyard-api', 'lanyard-api-migrate', 'lanyard-operator', 'lanyard-worker', 'loki', 'mailpit', 'namespace', 'postgres', 'prometheus', 'alloy', 'redis', 'sample-tenant'].sort(),
     );
   });
 
@@ -97,7 +97,7 @@ describe('Tiltfile', () => {
       const dashboard = objects(name).find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-dashboard`);
       expect(dashboard?.metadata.labels?.grafana_dashboard).toBe('1');
     }
-    for (const name of ['postgres', 'redis', 'prometheus', 'loki', 'promtail']) expect(objects(name).length).toBeGreaterThan(0);
+    for (const name of ['postgres', 'redis', 'prometheus', 'loki', 'alloy']) expect(objects(name).length).toBeGreaterThan(0);
   });
 
   it('applies the sample IdentityTenant and the CRD it needs', () => {

@@ -85,3 +85,16 @@ export function tempDir(prefix: string, parent = tmpdir()): string {
   tempDirs.push(dir);
   return dir;
 }
+
+let alloySyntaxPath: string | undefined;
+/**
+ * tools/alloy-syntax, built by scripts/build-alloy-syntax.sh on Grafana Alloy's own syntax module
+ * (parser, formatter, evaluator) into ~/.cache/lanyard; seconds on a fresh machine, then cached.
+ */
+export function alloySyntaxBinary(): string {
+  if (alloySyntaxPath !== undefined) return alloySyntaxPath;
+  const result = run('bash', [join(repoRoot, 'scripts/build-alloy-syntax.sh')]);
+  const path = result.stdout.trim().split('\n').pop() ?? '';
+  if (result.status !== 0 || path === '') throw new Error(`scripts/build-alloy-syntax.sh could not build alloy-syntax:\n${result.stderr}`);
+  return (alloySyntaxPath = path);
+}

@@ -1,4 +1,4 @@
-import { dashboards } from '@lanyard/dashboards';
+import { chartDashboards } from '@lanyard/dashboards';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
@@ -48,12 +48,12 @@ describe('constructs (Testing.synth snapshots)', () => {
     const chart = testChart();
     new ServiceMonitor(chart, 'ServiceMonitor', { serviceSelector: { 'app.kubernetes.io/name': 'lanyard-api' } });
     new PrometheusRule(chart, 'PrometheusRule', { group: 'lanyard-api' });
-    new DashboardConfigMap(chart, 'Dashboard', { dashboard: dashboards.api });
+    new DashboardConfigMap(chart, 'Dashboard', { dashboards: chartDashboards.api });
     const [monitor, rule, configMap] = Testing.synth(chart);
     expect(monitor.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '⟦quote .Values.serviceMonitor.interval⟧' }]);
     expect(rule.spec.groups.map((g: { name: string }) => g.name)).toEqual(['lanyard-api']);
     expect(configMap.metadata.labels).toEqual({ grafana_dashboard: '1' });
-    expect(Object.keys(configMap.data)).toEqual(['lanyard-api.json']);
+    expect(Object.keys(configMap.data)).toEqual(['lanyard-api.json', 'lanyard-identity.json']);
   });
 
   it('LanyardWorkload with metricsPort: a second named port on the container and the Service, and a ServiceMonitor for it', () => {

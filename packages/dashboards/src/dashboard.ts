@@ -11,6 +11,12 @@ export interface DashboardSpec {
   readonly sections: readonly Section[];
   /** Adds a `$tenant` multi-select fed by identity_auth_events_total. @default false */
   readonly tenantVariable?: boolean;
+  /** More template variables, after the data sources and `$tenant`. @default none */
+  readonly variables?: readonly unknown[];
+  /** Auto-refresh interval. @default '30s' */
+  readonly refresh?: string;
+  /** Default time range, back from now. @default 'now-1h' */
+  readonly from?: string;
 }
 
 /** Grafana's dashboard JSON schema version these models are written for (Grafana 10/11). */
@@ -23,7 +29,6 @@ const datasourceVariable = (name: string, label: string, type: string) => ({
   query: type,
   refresh: 1,
   hide: 0,
-  current: {},
   options: [],
 });
 
@@ -34,21 +39,44 @@ const tenantVariable = {
   type: 'query',
   datasource: prometheus,
   query: { query: 'label_values(identity_auth_events_total, tenant)', refId: 'tenant' },
-  definition: 'label_values(identity_auth_events_total, tenant)',
   refresh: 2,
   sort: 1,
   multi: true,
   includeAll: true,
   allValue: '.*',
-  current: {},
   options: [],
   hide: 0,
 };
+
+/**
+ * A multi-select over fixed values (`custom` variable). `allValue` is the regex "All" stands for:
+ * `.+` where the variable is the only thing selecting a Loki stream (Loki refuses a selector that
+ * matches the empty label).
+ */
+export function customVariable(name: string, label: string, values: readonly string[], allValue: string, selected: readonly string[] = []) {
+  const current =
+    selected.length === 0
+      ? { selected: true, text: ['All'], value: ['$__all'] }
+      : { selected: true, text: [...selected], value: [...selected] };
+  return {
+    name,
+    label,
+    type: 'custom',
+    query: values.join(','),
+    multi: true,
+    includeAll: true,
+    allValue,
+    current,
+    options: [],
+    hide: 0,
+  };
+}
 
 /** A complete dashboard model; `version` stays 1 because provisioning, not the UI, owns it. */
 export function dashboard(spec: DashboardSpec): Dashboard {
   const variables: unknown[] = [datasourceVariable('datasource', 'Prometheus', 'prometheus'), datasourceVariable('logs', 'Loki', 'loki')];
   if (spec.tenantVariable === true) variables.push(tenantVariable);
+  variables.push(...(spec.variables ?? []));
   return {
     uid: spec.uid,
     title: spec.title,
@@ -59,8 +87,8 @@ export function dashboard(spec: DashboardSpec): Dashboard {
     version: 1,
     editable: false,
     graphTooltip: 1,
-    refresh: '30s',
-    time: { from: 'now-1h', to: 'now' },
+    refresh: spec.refresh ?? '30s',
+    time: { from: spec.from ?? 'now-1h', to: 'now' },
     templating: { list: variables },
     annotations: { list: [] },
     panels: layoutSections(spec.sections),

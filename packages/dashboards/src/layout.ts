@@ -22,15 +22,19 @@ export function layoutSections(sections: readonly Section[]): Panel[] {
     panels.push({ id: id++, type: 'row', title: section.title, collapsed: false, gridPos: { x: 0, y, w: GRID_COLUMNS, h: 1 }, panels: [] });
     y += 1;
     let x = 0;
-    for (const { width = 12, ...spec } of section.panels) {
+    // The tallest panel of the current line decides where the next line starts.
+    let lineHeight = 0;
+    for (const { width = 12, height = PANEL_HEIGHT, ...spec } of section.panels) {
       if (x + width > GRID_COLUMNS) {
         x = 0;
-        y += PANEL_HEIGHT;
+        y += lineHeight;
+        lineHeight = 0;
       }
-      panels.push({ ...spec, id: id++, gridPos: { x, y, w: width, h: PANEL_HEIGHT } });
+      panels.push({ ...spec, id: id++, gridPos: { x, y, w: width, h: height } });
       x += width;
+      lineHeight = Math.max(lineHeight, height);
     }
-    y += PANEL_HEIGHT;
+    y += lineHeight;
   }
   return panels;
 }

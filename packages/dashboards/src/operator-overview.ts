@@ -1,6 +1,9 @@
 import { dashboard } from './dashboard.js';
-import { logs, stat, timeseries } from './panels.js';
+import { exploreLogsLink } from './log-links.js';
+import { logs, stat, timeseries, withLinks } from './panels.js';
 import { histogramQuantile, sumGauge, sumRate } from './promql.js';
+
+const operatorLogs = exploreLogsLink('Logs of the operator in this time range', '{service="operator"}');
 
 /** The IdentityTenant operator: reconcile outcomes and latency, tenants by readiness. */
 export const operatorOverview = dashboard({
@@ -18,13 +21,17 @@ export const operatorOverview = dashboard({
     {
       title: 'Reconciles',
       panels: [
-        timeseries('Reconciles by result', 'Reconciles per second by outcome.', 'ops', [
-          { expr: sumRate('identity_operator_reconcile_total', ['result']), legend: '{{result}}' },
-        ]),
-        timeseries('Reconcile duration (p50 / p99)', 'Time per reconcile, including calls to the admin API.', 's', [
-          { expr: histogramQuantile(0.5, 'identity_operator_reconcile_duration_seconds', []), legend: 'p50' },
-          { expr: histogramQuantile(0.99, 'identity_operator_reconcile_duration_seconds', []), legend: 'p99' },
-        ]),
+        withLinks(
+          timeseries('Reconciles by result', 'Reconciles per second by outcome.', 'ops', [{ expr: sumRate('identity_operator_reconcile_total', ['result']), legend: '{{result}}' }]),
+          [operatorLogs],
+        ),
+        withLinks(
+          timeseries('Reconcile duration (p50 / p99)', 'Time per reconcile, including calls to the admin API.', 's', [
+            { expr: histogramQuantile(0.5, 'identity_operator_reconcile_duration_seconds', []), legend: 'p50' },
+            { expr: histogramQuantile(0.99, 'identity_operator_reconcile_duration_seconds', []), legend: 'p99' },
+          ]),
+          [operatorLogs],
+        ),
       ],
     },
     {

@@ -1,4 +1,5 @@
 import { loki, prometheus } from './datasources.js';
+import type { DataLink } from './log-links.js';
 import type { Panel, Target } from './model.js';
 
 /** One line on a graph: a PromQL (or LogQL, for logs panels) expression and its legend. */
@@ -11,6 +12,8 @@ export interface Query {
 export type PanelSpec = Omit<Panel, 'id' | 'gridPos'> & {
   /** Grid columns out of 24. @default 12 */
   readonly width?: number;
+  /** Grid rows. @default 8 */
+  readonly height?: number;
 };
 
 const targets = (queries: readonly Query[], datasource = prometheus): Target[] =>
@@ -57,15 +60,25 @@ export function stat(title: string, description: string, unit: string, query: Qu
   };
 }
 
-/** Log lines from Loki (labels `service` and `level` only, see promtail-config.yaml). */
-export function logs(title: string, description: string, expr: string): PanelSpec {
+/**
+ * Data links on every series of a panel: clicking a point offers them (e.g. the matching logs, see
+ * {@link exploreLogsLink}).
+ */
+export function withLinks(panel: PanelSpec, links: readonly DataLink[]): PanelSpec {
+  const fieldConfig = panel.fieldConfig ?? { defaults: {}, overrides: [] };
+  return { ...panel, fieldConfig: { ...fieldConfig, defaults: { ...fieldConfig.defaults, links } } };
+}
+
+/** Log lines from Loki (stream labels `service`, `level` and `container` only, see alloy-config.alloy). */
+export function logs(title: string, description: string, expr: string, height?: number): PanelSpec {
   return {
     type: 'logs',
     title,
     description,
     datasource: loki,
     targets: targets([{ expr }], loki),
-    options: { showTime: true, wrapLogMessage: true, sortOrder: 'Descending', enableLogDetails: true },
+    options: { showTime: true, showLabels: false, showCommonLabels: false, wrapLogMessage: true, prettifyLogMessage: false, sortOrder: 'Descending', dedupStrategy: 'none', enableLogDetails: true },
     width: 24,
+    ...(height === undefined ? {} : { height }),
   };
 }

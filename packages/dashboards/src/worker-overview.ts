@@ -1,6 +1,9 @@
 import { dashboard } from './dashboard.js';
-import { logs, timeseries } from './panels.js';
+import { exploreLogsLink } from './log-links.js';
+import { logs, timeseries, withLinks } from './panels.js';
 import { histogramQuantile, sumGauge, sumRate } from './promql.js';
+
+const queueLogs = exploreLogsLink('Logs of the worker for this queue and time range', '{service="worker"} | json | queue="${__field.labels.queue}"');
 
 /** The worker: job throughput and failures, job latency, queue depth by state. */
 export const workerOverview = dashboard({
@@ -11,27 +14,42 @@ export const workerOverview = dashboard({
     {
       title: 'Jobs',
       panels: [
-        timeseries('Jobs by result', 'Jobs finished per second by queue, job name and result.', 'ops', [
-          { expr: sumRate('identity_jobs_total', ['queue', 'name', 'result']), legend: '{{queue}}/{{name}} {{result}}' },
-        ]),
-        timeseries('Failed jobs', 'Jobs that did not succeed, per second (each retry counts).', 'ops', [
-          { expr: sumRate('identity_jobs_total', ['queue', 'name'], ['result!="success"']), legend: '{{queue}}/{{name}}' },
-        ]),
-        timeseries('Job duration (p50 / p99)', 'Processing time per job name.', 's', [
-          { expr: histogramQuantile(0.5, 'identity_job_duration_seconds', ['queue', 'name']), legend: 'p50 {{queue}}/{{name}}' },
-          { expr: histogramQuantile(0.99, 'identity_job_duration_seconds', ['queue', 'name']), legend: 'p99 {{queue}}/{{name}}' },
-        ]),
+        withLinks(
+          timeseries('Jobs by result', 'Jobs finished per second by queue, job name and result.', 'ops', [
+            { expr: sumRate('identity_jobs_total', ['queue', 'name', 'result']), legend: '{{queue}}/{{name}} {{result}}' },
+          ]),
+          [queueLogs],
+        ),
+        withLinks(
+          timeseries('Failed jobs', 'Jobs that did not succeed, per second (each retry counts).', 'ops', [
+            { expr: sumRate('identity_jobs_total', ['queue', 'name'], ['result!="success"']), legend: '{{queue}}/{{name}}' },
+          ]),
+          [queueLogs],
+        ),
+        withLinks(
+          timeseries('Job duration (p50 / p99)', 'Processing time per job name.', 's', [
+            { expr: histogramQuantile(0.5, 'identity_job_duration_seconds', ['queue', 'name']), legend: 'p50 {{queue}}/{{name}}' },
+            { expr: histogramQuantile(0.99, 'identity_job_duration_seconds', ['queue', 'name']), legend: 'p99 {{queue}}/{{name}}' },
+          ]),
+          [queueLogs],
+        ),
       ],
     },
     {
       title: 'Queues',
       panels: [
-        timeseries('Jobs in queue by state', 'Waiting, active, delayed and failed jobs per queue.', 'short', [
-          { expr: sumGauge('identity_queue_jobs', ['queue', 'state'], ['state!="completed"']), legend: '{{queue}} {{state}}' },
-        ]),
-        timeseries('Backlog', 'Jobs waiting to be picked up; a growing line means the worker cannot keep up.', 'short', [
-          { expr: sumGauge('identity_queue_jobs', ['queue'], ['state="waiting"']), legend: '{{queue}}' },
-        ]),
+        withLinks(
+          timeseries('Jobs in queue by state', 'Waiting, active, delayed and failed jobs per queue.', 'short', [
+            { expr: sumGauge('identity_queue_jobs', ['queue', 'state'], ['state!="completed"']), legend: '{{queue}} {{state}}' },
+          ]),
+          [queueLogs],
+        ),
+        withLinks(
+          timeseries('Backlog', 'Jobs waiting to be picked up; a growing line means the worker cannot keep up.', 'short', [
+            { expr: sumGauge('identity_queue_jobs', ['queue'], ['state="waiting"']), legend: '{{queue}}' },
+          ]),
+          [queueLogs],
+        ),
       ],
     },
     {

@@ -2,7 +2,7 @@ import { Worker, type KeepJobs } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueName } from '@lanyard/contracts';
 import type { Logger } from '@lanyard/logger';
-import type { WorkerMetrics } from '@lanyard/metrics';
+import { initialiseJobSeries, type WorkerMetrics } from '@lanyard/metrics';
 import type { JobHandler } from './job-handler.js';
 import { instrumentProcessor } from './instrument-processor.js';
 
@@ -23,11 +23,14 @@ export interface CreateWorkerOptions {
 
 /**
  * A BullMQ worker for one queue, created stopped (`run()` starts it) so schedulers are registered
- * first. Its `error` listener is always attached: without one, a Redis error would be an unhandled
- * `error` event and crash the process.
+ * first, with `identity_jobs_total` at 0 for each of the handler's job names. Its `error` listener
+ * is always attached: without one, a Redis error would be an unhandled `error` event and crash the
+ * process.
  */
 export function createWorker(queue: QueueName, handler: JobHandler, options: CreateWorkerOptions): Worker {
   const { connection, prefix, concurrency, retention, metrics, log } = options;
+  // Failure panels and alerts then read 0, not "No data", until something fails.
+  initialiseJobSeries(metrics, queue, handler.jobNames);
   const worker = new Worker(queue, instrumentProcessor(queue, handler, metrics, log), {
     connection,
     prefix,
