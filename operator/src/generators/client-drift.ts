@@ -18,5 +18,8 @@ export function clientDrift(actual: ClientResource, desired: ClientSpec): string
   }
   if (!sameRecord(actual.tokenLifetimes, desired.tokenLifetimes)) drift.push('tokenLifetimes');
   if (actual.firstParty !== (desired.firstParty ?? false)) drift.push('firstParty');
+  const method = desired.tokenEndpointAuthMethod ?? (desired.type === 'public' ? 'none' : 'client_secret_basic');
+  if (actual.tokenEndpointAuthMethod !== method) drift.push('tokenEndpointAuthMethod');
+  if (actual.pkce !== (desired.pkce ?? 'required')) drift.push('pkce');
   return drift;
 }

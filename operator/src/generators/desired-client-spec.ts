@@ -18,5 +18,7 @@ export function desiredClientSpec(client: IdentityTenantClient): ClientSpec {
     audience: [...(client.audience ?? [])],
     tokenLifetimes: {},
     firstParty: client.firstParty ?? false,
+    ...(client.tokenEndpointAuthMethod === undefined ? {} : { tokenEndpointAuthMethod: client.tokenEndpointAuthMethod }),
+    pkce: client.pkce === 'Optional' ? 'optional' : 'required',
   };
 }

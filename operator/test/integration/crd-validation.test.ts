@@ -51,6 +51,12 @@ describe('IdentityTenant admission (structural schema + CEL rules on a real kube
     rejectedBy(await create(tenantManifest('dup', { clients: [webClient(), billingClient({ clientId: 'dup-web' })] })), 'uniqueClientIds');
   });
 
+  it('rejects pkce: Optional on a Public client, accepts it (with client_secret_post) on a Confidential one (publicRequiresPkce)', async () => {
+    rejectedBy(await create(tenantManifest('pub-pkce', { clients: [webClient({ pkce: 'Optional' })] })), 'publicRequiresPkce');
+    const accepted = await create(tenantManifest('conf-pkce', { clients: [billingClient({ pkce: 'Optional', tokenEndpointAuthMethod: 'client_secret_post' })] }));
+    expect(accepted.status, accepted.message).toBe(201);
+  });
+
   it('rejects a Public client with auth method client_secret_basic, and a Confidential one with none (publicMeansAuthMethodNone)', async () => {
     rejectedBy(await create(tenantManifest('pub-auth', { clients: [webClient({ tokenEndpointAuthMethod: 'client_secret_basic' })] })), 'publicMeansAuthMethodNone');
     rejectedBy(await create(tenantManifest('conf-auth', { clients: [billingClient({ tokenEndpointAuthMethod: 'none' })] })), 'publicMeansAuthMethodNone');

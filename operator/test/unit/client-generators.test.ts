@@ -21,6 +21,10 @@ const registered = (overrides: Partial<ClientResource> = {}): ClientResource => 
   firstParty: false,
   disabled: false,
   tokenEndpointAuthMethod: 'none',
+  pkce: 'required',
+  idTokenSignedResponseAlg: 'ES256',
+  accessTokenSigningAlg: 'ES256',
+  idTokenScopeClaims: false,
   secrets: [],
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
@@ -49,9 +53,11 @@ describe('desired state of the identity service', () => {
       audience: [],
       tokenLifetimes: {},
       firstParty: false,
+      pkce: 'required',
     });
     expect(spec).not.toHaveProperty('secret');
     expect(desiredClientSpec(webClient()).type).toBe('public');
+    expect(desiredClientSpec(billingClient({ pkce: 'Optional', tokenEndpointAuthMethod: 'client_secret_post' }))).toMatchObject({ pkce: 'optional', tokenEndpointAuthMethod: 'client_secret_post' });
   });
 
   it('sees no drift when the registration matches, whatever the list order', () => {

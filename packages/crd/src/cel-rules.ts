@@ -27,8 +27,14 @@ export const celRules = {
   /** RFC 7591 §2: a public client authenticates with `none`, a confidential one never does. */
   publicMeansAuthMethodNone: {
     rule: "!has(self.tokenEndpointAuthMethod) || ((self.type == 'Public') == (self.tokenEndpointAuthMethod == 'none'))",
-    message: "tokenEndpointAuthMethod must be 'none' for Public clients and 'client_secret_basic' for Confidential clients",
+    message: "tokenEndpointAuthMethod must be 'none' for Public clients and client_secret_basic or client_secret_post for Confidential clients",
     fieldPath: '.tokenEndpointAuthMethod',
+  },
+  /** RFC 9700 §2.1.1: only a confidential client may rely on nonce instead of PKCE. */
+  publicRequiresPkce: {
+    rule: "!has(self.pkce) || self.pkce == 'Required' || self.type == 'Confidential'",
+    message: 'Public clients always require PKCE; pkce: Optional is for Confidential clients only',
+    fieldPath: '.pkce',
   },
   /** The operator must have somewhere to put a confidential client's credentials. */
   confidentialNeedsSecret: {

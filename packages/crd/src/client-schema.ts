@@ -48,8 +48,15 @@ export const clientSchema: JSONSchemaProps = {
     },
     tokenEndpointAuthMethod: {
       type: 'string',
-      description: 'RFC 7591 token_endpoint_auth_method. Optional; when given it must be none for Public and client_secret_basic for Confidential clients.',
-      enum: ['none', 'client_secret_basic'],
+      description:
+        'RFC 7591 token_endpoint_auth_method, enforced by the identity service. none for Public clients; client_secret_basic (the default) or client_secret_post for Confidential ones.',
+      enum: ['none', 'client_secret_basic', 'client_secret_post'],
+    },
+    pkce: {
+      type: 'string',
+      description:
+        'PKCE policy: Required (the default, and always for Public clients), or Optional for a Confidential OpenID Connect client whose relying party uses nonce instead (RFC 9700 §2.1.1).',
+      enum: ['Required', 'Optional'],
     },
     grantTypes: {
       type: 'array',
@@ -110,6 +117,7 @@ export const clientSchema: JSONSchemaProps = {
   },
   'x-kubernetes-validations': [
     celRules.publicMeansAuthMethodNone,
+    celRules.publicRequiresPkce,
     celRules.confidentialNeedsSecret,
     celRules.publicHasNoSecret,
     celRules.clientCredentialsNeedsConfidential,

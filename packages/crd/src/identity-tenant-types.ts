@@ -11,7 +11,10 @@ export type IdentityTenantGrantType = 'authorization_code' | 'refresh_token' | '
 export type IdentityTenantClientType = 'Public' | 'Confidential';
 
 /** RFC 7591 §2 `token_endpoint_auth_method`; must agree with `type` when given. */
-export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic';
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+/** PKCE policy of a client (Kubernetes enums are CamelCase). */
+export type PkcePolicy = 'Required' | 'Optional';
 
 /** When the operator rotates a confidential client's secret. */
 export interface IdentityTenantClientRotation {
@@ -30,6 +33,8 @@ export interface IdentityTenantClient {
   readonly displayName?: string;
   readonly type: IdentityTenantClientType;
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** @default Required */
+  readonly pkce?: PkcePolicy;
   readonly grantTypes: readonly IdentityTenantGrantType[];
   readonly redirectUris?: readonly string[];
   readonly postLogoutRedirectUris?: readonly string[];

@@ -23,6 +23,7 @@ export type {
   IdentityTenantGrantType,
   IdentityTenantMetadata,
   TokenEndpointAuthMethod,
+  PkcePolicy,
   DeletionPolicy,
   Condition,
 } from './identity-tenant-types.js';

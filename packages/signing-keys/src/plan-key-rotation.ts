@@ -26,7 +26,8 @@ export interface RotationPlan {
 const seconds = (s: number) => s * 1000;
 
 /**
- * Pure rotation schedule for one tenant's keys:
+ * Pure rotation schedule for one tenant's keys of one algorithm (see planTenantKeyRotation, which
+ * runs it per algorithm):
  * - no usable key → create one that signs immediately (nobody can have cached an empty JWKS);
  * - the signing key is due for replacement within `publishAhead` and no successor exists → create the
  *   successor, activating at the later of (now + publishAhead) and (current activation + period);

@@ -2,13 +2,32 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { signingKeys, type Executor, type SigningKey } from '@lanyard/db';
 import type { EnvelopeCipher } from '@lanyard/security';
 import { generateSigningKey } from './generate-signing-key.js';
-import { planKeyRotation, type RotationPlan, type RotationPolicy } from './plan-key-rotation.js';
+import type { RotationPolicy } from './plan-key-rotation.js';
+import { isEmptyPlan, planTenantKeyRotation, type TenantRotationPlan } from './plan-tenant-key-rotation.js';
+import { SIGNING_ALGS, type SigningAlg } from './signing-algs.js';
+
+/** What {@link rotateSigningKeys} did to one tenant. */
+export interface TenantKeyRotation {
+  /** The plan applied to each algorithm's keys. */
+  readonly plans: TenantRotationPlan;
+  /** The kid of the key created for each algorithm whose plan created one. */
+  readonly created: Readonly<Partial<Record<SigningAlg, string>>>;
+  /** All of the tenant's keys afterwards, of every algorithm. */
+  readonly keys: SigningKey[];
+}
 
 /**
- * Applies {@link planKeyRotation} to one tenant inside a transaction holding a per-tenant advisory
- * lock, so API replicas and the worker never create two successors at once. Returns the plan that
- * was applied and the tenant's keys afterwards. `db` may be an open transaction (a new tenant gets
- * its first key in the transaction that creates it); `now` comes from the caller's clock.
+ * Applies {@link planTenantKeyRotation} to one tenant inside a transaction holding a per-tenant
+ * advisory lock, so API replicas and the worker never create two successors at once. Every
+ * algorithm is planned over its own keys and all plans are applied in that one transaction: a tenant
+ * with no key of an algorithm gets one that signs at once, the others follow their own schedules.
+ * Returns the plans and the tenant's keys afterwards. `db` may be an open transaction (a new
+ * tenant gets its first keys in the transaction that creates it); `now` comes from the caller's
+ * clock.
+ *
+ * Creating an RS256 key takes a few hundred milliseconds of thread-pool time (see
+ * {@link generateSigningKey}), during which the lock and the transaction stay open; that only
+ * happens when a key is due, never on a run that changes nothing.
  */
 export async function rotateSigningKeys(
   db: Executor,
@@ -16,23 +35,33 @@ export async function rotateSigningKeys(
   tenantId: string,
   policy: RotationPolicy,
   now: Date,
-): Promise<{ plan: RotationPlan; keys: SigningKey[] }> {
+): Promise<TenantKeyRotation> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('signing-keys'), hashtext(${tenantId}))`);
     const existing = await tx.select().from(signingKeys).where(eq(signingKeys.tenantId, tenantId));
-    const plan = planKeyRotation(existing, now, policy);
-    if (plan.remove.length > 0) {
-      await tx.delete(signingKeys).where(and(eq(signingKeys.tenantId, tenantId), inArray(signingKeys.kid, [...plan.remove])));
+    const plans = planTenantKeyRotation(existing, now, policy);
+    const created: Partial<Record<SigningAlg, string>> = {};
+    for (const alg of SIGNING_ALGS) {
+      const plan = plans[alg];
+      if (plan.remove.length > 0) {
+        await tx
+          .delete(signingKeys)
+          .where(and(eq(signingKeys.tenantId, tenantId), eq(signingKeys.alg, alg), inArray(signingKeys.kid, [...plan.remove])));
+      }
+      for (const r of plan.retire) {
+        await tx
+          .update(signingKeys)
+          .set({ retiredAt: r.retiredAt, expiresAt: r.expiresAt })
+          .where(and(eq(signingKeys.tenantId, tenantId), eq(signingKeys.kid, r.kid)));
+      }
+      if (plan.create !== null) {
+        const key = await generateSigningKey(cipher, alg);
+        await tx.insert(signingKeys).values({ ...key, tenantId, activatesAt: plan.create.activatesAt });
+        created[alg] = key.kid;
+      }
     }
-    for (const r of plan.retire) {
-      await tx.update(signingKeys).set({ retiredAt: r.retiredAt, expiresAt: r.expiresAt }).where(eq(signingKeys.kid, r.kid));
-    }
-    if (plan.create !== null) {
-      const key = generateSigningKey(cipher);
-      await tx.insert(signingKeys).values({ ...key, tenantId, activatesAt: plan.create.activatesAt });
-    }
-    const changed = plan.create !== null || plan.retire.length > 0 || plan.remove.length > 0;
+    const changed = SIGNING_ALGS.some((alg) => !isEmptyPlan(plans[alg]));
     const keys = changed ? await tx.select().from(signingKeys).where(eq(signingKeys.tenantId, tenantId)) : existing;
-    return { plan, keys };
+    return { plans, created, keys };
   });
 }

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '@lanyard/clock';
 import type { ApiConfig } from '@lanyard/config';
 import { createDatabase, type DatabaseHandle } from '@lanyard/db';
 import type { Logger } from '@lanyard/logger';
-import { createApiMetrics, Registry, collectDefaultMetrics, type ApiMetrics } from '@lanyard/metrics';
+import { createApiMetrics, initialiseAuthSeries, Registry, collectDefaultMetrics, type ApiMetrics } from '@lanyard/metrics';
 import { deriveKey, EnvelopeCipher, SecretHasher } from '@lanyard/security';
 import { createRedis } from './infra/create-redis.js';
 import { InvalidationBus } from './infra/invalidation-bus.js';
@@ -98,7 +98,8 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   const cipher = new EnvelopeCipher(deriveKey(config.KEY_ENCRYPTION_KEY, 'signing-key-encryption'));
   const secretHasher = new SecretHasher(deriveKey(config.KEY_ENCRYPTION_KEY, 'client-secret-pepper'));
   const keys = new SigningKeyService(database.db, cipher, rotationPolicy(config), bus, clock);
-  const tenants = new TenantService(database.db, bus, keys, config.PUBLIC_URL, clock);
+  // A tenant's failure series exist at 0 from its first request on, so panels show 0, not "No data".
+  const tenants = new TenantService(database.db, bus, keys, config.PUBLIC_URL, clock, (tenant) => initialiseAuthSeries(metrics, tenant.name));
   const clients = new ClientService(database.db, bus, secretHasher, clock);
   const passwords = new PasswordHasher(
     { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM },

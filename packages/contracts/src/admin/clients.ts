@@ -35,6 +35,26 @@ export const ClientSpec = Type.Object(
     audience: uniqueList(Text({ minLength: 1, maxLength: 500 }), 20, 'Audiences (resource servers) of its access tokens.'),
     tokenLifetimes: Type.Optional(TokenLifetimes),
     firstParty: Type.Optional(Type.Boolean({ description: 'Skip the consent screen.', default: false })),
+    tokenEndpointAuthMethod: Type.Optional(
+      Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('none')], {
+        description: 'How the client authenticates at the token, revocation and introspection endpoints; enforced. Default: client_secret_basic for confidential clients (RFC 7591 §2), none for public ones (the only method they may use).',
+      }),
+    ),
+    pkce: Type.Optional(
+      Type.Union([Type.Literal('required'), Type.Literal('optional')], {
+        description: 'PKCE policy. `optional` only for confidential clients whose relying party uses `nonce` (RFC 9700 §2.1.1); public clients always require PKCE.',
+        default: 'required',
+      }),
+    ),
+    idTokenSignedResponseAlg: Type.Optional(
+      Type.Union([Type.Literal('ES256'), Type.Literal('RS256')], { description: 'JWS algorithm of this client’s ID tokens (default ES256: smaller and ~10× faster to sign).', default: 'ES256' }),
+    ),
+    accessTokenSigningAlg: Type.Optional(
+      Type.Union([Type.Literal('ES256'), Type.Literal('RS256')], { description: 'JWS algorithm of its access tokens (default ES256); RS256 for resource servers that only verify RSA (RFC 9068 §2.1).', default: 'ES256' }),
+    ),
+    idTokenScopeClaims: Type.Optional(
+      Type.Boolean({ description: 'Also put the claims of the granted scopes (profile, email, …) into the ID token; by default they come from userinfo (OIDC Core §5.4).', default: false }),
+    ),
     disabled: Type.Optional(
       Type.Boolean({ description: 'A disabled client cannot authenticate or start a sign-in, and its access tokens stop working at once.', default: false }),
     ),
@@ -67,7 +87,11 @@ export const ClientResource = Type.Object({
   tokenLifetimes: TokenLifetimes,
   firstParty: Type.Boolean(),
   disabled: Type.Boolean(),
-  tokenEndpointAuthMethod: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('none')]),
+  tokenEndpointAuthMethod: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('none')]),
+  pkce: Type.Union([Type.Literal('required'), Type.Literal('optional')]),
+  idTokenSignedResponseAlg: Type.Union([Type.Literal('ES256'), Type.Literal('RS256')]),
+  accessTokenSigningAlg: Type.Union([Type.Literal('ES256'), Type.Literal('RS256')]),
+  idTokenScopeClaims: Type.Boolean(),
   secrets: Type.Array(ClientSecretInfo),
   /** Present only in the PUT response that created a confidential client without a secret. */
   clientSecret: Type.Optional(Type.String()),

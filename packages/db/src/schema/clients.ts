@@ -33,6 +33,25 @@ export const clients = pgTable(
      * holds stops working at once (it is checked wherever our tokens are accepted).
      */
     disabled: boolean('disabled').notNull().default(false),
+    /**
+     * How the client authenticates at the token, revocation and introspection endpoints (RFC 7591
+     * §2; the default there is client_secret_basic). Enforced: another method is `invalid_client`.
+     */
+    tokenEndpointAuthMethod: text('token_endpoint_auth_method', { enum: ['client_secret_basic', 'client_secret_post', 'none'] }).notNull().default('client_secret_basic'),
+    /**
+     * `required` (always for public clients), or `optional` for a confidential OIDC client whose
+     * relying party uses `nonce` against code injection instead (RFC 9700 §2.1.1).
+     */
+    pkce: text('pkce', { enum: ['required', 'optional'] }).notNull().default('required'),
+    /** The JWS algorithm of this client's ID tokens (OIDC Registration `id_token_signed_response_alg`). */
+    idTokenSignedResponseAlg: text('id_token_signed_response_alg', { enum: ['ES256', 'RS256'] }).notNull().default('ES256'),
+    /** The JWS algorithm of its access tokens; RFC 9068 §2.1 has servers support RS256 for resource servers that need it. */
+    accessTokenSigningAlg: text('access_token_signing_alg', { enum: ['ES256', 'RS256'] }).notNull().default('ES256'),
+    /**
+     * Put the claims of the granted scopes into the ID token as well. Off by default: when an access
+     * token is issued, OIDC Core §5.4 returns them from userinfo.
+     */
+    idTokenScopeClaims: boolean('id_token_scope_claims').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

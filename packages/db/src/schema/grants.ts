@@ -1,9 +1,19 @@
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { clients } from './clients.js';
 import { bytea, createdAt, instant } from './columns.js';
 import { sessions } from './sessions.js';
 import { tenants } from './tenants.js';
 import { users } from './users.js';
+
+/** One requested claim (OIDC Core §5.5.1): null, or essential / value / values. */
+export type ClaimRequest = null | { essential?: boolean; value?: unknown; values?: unknown[] };
+
+/** OIDC Core §5.5 `claims` request parameter: individual claims for userinfo and the ID token. */
+export interface ClaimsRequest {
+  userinfo?: Record<string, ClaimRequest>;
+  id_token?: Record<string, ClaimRequest>;
+}
 
 /**
  * Authorization codes (RFC 6749 §4.1.2): single use, short-lived, bound to the client, the redirect
@@ -19,10 +29,16 @@ export const authorizationCodes = pgTable(
     userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
     sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
     redirectUri: text('redirect_uri').notNull(),
-    codeChallenge: text('code_challenge').notNull(),
+    /** S256 challenge; null only when the client's PKCE policy is `optional` and it sent none. */
+    codeChallenge: text('code_challenge'),
     scopes: text('scopes').array().notNull(),
     nonce: text('nonce'),
     authTime: instant('auth_time').notNull(),
+    /** OIDC Core §5.5 `claims` request parameter, as validated at the authorization endpoint. */
+    claims: jsonb('claims').$type<ClaimsRequest>(),
+    /** How the user authenticated (RFC 8176 `amr`) and the resulting `acr`. */
+    amr: text('amr').array().notNull().default(sql`'{}'`),
+    acr: text('acr'),
     createdAt: createdAt(),
     expiresAt: instant('expires_at').notNull(),
     consumedAt: instant('consumed_at'),
@@ -49,6 +65,9 @@ export const refreshTokenFamilies = pgTable(
     sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
     scopes: text('scopes').array().notNull(),
     authTime: instant('auth_time').notNull(),
+    claims: jsonb('claims').$type<ClaimsRequest>(),
+    amr: text('amr').array().notNull().default(sql`'{}'`),
+    acr: text('acr'),
     /** `cookie` for browser clients (the token never reaches JavaScript), `body` otherwise. */
     delivery: text('delivery', { enum: ['cookie', 'body'] }).notNull(),
     createdAt: createdAt(),

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyRings } from '../domain/keys/signing-key-service.js';
 import type { TenantLookup } from '../domain/tenants/tenant-service.js';
+import { ACR_VALUES_SUPPORTED } from '../domain/tokens/authentication-context.js';
+import { USER_CLAIM_NAMES } from '../domain/tokens/user-claims.js';
 import { loadTenant } from './load-tenant.js';
 
 export interface DiscoveryDeps {
@@ -26,24 +28,27 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: DiscoveryDep
       introspection_endpoint: `${issuer}/oauth2/introspect`,
       end_session_endpoint: `${issuer}/oauth2/logout`,
       jwks_uri: `${issuer}/jwks`,
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
       code_challenge_methods_supported: ['S256'],
+      // Each client uses the one it registered (tokenEndpointAuthMethod); these are the choices.
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['ES256'],
-      userinfo_signing_alg_values_supported: ['none'],
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'email', 'email_verified', 'name', 'updated_at'],
+      // Per client (idTokenSignedResponseAlg); RS256 is the one every relying party can verify (OIDC Core §15.1).
+      id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+      acr_values_supported: [...ACR_VALUES_SUPPORTED],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'acr', 'amr', ...USER_CLAIM_NAMES],
+      claim_types_supported: ['normal'],
       prompt_values_supported: ['none', 'login', 'consent'],
       // RFC 9207: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
-      claims_parameter_supported: false,
+      claims_parameter_supported: true,
       frontchannel_logout_supported: false,
       backchannel_logout_supported: false,
     };

@@ -11,7 +11,7 @@ export function parseScope(value: string | undefined): string[] | undefined {
 }
 
 /** Scopes that only make sense when a user is present (OIDC Core §5.4, §11). */
-export const USER_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
+export const USER_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
 
 /** Every requested scope must be within `allowed`; otherwise `invalid_scope` naming the first offender. */
 export function requireSubset(requested: readonly string[], allowed: readonly string[]): void {

@@ -17,7 +17,8 @@ export interface UserinfoEndpointDeps {
  *   client still allowed to hold it (RFC 6750; errors carry a Bearer challenge);
  * - the token was granted `openid` (else 403 `insufficient_scope`);
  * - it was issued to a user (client_credentials tokens have no user) who still exists and is enabled;
- * - claims follow the granted scopes (§5.4); `sub` always.
+ * - claims follow the granted scopes (§5.4) plus those requested for userinfo through the `claims`
+ *   parameter (§5.5); `sub` always; a claim without a value is omitted.
  */
 export function registerUserinfoEndpoint(app: FastifyInstance, deps: UserinfoEndpointDeps): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -38,7 +39,8 @@ export function registerUserinfoEndpoint(app: FastifyInstance, deps: UserinfoEnd
       throw new InsufficientScope('The access token was not granted the openid scope.', { headers: { 'www-authenticate': `Bearer realm="${realm}", error="insufficient_scope", scope="openid"` } });
     }
     if (user === undefined) throw new InvalidToken('The access token does not belong to a user.', { ...challenge('invalid_token'), detail: 'client token at userinfo' });
-    return reply.header('cache-control', 'no-store').send({ sub: user.id, ...userClaims(user, scopes) });
+    const requested = Array.isArray(claims.userinfo_claims) ? claims.userinfo_claims.filter((c): c is string => typeof c === 'string') : [];
+    return reply.header('cache-control', 'no-store').send({ sub: user.id, ...userClaims(user, scopes, requested) });
   };
   const options = { config: { errorFormat: 'oauth' as const }, schema: { hide: true } };
   app.get('/tenants/:tenant/oauth2/userinfo', options, handler);

@@ -86,12 +86,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       const response = await app.inject({
         method: 'POST',
         url: '/tenants/system/oauth2/token',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: testSecrets.bootstrapClientId,
-          client_secret: testSecrets.bootstrapClientSecret,
-        }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          // The bootstrap client authenticates with client_secret_basic, the RFC 7591 default.
+          authorization: `Basic ${Buffer.from(`${testSecrets.bootstrapClientId}:${encodeURIComponent(testSecrets.bootstrapClientSecret)}`).toString('base64')}`,
+        },
+        payload: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
       });
       if (response.statusCode !== 200) throw new Error(`admin token request failed: ${response.body}`);
       return (response.json() as { access_token: string }).access_token;

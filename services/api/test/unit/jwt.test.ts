@@ -7,7 +7,7 @@ const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256
 const issuer = 'https://id.example/tenants/acme';
 const now = Math.floor(Date.now() / 1000);
 const claims = { iss: issuer, sub: 'u1', exp: now + 60, iat: now };
-const options = { typ: 'at+jwt', issuer, resolveKey: (kid: string) => (kid === 'k1' ? publicKey : undefined), now: now * 1000 };
+const options = { typ: 'at+jwt', issuer, resolveKey: (kid: string) => (kid === 'k1' ? { alg: 'ES256' as const, publicKey } : undefined), now: now * 1000 };
 
 describe('signJwt', () => {
   it('produces an ES256 JWS that jose verifies', async () => {
@@ -51,5 +51,30 @@ describe('verifyJwt', () => {
     const secret = publicKey.export({ format: 'pem', type: 'spki' });
     const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' }).sign(new TextEncoder().encode(String(secret)));
     expect(() => verifyJwt(forged, options)).toThrow(expect.objectContaining({ detail: 'unsupported alg HS256' }));
+  });
+});
+
+describe('RS256 (OIDC Core §15.1, RFC 9068 §2.1)', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keys = (kid: string) =>
+    kid === 'r1' ? { alg: 'RS256' as const, publicKey: rsa.publicKey } : kid === 'k1' ? { alg: 'ES256' as const, publicKey } : undefined;
+  const rsOptions = { ...options, resolveKey: keys };
+
+  it('signs RS256 that jose verifies, and verifies it back', async () => {
+    const token = signJwt({ alg: 'RS256', typ: 'at+jwt', kid: 'r1' }, claims, rsa.privateKey);
+    const { protectedHeader } = await jwtVerify(token, await importJWK(rsa.publicKey.export({ format: 'jwk' }), 'RS256'), { issuer, typ: 'at+jwt' });
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(verifyJwt(token, rsOptions).payload.sub).toBe('u1');
+  });
+
+  it('refuses a header alg that is not the key’s (RFC 8725 §3.1)', () => {
+    const rs = signJwt({ alg: 'RS256', typ: 'at+jwt', kid: 'r1' }, claims, rsa.privateKey);
+    const [, payload, signature] = rs.split('.');
+    const relabelled = `${base64url.encode(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: 'r1' }))}.${payload}.${signature}`;
+    expect(() => verifyJwt(relabelled, rsOptions)).toThrow(expect.objectContaining({ detail: "alg ES256 does not match the key's RS256" }));
+    const es = signJwt({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' }, claims, privateKey);
+    const [, p2, s2] = es.split('.');
+    const asRs = `${base64url.encode(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' }))}.${p2}.${s2}`;
+    expect(() => verifyJwt(asRs, rsOptions)).toThrow(expect.objectContaining({ detail: "alg RS256 does not match the key's ES256" }));
   });
 });

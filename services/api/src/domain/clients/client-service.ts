@@ -116,6 +116,11 @@ export class ClientService {
       tokenLifetimes: { ...(spec.tokenLifetimes ?? {}) },
       firstParty: spec.firstParty ?? false,
       disabled: spec.disabled ?? false,
+      tokenEndpointAuthMethod: spec.tokenEndpointAuthMethod ?? (spec.type === 'public' ? ('none' as const) : ('client_secret_basic' as const)),
+      pkce: spec.pkce ?? ('required' as const),
+      idTokenSignedResponseAlg: spec.idTokenSignedResponseAlg ?? ('ES256' as const),
+      accessTokenSigningAlg: spec.accessTokenSigningAlg ?? ('ES256' as const),
+      idTokenScopeClaims: spec.idTokenScopeClaims ?? false,
     };
     const result = await this.db.transaction(async (tx) => {
       const [existing] = await tx
@@ -227,7 +232,7 @@ function sameRegistration(row: Client, values: Omit<Client, 'id' | 'tenantId' | 
 }
 
 function pick(c: Omit<Client, 'id' | 'tenantId' | 'clientId' | 'createdAt' | 'updatedAt'>) {
-  return [c.type, c.displayName, c.grantTypes, c.redirectUris, c.postLogoutRedirectUris, c.allowedCorsOrigins, c.scopes, c.audience, sortKeys(c.tokenLifetimes), c.firstParty, c.disabled];
+  return [c.type, c.displayName, c.grantTypes, c.redirectUris, c.postLogoutRedirectUris, c.allowedCorsOrigins, c.scopes, c.audience, sortKeys(c.tokenLifetimes), c.firstParty, c.disabled, c.tokenEndpointAuthMethod, c.pkce, c.idTokenSignedResponseAlg, c.accessTokenSigningAlg, c.idTokenScopeClaims];
 }
 
 function sortKeys(o: object): object {

@@ -7,6 +7,8 @@ import { originProblem, redirectUriProblem } from './redirect-uri-rules.js';
  * - `client_credentials` needs a confidential client (RFC 6749 §4.4: the client must authenticate);
  * - `authorization_code` needs at least one redirect URI;
  * - `refresh_token` only accompanies `authorization_code` (§4.4.3: no refresh tokens for client credentials);
+ * - a public client authenticates with `none` and always requires PKCE; a confidential client
+ *   authenticates with a secret (RFC 7591 §2) and may make PKCE optional (RFC 9700 §2.1.1);
  * - every URI and origin passes {@link redirectUriProblem} / {@link originProblem}.
  */
 export function validateClientSpec(spec: ClientSpec): void {
@@ -14,6 +16,15 @@ export function validateClientSpec(spec: ClientSpec): void {
   const grants = new Set(spec.grantTypes);
   if (spec.type === 'public' && grants.has('client_credentials')) {
     problems.push({ name: '/grantTypes', reason: 'client_credentials requires a confidential client' });
+  }
+  if (spec.type === 'public' && spec.tokenEndpointAuthMethod !== undefined && spec.tokenEndpointAuthMethod !== 'none') {
+    problems.push({ name: '/tokenEndpointAuthMethod', reason: 'a public client cannot authenticate: use none' });
+  }
+  if (spec.type === 'confidential' && spec.tokenEndpointAuthMethod === 'none') {
+    problems.push({ name: '/tokenEndpointAuthMethod', reason: 'a confidential client authenticates with client_secret_basic or client_secret_post' });
+  }
+  if (spec.type === 'public' && spec.pkce === 'optional') {
+    problems.push({ name: '/pkce', reason: 'public clients always require PKCE' });
   }
   if (grants.has('authorization_code') && (spec.redirectUris ?? []).length === 0) {
     problems.push({ name: '/redirectUris', reason: 'authorization_code requires at least one redirect URI' });

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { authorizationCodes, type AuthorizationCode, type Database, type Executor, type User } from '@lanyard/db';
+import { authorizationCodes, type AuthorizationCode, type ClaimsRequest, type Database, type Executor, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { InvalidGrant } from '@lanyard/errors';
 import { randomToken, tokenHash } from '@lanyard/security';
@@ -15,10 +15,13 @@ export interface NewAuthorizationCode {
   readonly userId: string;
   readonly sessionId: string | null;
   readonly redirectUri: string;
-  readonly codeChallenge: string;
+  readonly codeChallenge: string | null;
   readonly scopes: readonly string[];
   readonly nonce: string | null;
   readonly authTime: Date;
+  readonly claims: ClaimsRequest | null;
+  readonly amr: readonly string[];
+  readonly acr: string;
 }
 
 /** A token request's claim on a code (RFC 6749 §4.1.3, RFC 7636 §4.5). */
@@ -27,7 +30,8 @@ export interface CodeRedemption {
   readonly tenantId: string;
   readonly clientRef: string;
   readonly redirectUri: string;
-  readonly codeVerifier: string;
+  /** Absent when the request carried none; allowed only if the code was issued without a challenge. */
+  readonly codeVerifier: string | undefined;
 }
 
 /** What a successful redemption grants: who signed in, and what the authorization request decided. */
@@ -37,6 +41,9 @@ export interface RedeemedGrant {
   readonly authTime: Date;
   readonly sessionId: string | null;
   readonly nonce: string | null;
+  readonly claims: ClaimsRequest | null;
+  readonly amr: readonly string[];
+  readonly acr: string | null;
 }
 
 /** What the issuing step reports back, so that a replay of the code can revoke it. */
@@ -78,6 +85,7 @@ export class AuthorizationCodeService {
     await this.db.insert(authorizationCodes).values({
       ...input,
       scopes: [...input.scopes],
+      amr: [...input.amr],
       codeHash: tokenHash(code),
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
@@ -89,7 +97,9 @@ export class AuthorizationCodeService {
    * Redeems a code and issues tokens for it through `issue`, all in one transaction. Rules:
    * - the code exists at this tenant, was issued to this client, has not expired, and the
    *   `redirect_uri` is the one of the authorization request, character for character (§4.1.3);
-   * - the verifier matches the stored S256 challenge (RFC 7636 §4.6);
+   * - the verifier matches the stored S256 challenge (RFC 7636 §4.6); a stored challenge always
+   *   needs its verifier, and a code issued without one refuses a verifier (a downgrade attempt,
+   *   RFC 9700 §2.1.1);
    * - none of these checks consumes the code, so a wrong guess by another party cannot burn it;
    * - consumption is atomic: of concurrent redemptions exactly one wins (the row lock serialises
    *   them; the loser sees `consumed_at` set);
@@ -104,13 +114,18 @@ export class AuthorizationCodeService {
     if (row.consumedAt !== null) return this.#rejectReplay(row);
     if (row.expiresAt <= this.clock()) throw new InvalidGrant('The authorization code has expired.', { detail: 'expired code' });
     if (row.redirectUri !== redemption.redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.', { detail: 'redirect_uri mismatch' });
-    if (!pkceMatches(redemption.codeVerifier, row.codeChallenge)) throw new InvalidGrant('PKCE verification failed.', { detail: 'code_verifier mismatch' });
+    if (row.codeChallenge === null) {
+      if (redemption.codeVerifier !== undefined) throw new InvalidGrant('code_verifier was sent for an authorization request without code_challenge.', { detail: 'PKCE downgrade' });
+    } else {
+      if (redemption.codeVerifier === undefined) throw new InvalidGrant('code_verifier is required: the authorization request carried a code_challenge.', { detail: 'missing code_verifier' });
+      if (!pkceMatches(redemption.codeVerifier, row.codeChallenge)) throw new InvalidGrant('PKCE verification failed.', { detail: 'code_verifier mismatch' });
+    }
 
     const outcome = await this.db.transaction(async (tx) => {
       if (!(await this.#consume(tx, row.codeHash))) return { replay: true as const };
       const user = await this.users.findById(row.tenantId, row.userId, tx);
       if (user === undefined || user.disabled) return { disabled: true as const };
-      const { issued, result } = await issue({ user, scopes: row.scopes, authTime: row.authTime, sessionId: row.sessionId, nonce: row.nonce }, tx);
+      const { issued, result } = await issue({ user, scopes: row.scopes, authTime: row.authTime, sessionId: row.sessionId, nonce: row.nonce, claims: row.claims, amr: row.amr, acr: row.acr }, tx);
       await tx
         .update(authorizationCodes)
         .set({ issuedFamilyId: issued.refreshFamilyId, issuedAccessTokenJti: issued.accessTokenJti, issuedAccessTokenExpiresAt: issued.accessTokenExpiresAt })

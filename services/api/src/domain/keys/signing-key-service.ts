@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { signingKeys, type Database, type Executor } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import type { EnvelopeCipher } from '@lanyard/security';
-import { MAX_SIGNED_TOKEN_LIFETIME_SECONDS, rotateSigningKeys, SigningKeyRing, type RotationPolicy, type UsableKey } from '@lanyard/signing-keys';
+import { MAX_SIGNED_TOKEN_LIFETIME_SECONDS, rotateSigningKeys, SIGNING_ALGS, SigningKeyRing, type RotationPolicy, type SigningAlg, type UsableKey } from '@lanyard/signing-keys';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
@@ -47,9 +47,9 @@ export class SigningKeyService {
     return this.#rings.get(tenantId);
   }
 
-  /** The key that signs for the tenant now, or undefined if it has none (a server error upstream). */
-  async signingKey(tenantId: string): Promise<UsableKey | undefined> {
-    return (await this.ring(tenantId)).signingKey(this.clock());
+  /** The key of `alg` that signs for the tenant now, or undefined if it has none (a server error upstream). */
+  async signingKey(tenantId: string, alg: SigningAlg): Promise<UsableKey | undefined> {
+    return (await this.ring(tenantId)).signingKey(this.clock(), alg);
   }
 
   /** Creates the first key of a tenant if it has none (idempotent, safe under concurrency). */
@@ -75,8 +75,9 @@ export class SigningKeyService {
   async #load(tenantId: string): Promise<SigningKeyRing> {
     let rows = await this.db.select().from(signingKeys).where(eq(signingKeys.tenantId, tenantId));
     let ring = new SigningKeyRing(rows, this.cipher);
-    if (ring.signingKey(this.clock()) === undefined) {
-      // A tenant restored from backup without keys, or whose worker has been down past a rotation.
+    if (SIGNING_ALGS.some((alg) => ring.signingKey(this.clock(), alg) === undefined)) {
+      // A tenant restored from backup without keys, created before it had keys of every algorithm,
+      // or whose worker has been down past a rotation.
       rows = (await rotateSigningKeys(this.db, this.cipher, tenantId, this.policy, this.clock())).keys;
       ring = new SigningKeyRing(rows, this.cipher);
     }

@@ -24,9 +24,12 @@ export class TenantService {
     private readonly keys: Pick<SigningKeyService, 'ensureKeys'>,
     private readonly publicUrl: string,
     private readonly clock: Clock,
+    /** Told each time a tenant is loaded (at most once per cache lifetime), e.g. to create its metric series. */
+    private readonly onLoaded: (tenant: Tenant) => void = () => {},
   ) {
     this.#byName = new LoadThrough(new TtlCache(30_000, 10_000, clock), async (name) => {
       const [row] = await this.db.select().from(tenants).where(eq(tenants.name, name));
+      if (row !== undefined) this.onLoaded(row);
       return row ?? null;
     });
     bus.on((m) => {

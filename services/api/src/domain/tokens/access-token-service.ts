@@ -19,6 +19,8 @@ export interface AccessTokenRequest {
   readonly lifetimeSeconds: number;
   readonly authTime?: Date;
   readonly sessionId?: string | null;
+  /** Claims the client asked userinfo to return (OIDC Core §5.5), carried to userinfo in the token. */
+  readonly userinfoClaims?: readonly string[];
 }
 
 export interface IssuedAccessToken {
@@ -40,13 +42,19 @@ export interface AccessTokenClaims extends JwtPayload {
   readonly iat: number;
   readonly auth_time?: number;
   readonly sid?: string;
+  /** Names of claims requested for userinfo through the `claims` parameter (a private claim). */
+  readonly userinfo_claims?: readonly string[];
 }
 
 /** Grants issue access tokens; protected resources verify them. */
 export type AccessTokenIssuer = Pick<AccessTokenService, 'issue'>;
 export type AccessTokenVerifier = Pick<AccessTokenService, 'verify'>;
 
-/** Issues and verifies JWT access tokens (RFC 9068) signed with the tenant's current key. */
+/**
+ * Issues and verifies JWT access tokens (RFC 9068) signed with the tenant's current key of the
+ * client's `accessTokenSigningAlg` (ES256 by default; RS256 for resource servers that need it,
+ * which RFC 9068 §2.1 has every conforming server support).
+ */
 export class AccessTokenService {
   constructor(
     private readonly tenants: Pick<TenantLookup, 'issuer'>,
@@ -55,7 +63,7 @@ export class AccessTokenService {
   ) {}
 
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
-    const key = await this.keys.signingKey(request.tenant.id);
+    const key = await this.keys.signingKey(request.tenant.id, request.client.accessTokenSigningAlg);
     if (key === undefined) throw new ServerError(undefined, { detail: `tenant ${request.tenant.name} has no signing key` });
     const iat = epochSeconds(this.clock);
     const exp = iat + request.lifetimeSeconds;
@@ -71,8 +79,9 @@ export class AccessTokenService {
       ...(request.scopes.length > 0 ? { scope: request.scopes.join(' ') } : {}),
       ...(request.authTime === undefined ? {} : { auth_time: Math.floor(request.authTime.getTime() / 1000) }),
       ...(request.sessionId ? { sid: request.sessionId } : {}),
+      ...(request.userinfoClaims === undefined || request.userinfoClaims.length === 0 ? {} : { userinfo_claims: [...request.userinfoClaims] }),
     };
-    const token = signJwt({ alg: 'ES256', typ: ACCESS_TOKEN_TYP, kid: key.kid }, payload, key.privateKey);
+    const token = signJwt({ alg: key.alg, typ: ACCESS_TOKEN_TYP, kid: key.kid }, payload, key.privateKey);
     return { token, jti, expiresAt: new Date(exp * 1000), expiresIn: request.lifetimeSeconds };
   }
 

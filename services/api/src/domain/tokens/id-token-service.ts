@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Tenant, User } from '@lanyard/db';
+import type { ClaimsRequest, Tenant, User } from '@lanyard/db';
 import { epochMs, epochSeconds, type Clock } from '@lanyard/clock';
 import { ServerError } from '@lanyard/errors';
 import type { RegisteredClient } from '../clients/client-service.js';
 import type { KeyRings } from '../keys/signing-key-service.js';
+import { achievedAcr } from './authentication-context.js';
 import { newJti, signJwt, verifyJwt } from './jwt.js';
 import { userClaims } from './user-claims.js';
 
@@ -16,15 +17,15 @@ export interface IdTokenRequest {
   readonly authTime: Date;
   readonly nonce: string | null;
   readonly sessionId: string | null;
+  /** The `claims` request parameter of the authorization request (OIDC Core §5.5). */
+  readonly claims: ClaimsRequest | null;
+  /** RFC 8176 authentication methods and the achieved class of the sign-in behind the grant. */
+  readonly amr: readonly string[];
+  readonly acr: string | null;
   readonly accessToken: string;
   readonly lifetimeSeconds: number;
 }
 
-/**
- * ID tokens (OIDC Core §2, §3.1.3.6): `aud` is the client, `nonce` echoed from the authorization
- * request, `auth_time` always, `at_hash` binding the access token issued alongside, `sid` for
- * logout. Profile and email claims follow the granted scopes (§5.4).
- */
 /** The code and refresh grants issue ID tokens. */
 export type IdTokenIssuer = Pick<IdTokenService, 'issue'>;
 
@@ -35,6 +36,13 @@ export interface IdTokenHint {
   readonly sid?: string;
 }
 
+/**
+ * ID tokens (OIDC Core §2, §3.1.3.6): `aud` is the client, `nonce` echoed from the authorization
+ * request, `auth_time`, `amr` (RFC 8176) and `acr` always, `at_hash` binding the access token issued
+ * alongside, `sid` for logout. User claims: those requested for the ID token through the `claims`
+ * parameter (§5.5); the claims of the granted scopes only when the client opted in — an access
+ * token is always issued with the ID token here, so §5.4 returns scope claims from userinfo.
+ */
 export class IdTokenService {
   constructor(
     private readonly keys: KeyRings,
@@ -42,11 +50,12 @@ export class IdTokenService {
   ) {}
 
   async issue(request: IdTokenRequest): Promise<string> {
-    const key = await this.keys.signingKey(request.tenant.id);
+    const key = await this.keys.signingKey(request.tenant.id, request.client.idTokenSignedResponseAlg);
     if (key === undefined) throw new ServerError(undefined, { detail: `tenant ${request.tenant.name} has no signing key` });
     const iat = epochSeconds(this.clock);
+    const requested = Object.keys(request.claims?.id_token ?? {});
     return signJwt(
-      { alg: 'ES256', typ: 'JWT', kid: key.kid },
+      { alg: key.alg, typ: 'JWT', kid: key.kid },
       {
         iss: request.issuer,
         sub: request.user.id,
@@ -58,7 +67,9 @@ export class IdTokenService {
         ...(request.nonce === null ? {} : { nonce: request.nonce }),
         at_hash: atHash(request.accessToken),
         ...(request.sessionId === null ? {} : { sid: request.sessionId }),
-        ...userClaims(request.user, request.scopes),
+        acr: request.acr ?? achievedAcr(request.amr),
+        ...(request.amr.length === 0 ? {} : { amr: [...request.amr] }),
+        ...userClaims(request.user, request.client.idTokenScopeClaims ? request.scopes : [], requested),
       },
       key.privateKey,
     );
@@ -87,7 +98,7 @@ export class IdTokenService {
   }
 }
 
-/** OIDC Core §3.1.3.6: left half of the SHA-256 of the access token, base64url (ES256 → SHA-256). */
+/** OIDC Core §3.1.3.6: left half of the SHA-256 of the access token, base64url (ES256 and RS256 both hash with SHA-256). */
 export function atHash(accessToken: string): string {
   const digest = createHash('sha256').update(accessToken, 'ascii').digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');

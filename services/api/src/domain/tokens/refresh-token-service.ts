@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { refreshTokenFamilies, refreshTokens, sessions, users, type Database, type Executor, type RefreshToken, type RefreshTokenFamily, type Session, type User } from '@lanyard/db';
+import { refreshTokenFamilies, refreshTokens, sessions, users, type ClaimsRequest, type Database, type Executor, type RefreshToken, type RefreshTokenFamily, type Session, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
 import { RefreshRejected } from './refresh-rejected.js';
@@ -12,6 +12,10 @@ export interface NewFamily {
   readonly sessionId: string | null;
   readonly scopes: readonly string[];
   readonly authTime: Date;
+  /** What the grant asked for and achieved, so refreshed ID tokens and userinfo say the same. */
+  readonly claims: ClaimsRequest | null;
+  readonly amr: readonly string[];
+  readonly acr: string | null;
   readonly delivery: 'cookie' | 'body';
   readonly idleTtlSeconds: number;
   readonly absoluteTtlSeconds: number;
@@ -71,6 +75,9 @@ export class RefreshTokenService {
         sessionId: input.sessionId,
         scopes: [...input.scopes],
         authTime: input.authTime,
+        claims: input.claims,
+        amr: [...input.amr],
+        acr: input.acr,
         delivery: input.delivery,
         createdAt: now,
         absoluteExpiresAt,

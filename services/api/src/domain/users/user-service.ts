@@ -15,6 +15,32 @@ const isUniqueViolation = (error: unknown) =>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The OIDC Core §5.1 claims the admin API may set, by their column names. */
+const STANDARD_CLAIM_FIELDS = [
+  'givenName',
+  'familyName',
+  'middleName',
+  'nickname',
+  'preferredUsername',
+  'profile',
+  'picture',
+  'website',
+  'gender',
+  'birthdate',
+  'zoneinfo',
+  'locale',
+  'phoneNumber',
+  'phoneNumberVerified',
+  'address',
+] as const;
+
+/** The standard claims present in a create or patch body (undefined = leave as is, null = clear). */
+function standardClaims(input: Partial<Record<(typeof STANDARD_CLAIM_FIELDS)[number], unknown>>): Partial<User> {
+  const values: Record<string, unknown> = {};
+  for (const field of STANDARD_CLAIM_FIELDS) if (input[field] !== undefined) values[field] = input[field];
+  return values as Partial<User>;
+}
+
 /** What sign-in and token endpoints need of users: look one up. */
 export type UserLookup = Pick<UserService, 'findById' | 'findByEmail'>;
 
@@ -38,6 +64,7 @@ export class UserService {
           email: normalizeEmail(input.email),
           emailVerified: input.emailVerified ?? false,
           name: input.name ?? null,
+          ...standardClaims(input),
           passwordHash,
           passwordChangedAt: passwordHash === null ? null : now,
           createdAt: now,
@@ -103,6 +130,7 @@ export class UserService {
             ...(patch.email === undefined ? {} : { email: normalizeEmail(patch.email) }),
             ...(patch.emailVerified === undefined ? {} : { emailVerified: patch.emailVerified }),
             ...(patch.name === undefined ? {} : { name: patch.name }),
+            ...standardClaims(patch),
             ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
             ...(passwordHash === undefined ? {} : { passwordHash, passwordChangedAt: now }),
             updatedAt: now,

@@ -16,6 +16,7 @@ import { browserBindingHash } from '../interaction/browser-binding.js';
 import { AuthorizationRedirectError } from './authorization-error.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 import type { AuthorizeContext, AuthorizeStep } from './authorize-context.js';
+import { checkClaimsRequest } from './check-claims-request.js';
 import { checkClient } from './check-client.js';
 import { checkPkce } from './check-pkce.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
@@ -26,7 +27,7 @@ import { continueAuthorization, followNextStep, type ContinueAuthorizationDeps }
 /** Steps whose errors are shown on our error page: the redirect URI is not trusted yet. */
 const BEFORE_REDIRECT_URI: readonly AuthorizeStep[] = [checkClient, checkRedirectUri];
 /** Steps whose errors go back to the client's redirect URI (RFC 6749 §4.1.2.1). */
-const AFTER_REDIRECT_URI: readonly AuthorizeStep[] = [checkRequestShape, checkPkce, checkScopeAndPrompt];
+const AFTER_REDIRECT_URI: readonly AuthorizeStep[] = [checkRequestShape, checkPkce, checkScopeAndPrompt, checkClaimsRequest];
 
 export interface AuthorizeEndpointDeps extends ContinueAuthorizationDeps {
   readonly tenants: TenantLookup;
@@ -58,7 +59,7 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, deps: AuthorizeE
     }
     const authorization = actx.result as AuthorizationRequest;
     const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
-    const auth = active && { userId: active.user.id, sessionId: active.session.id, authTime: active.session.authTime };
+    const auth = active && { userId: active.user.id, sessionId: active.session.id, authTime: active.session.authTime, amr: active.session.amr };
     const next = await continueAuthorization(deps, actx.client!, authorization, issuer, auth, undefined);
     return followNextStep(reply, next, issuer, async () => {
       // Each interaction is held in Redis until it expires: bounded per IP network, so nobody can
@@ -71,7 +72,7 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, deps: AuthorizeE
       const interaction = await deps.interactions.create(authorization, browserBindingHash(request, reply, tenant.name));
       // A user already signed in only needs the consent step; remember who they are.
       if (auth === undefined || next.kind === 'login') return interaction;
-      const withUser = { ...interaction, userId: auth.userId, sessionId: auth.sessionId, authTime: auth.authTime.getTime() };
+      const withUser = { ...interaction, userId: auth.userId, sessionId: auth.sessionId, authTime: auth.authTime.getTime(), amr: auth.amr };
       await deps.interactions.save(withUser);
       return withUser;
     });

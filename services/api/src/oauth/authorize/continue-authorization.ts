@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Clock } from '@lanyard/clock';
-import { ConsentRequired, LoginRequired } from '@lanyard/errors';
+import { AccessDenied, ConsentRequired, LoginRequired } from '@lanyard/errors';
+import { achievedAcr, essentialAcrMet } from '../../domain/tokens/authentication-context.js';
 import type { RegisteredClient } from '../../domain/clients/client-service.js';
 import type { ConsentService } from '../../domain/consents/consent-service.js';
 import type { CodeIssuer } from '../../domain/grants/authorization-code-service.js';
@@ -14,6 +15,8 @@ export interface Authentication {
   readonly userId: string;
   readonly sessionId: string;
   readonly authTime: Date;
+  /** RFC 8176 methods of that sign-in (the session's `amr`). */
+  readonly amr: readonly string[];
 }
 
 export interface ContinueAuthorizationDeps {
@@ -56,6 +59,11 @@ export async function continueAuthorization(
     if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new ConsentRequired(), request.redirectUri, issuer, request.state);
     return { kind: 'consent' };
   }
+  const acr = achievedAcr(auth.amr);
+  if (!essentialAcrMet(request.claims, acr)) {
+    // OIDC Core §5.5.1.1: an essential acr that cannot be achieved fails the authentication.
+    throw new AuthorizationRedirectError(new AccessDenied('The requested authentication context class cannot be satisfied.'), request.redirectUri, issuer, request.state);
+  }
   const code = await deps.codes.create({
     tenantId: request.tenantId,
     clientRef: client.id,
@@ -66,6 +74,9 @@ export async function continueAuthorization(
     scopes: request.scopes,
     nonce: request.nonce,
     authTime: auth.authTime,
+    claims: request.claims,
+    amr: auth.amr,
+    acr,
   });
   return { kind: 'redirect', location: authorizationResponseUrl(request.redirectUri, issuer, request.state, { code }) };
 }

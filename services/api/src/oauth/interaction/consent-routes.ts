@@ -67,7 +67,7 @@ export function registerConsentRoutes(app: FastifyInstance, deps: ConsentRoutesD
     }
     await deps.consents.grant(interaction.userId, client.id, authorization.scopes);
     const consented = { ...interaction, consented: true };
-    const auth = { userId: interaction.userId, sessionId: interaction.sessionId, authTime: new Date(interaction.authTime) };
+    const auth = { userId: interaction.userId, sessionId: interaction.sessionId, authTime: new Date(interaction.authTime), amr: interaction.amr ?? [] };
     const next = await continueAuthorization(deps, client, authorization, issuer, auth, consented);
     await deps.interactions.delete(interaction.id);
     return followNextStep(reply, next, issuer, async () => consented);

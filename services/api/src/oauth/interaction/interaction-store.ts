@@ -18,6 +18,7 @@ export interface Interaction {
   readonly userId?: string;
   readonly sessionId?: string;
   readonly authTime?: number;
+  readonly amr?: readonly string[];
   /** Set when the user approved the consent screen in this interaction. */
   readonly consented?: boolean;
   /** Message for the next rendering of the login form (Post/Redirect/Get). */

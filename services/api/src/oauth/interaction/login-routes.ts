@@ -114,8 +114,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
     audit('success', undefined, user!.id);
     request.log.info({ ...request.logFields, event: 'login', userId: user!.id }, 'user signed in');
 
-    const signedIn = { ...interaction, userId: user!.id, sessionId: session.id, authTime: session.authTime.getTime(), loginError: undefined };
-    const auth = { userId: user!.id, sessionId: session.id, authTime: session.authTime };
+    const signedIn = { ...interaction, userId: user!.id, sessionId: session.id, authTime: session.authTime.getTime(), amr: session.amr, loginError: undefined };
+    const auth = { userId: user!.id, sessionId: session.id, authTime: session.authTime, amr: session.amr };
     const next = await continueAuthorization(deps, client, interaction.request, issuer, auth, signedIn);
     if (next.kind === 'redirect') await deps.interactions.delete(interaction.id);
     else await deps.interactions.save(signedIn);

@@ -28,6 +28,8 @@ export interface AuthenticatedClient {
  *   many clients (curl -u, older libraries) skip the urlencoding, so the raw secret is tried too;
  * - `client_secret_post`: `client_id` + `client_secret` in the body;
  * - `none`: only public clients, and they must not present a secret;
+ * - a confidential client must use the method it registered (`tokenEndpointAuthMethod`,
+ *   default client_secret_basic): the other one is `invalid_client` even with the right secret;
  * - a disabled client is refused like an unknown one;
  * - confidential clients must authenticate; any failure is `invalid_client` (401), with a Basic
  *   challenge when the client tried Basic (§5.2); unexpired secrets are compared in constant time.
@@ -65,6 +67,10 @@ export async function authenticateClient(
   const hashes = client.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secretHash);
   const candidates = basic !== undefined && basic.rawSecret !== secret ? [secret, basic.rawSecret] : [secret];
   if (!candidates.some((candidate) => deps.secretHasher.matchesAny(candidate, hashes))) throw new InvalidClient(undefined, { ...challenge, detail: 'secret mismatch' });
+  // The registered method is the only one accepted, even with the right secret (RFC 7591 §2).
+  if (method !== client.tokenEndpointAuthMethod) {
+    throw new InvalidClient(`This client authenticates with ${client.tokenEndpointAuthMethod}.`, { ...challenge, detail: `${method} instead of ${client.tokenEndpointAuthMethod}` });
+  }
   addLogFields(request, { clientId: client.clientId });
   return { client, method };
 }

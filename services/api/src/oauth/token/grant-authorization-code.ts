@@ -22,7 +22,9 @@ export interface AuthorizationCodeDeps extends UserTokenDeps, TokenResponseDeps 
 /**
  * `authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6). Rules here (the code's own rules —
  * binding, expiry, PKCE match, single use, replay — are {@link CodeRedeemer.redeem}'s):
- * - `code`, `redirect_uri` and `code_verifier` are present, the verifier well-formed;
+ * - `code` and `redirect_uri` are present; `code_verifier` too, unless the client's PKCE policy is
+ *   `optional` (the code service then checks it matches how the code was issued); a verifier
+ *   that is sent is well-formed;
  * - a refresh token is issued only to clients registered for `refresh_token`, in a cookie for
  *   browser clients and in the body otherwise; the delivery is decided before the code is spent.
  */
@@ -31,12 +33,13 @@ export async function grantAuthorizationCode(grant: GrantRequest, deps: Authoriz
   const code = params.require('code');
   const redirectUri = params.require('redirect_uri');
   const codeVerifier = params.get('code_verifier');
-  if (codeVerifier === undefined) throw new InvalidRequest('Missing required parameter: code_verifier (PKCE is required).');
-  if (!VERIFIER.test(codeVerifier)) throw new InvalidRequest('code_verifier must be 43-128 characters of [A-Za-z0-9._~-].');
+  // A client whose policy is `optional` may redeem without one, if its code was issued without a challenge.
+  if (codeVerifier === undefined && client.pkce === 'required') throw new InvalidRequest('Missing required parameter: code_verifier (PKCE is required).');
+  if (codeVerifier !== undefined && !VERIFIER.test(codeVerifier)) throw new InvalidRequest('code_verifier must be 43-128 characters of [A-Za-z0-9._~-].');
   const delivery = client.grantTypes.includes('refresh_token') ? refreshDelivery(request, client) : undefined;
 
   const redeemed = await deps.codes.redeem({ code, tenantId: tenant.id, clientRef: client.id, redirectUri, codeVerifier }, async (redeemedGrant, tx) => {
-    const { user, scopes, authTime, sessionId } = redeemedGrant;
+    const { user, scopes, authTime, sessionId, claims, amr, acr } = redeemedGrant;
     const family =
       delivery === undefined
         ? undefined
@@ -48,6 +51,9 @@ export async function grantAuthorizationCode(grant: GrantRequest, deps: Authoriz
               sessionId,
               scopes,
               authTime,
+              claims,
+              amr,
+              acr,
               delivery,
               idleTtlSeconds: client.tokenLifetimes.refreshTokenIdle ?? deps.config.REFRESH_TOKEN_IDLE_TTL_SECONDS,
               absoluteTtlSeconds: client.tokenLifetimes.refreshTokenAbsolute ?? deps.config.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS,

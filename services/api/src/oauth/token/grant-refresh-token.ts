@@ -48,7 +48,11 @@ export async function grantRefreshToken(grant: GrantRequest, deps: RefreshTokenD
   });
   const { family, user } = rotation;
   const scopes = requested ?? family.scopes;
-  const tokens = await issueUserTokens(grant, { user, scopes, authTime: family.authTime, sessionId: family.sessionId, nonce: null }, deps);
+  const tokens = await issueUserTokens(
+    grant,
+    { user, scopes, authTime: family.authTime, sessionId: family.sessionId, nonce: null, claims: family.claims, amr: family.amr, acr: family.acr },
+    deps,
+  );
   const refresh = { token: rotation.token, delivery: presented.via, absoluteExpiresAt: family.absoluteExpiresAt };
   return { body: tokenResponse(grant, { access: tokens.access, scopes, idToken: tokens.idToken, refresh }, deps), userId: user.id };
 }

@@ -1,5 +1,5 @@
 import type { ApiConfig } from '@lanyard/config';
-import type { User } from '@lanyard/db';
+import type { ClaimsRequest, User } from '@lanyard/db';
 import type { AccessTokenIssuer, IssuedAccessToken } from '../../domain/tokens/access-token-service.js';
 import type { IdTokenIssuer } from '../../domain/tokens/id-token-service.js';
 import type { GrantRequest } from './grant.js';
@@ -11,6 +11,9 @@ export interface UserTokenRequest {
   readonly authTime: Date;
   readonly sessionId: string | null;
   readonly nonce: string | null;
+  readonly claims: ClaimsRequest | null;
+  readonly amr: readonly string[];
+  readonly acr: string | null;
 }
 
 export interface UserTokenDeps {
@@ -31,6 +34,7 @@ export async function issueUserTokens(grant: GrantRequest, input: UserTokenReque
     lifetimeSeconds: client.tokenLifetimes.accessToken ?? deps.config.ACCESS_TOKEN_TTL_SECONDS,
     authTime: input.authTime,
     sessionId: input.sessionId,
+    userinfoClaims: Object.keys(input.claims?.userinfo ?? {}),
   });
   const idToken = input.scopes.includes('openid')
     ? await deps.idTokens.issue({
@@ -42,6 +46,9 @@ export async function issueUserTokens(grant: GrantRequest, input: UserTokenReque
         authTime: input.authTime,
         nonce: input.nonce,
         sessionId: input.sessionId,
+        claims: input.claims,
+        amr: input.amr,
+        acr: input.acr,
         accessToken: access.token,
         lifetimeSeconds: client.tokenLifetimes.idToken ?? deps.config.ID_TOKEN_TTL_SECONDS,
       })

@@ -54,6 +54,7 @@ describe('admin API authentication (RFC 6750)', () => {
       grantTypes: ['client_credentials'],
       scopes: ['lanyard:admin'],
       audience: ['urn:lanyard:admin-api'],
+      tokenEndpointAuthMethod: 'client_secret_post',
     });
     const secret = (created.json() as { clientSecret: string }).clientSecret;
     const token = await api.app.inject({
@@ -90,7 +91,7 @@ describe('admin API authentication (RFC 6750)', () => {
 
   it('rejects an expired admin token', async () => {
     const jwk = await api.ctx.keys.ring((await api.ctx.tenants.find('system'))!.id);
-    const key = jwk.signingKey(new Date())!;
+    const key = jwk.signingKey(new Date(), 'ES256')!;
     const expired = await new SignJWT({ scope: 'lanyard:admin', client_id: 'lanyard-admin', jti: 'y' })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid })
       .setIssuer(`${api.baseUrl}/tenants/system`)

@@ -138,8 +138,8 @@ describe('admin API: clients', () => {
     const implicit = await admin.put('/tenants/acme/clients/invalid', { ...spa, grantTypes: ['implicit'] });
     expect(implicit.statusCode).toBe(400);
     expect(implicit.json().invalidParams[0].name).toMatch(/^body\/grantTypes\/0/);
-    const extra = await admin.put('/tenants/acme/clients/invalid', { ...spa, tokenEndpointAuthMethod: 'none' });
-    expect(extra.json().invalidParams[0].name).toBe('body/tokenEndpointAuthMethod');
+    const extra = await admin.put('/tenants/acme/clients/invalid', { ...spa, clientUri: 'https://app.example' });
+    expect(extra.json().invalidParams[0].name).toBe('body/clientUri');
   });
 
   it('writes nothing when the database fails halfway through creating a client', async () => {

@@ -32,9 +32,13 @@ describe('admin API: tenants', () => {
     await admin.put('/tenants/initech', { displayName: 'Initech' });
     const jwks = await api.app.inject({ url: '/tenants/initech/jwks' });
     expect(jwks.statusCode).toBe(200);
-    expect(jwks.json().keys).toHaveLength(1);
-    expect(jwks.json().keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-    expect(jwks.json().keys[0]).not.toHaveProperty('d');
+    // One key per algorithm it signs with: ES256 (the default) and RS256 (OIDC Core §15.1).
+    const keys = jwks.json().keys as Array<Record<string, unknown>>;
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(keys[1]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', e: 'AQAB' });
+    expect(Buffer.from(keys[1]!.n as string, 'base64url').length * 8).toBe(2048);
+    for (const key of keys) for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(secret);
     const discovery = await api.app.inject({ url: '/tenants/initech/.well-known/openid-configuration' });
     expect(discovery.json().issuer).toBe('http://lanyard.test/tenants/initech');
   });

@@ -6,6 +6,8 @@ import { adminClient } from '../../support/admin-client.js';
 describe('client_credentials grant (RFC 6749 §4.4) issuing RFC 9068 access tokens', () => {
   let api: TestApi;
   let secret: string;
+  /** A client registered for client_secret_post; `billing` uses the default, client_secret_basic. */
+  const postSecret = 'billing-post-secret-0123456789abcdefghijklmnop';
   beforeAll(async () => {
     api = await startTestApi({ listen: true });
     const admin = adminClient(api.app, await api.adminToken());
@@ -20,6 +22,14 @@ describe('client_credentials grant (RFC 6749 §4.4) issuing RFC 9068 access toke
         tokenLifetimes: { accessToken: 120 },
       })
     ).json().clientSecret;
+    await admin.put('/tenants/acme/clients/billing-post', {
+      type: 'confidential',
+      grantTypes: ['client_credentials'],
+      scopes: ['invoices:read', 'invoices:write'],
+      audience: ['https://billing.acme.example', 'https://ledger.acme.example'],
+      tokenEndpointAuthMethod: 'client_secret_post',
+      secret: postSecret,
+    });
   });
   afterAll(() => api.close());
 
@@ -54,8 +64,8 @@ describe('client_credentials grant (RFC 6749 §4.4) issuing RFC 9068 access toke
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('accepts client_secret_post and narrows scope and audience on request (RFC 8707)', async () => {
-    const response = await post('acme', { grant_type: 'client_credentials', client_id: 'billing', client_secret: secret, scope: 'invoices:read', resource: 'https://ledger.acme.example' });
+  it('accepts client_secret_post from a client registered for it, and narrows scope and audience on request (RFC 8707)', async () => {
+    const response = await post('acme', { grant_type: 'client_credentials', client_id: 'billing-post', client_secret: postSecret, scope: 'invoices:read', resource: 'https://ledger.acme.example' });
     expect(response.status).toBe(200);
     const token = ((await response.json()) as { access_token: string }).access_token;
     const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
@@ -88,6 +98,17 @@ describe('client_credentials grant (RFC 6749 §4.4) issuing RFC 9068 access toke
     expect(typeof body.error_description).toBe('string');
   });
 
+  it('enforces each client’s registered authentication method: the other one is invalid_client, even with the right secret', async () => {
+    const postFromBasicClient = await post('acme', { grant_type: 'client_credentials', client_id: 'billing', client_secret: secret });
+    expect(postFromBasicClient.status).toBe(401);
+    expect(await postFromBasicClient.json()).toMatchObject({ error: 'invalid_client', error_description: 'This client authenticates with client_secret_basic.' });
+    const basicFromPostClient = await post('acme', { grant_type: 'client_credentials' }, basic('billing-post', postSecret));
+    expect(basicFromPostClient.status).toBe(401);
+    expect(basicFromPostClient.headers.get('www-authenticate')).toBe('Basic realm="acme"');
+    expect(await basicFromPostClient.json()).toMatchObject({ error: 'invalid_client', error_description: 'This client authenticates with client_secret_post.' });
+    expect(api.rawLogs()).not.toContain(postSecret);
+  });
+
   it('sends a Basic challenge with invalid_client when Basic was used (RFC 6749 §5.2)', async () => {
     const response = await post('acme', { grant_type: 'client_credentials' }, basic('billing', 'wrong'));
     expect(response.headers.get('www-authenticate')).toBe('Basic realm="acme"');
@@ -108,7 +129,7 @@ describe('client_credentials grant (RFC 6749 §4.4) issuing RFC 9068 access toke
       statuses.push(answered.status);
     };
     await send(post('acme', { grant_type: 'client_credentials' }, basic('billing', secret)));
-    await send(post('acme', { grant_type: 'client_credentials', client_id: 'billing', client_secret: secret }));
+    await send(post('acme', { grant_type: 'client_credentials', client_id: 'billing-post', client_secret: postSecret }));
     for (let i = 0; i < 4; i += 1) await send(post('acme', { grant_type: 'client_credentials' }, basic('billing', 'wrong')));
     expect(statuses).toEqual([200, 200, 401, 401, 401, 401]);
     await api.ctx.audit.flush();

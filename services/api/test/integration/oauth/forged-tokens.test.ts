@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64url, SignJWT } from 'jose';
 import { startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
-import { obtainCode, redeem } from '../../support/oauth-helpers.js';
+import { basicAuth, obtainCode, redeem } from '../../support/oauth-helpers.js';
 
 /** Forged and mis-used JWTs at the resource endpoints (userinfo and the admin API). */
 describe('forged access tokens', () => {
@@ -15,7 +15,7 @@ describe('forged access tokens', () => {
     const access = (await redeem(fx, await obtainCode(fx))).body.access_token as string;
     claims = JSON.parse(Buffer.from(access.split('.')[1]!, 'base64url').toString());
     const tenant = (await fx.api.ctx.tenants.find('acme'))!;
-    const key = (await fx.api.ctx.keys.signingKey(tenant.id))!;
+    const key = (await fx.api.ctx.keys.signingKey(tenant.id, 'ES256'))!;
     kid = key.kid;
     realKey = key.privateKey;
   });
@@ -68,7 +68,7 @@ describe('forged access tokens', () => {
 
   it('a wrong aud at the admin API, signed with the real system key: 401 invalid_token', async () => {
     const system = (await fx.api.ctx.tenants.find('system'))!;
-    const key = (await fx.api.ctx.keys.signingKey(system.id))!;
+    const key = (await fx.api.ctx.keys.signingKey(system.id, 'ES256'))!;
     const token = await new SignJWT({ scope: 'lanyard:admin', client_id: 'lanyard-admin', jti: 'x' })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid })
       .setIssuer(`${fx.api.baseUrl}/tenants/system`)
@@ -87,8 +87,8 @@ describe('forged access tokens', () => {
     await fx.admin.post('/tenants/acme/clients/acme-service/secrets', { secret });
     const token = await fetch(`${fx.issuer}/oauth2/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'acme-service', client_secret: secret }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...basicAuth('acme-service', secret) },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
     });
     const response = await userinfo(((await token.json()) as { access_token: string }).access_token);
     expect(response.status).toBe(403);

@@ -21,7 +21,9 @@ describe('signing key rotation', () => {
   });
   afterAll(() => fx.close());
 
-  const jwksKids = async () => ((await (await fetch(`${fx.issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+  /** The ES256 keys in the JWKS (the algorithm these tokens use; RS256 keys rotate on their own). */
+  const jwksKids = async () =>
+    ((await (await fetch(`${fx.issuer}/jwks`)).json()) as { keys: Array<{ kid: string; alg: string }> }).keys.filter((k) => k.alg === 'ES256').map((k) => k.kid);
   const rotate = async (now: Date) => {
     await rotateSigningKeys(fx.api.ctx.database.db, fx.api.ctx.cipher, tenantId, rotationPolicy(fx.api.config), now);
     await fx.api.ctx.bus.publish({ kind: 'signing-keys', tenantId });

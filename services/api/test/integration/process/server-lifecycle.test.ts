@@ -82,7 +82,16 @@ describe('the API process', () => {
     // A request whose body is still arriving when SIGTERM lands: it must complete normally.
     const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/tenants/system/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/tenants/system/oauth2/token',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`lanyard-admin:${encodeURIComponent(testSecrets.bootstrapClientSecret)}`).toString('base64')}`,
+          },
+        },
         (res) => {
           let body = '';
           res.on('data', (c: Buffer) => (body += c.toString()));
@@ -90,10 +99,10 @@ describe('the API process', () => {
         },
       );
       req.on('error', reject);
-      req.write('grant_type=client_credentials&client_id=lanyard-admin&');
+      req.write('grant_type=client_');
       setTimeout(() => {
         api.child.kill('SIGTERM');
-        setTimeout(() => req.end(`client_secret=${encodeURIComponent(testSecrets.bootstrapClientSecret)}`), 300);
+        setTimeout(() => req.end('credentials&scope=lanyard%3Aadmin'), 300);
       }, 200);
     });
     const response = await inFlight;

@@ -40,7 +40,7 @@ describe('rate limits while Redis is down', () => {
     if (redis !== undefined) await stop(redis);
   });
 
-  const client = async (id: string) => (await admin.put(`/tenants/acme/clients/${id}`, { type: 'confidential', grantTypes: ['client_credentials'] })).json().clientSecret as string;
+  const client = async (id: string) => (await admin.put(`/tenants/acme/clients/${id}`, { type: 'confidential', grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_post' })).json().clientSecret as string;
   const token = (id: string, secret: string) =>
     api.app.inject({
       method: 'POST',

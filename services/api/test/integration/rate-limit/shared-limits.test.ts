@@ -31,7 +31,7 @@ describe('rate limits shared by replicas', () => {
   it('two replicas with skewed clocks allow the configured limit together (±1), not each', async () => {
     const admin = adminClient(first.app, await first.adminToken());
     await admin.put('/tenants/acme', { displayName: 'Acme' });
-    const secret = (await admin.put('/tenants/acme/clients/shared', { type: 'confidential', grantTypes: ['client_credentials'] })).json().clientSecret as string;
+    const secret = (await admin.put('/tenants/acme/clients/shared', { type: 'confidential', grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_post' })).json().clientSecret as string;
     const request = (api: TestApi) =>
       api.app.inject({
         method: 'POST',

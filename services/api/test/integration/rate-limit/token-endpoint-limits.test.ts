@@ -23,7 +23,7 @@ describe('token endpoint rate limits', () => {
 
   /** A confidential client_credentials client of its own, so no test shares a budget. */
   const registerClient = async (clientId: string): Promise<string> =>
-    (await admin.put(`/tenants/acme/clients/${clientId}`, { type: 'confidential', grantTypes: ['client_credentials'] })).json().clientSecret;
+    (await admin.put(`/tenants/acme/clients/${clientId}`, { type: 'confidential', grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_post' })).json().clientSecret;
 
   const request = (clientId: string, clientSecret: string, remoteAddress = '203.0.113.10', extra: Record<string, string> = {}) =>
     api.app.inject({

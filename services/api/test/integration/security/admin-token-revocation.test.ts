@@ -18,7 +18,7 @@ describe('admin API tokens stop working when revoked or when their client change
   });
   afterAll(() => api.close());
 
-  const adminSpec = { type: 'confidential', grantTypes: ['client_credentials'], scopes: ['lanyard:admin'], audience: ['urn:lanyard:admin-api'] };
+  const adminSpec = { type: 'confidential', grantTypes: ['client_credentials'], scopes: ['lanyard:admin'], audience: ['urn:lanyard:admin-api'], tokenEndpointAuthMethod: 'client_secret_post' };
 
   // Each test gets its own admin client, so none depends on another having run.
   beforeEach(async () => {

@@ -30,7 +30,7 @@ describe('client and user subjects cannot be confused', () => {
   });
 
   it('a client_credentials token’s sub is its client id, never UUID-shaped; a user token’s sub is the user’s UUID', async () => {
-    const created = await admin.put('/tenants/acme/clients/ledger-robot', { type: 'confidential', grantTypes: ['client_credentials'], scopes: ['ledger:read'] });
+    const created = await admin.put('/tenants/acme/clients/ledger-robot', { type: 'confidential', grantTypes: ['client_credentials'], scopes: ['ledger:read'], tokenEndpointAuthMethod: 'client_secret_post' });
     const secret = (created.json() as { clientSecret: string }).clientSecret;
     const response = await fetch(`${fx.issuer}/oauth2/token`, {
       method: 'POST',

@@ -21,7 +21,8 @@ export interface MaintenanceDependencies {
  * Processor of the `maintenance` queue; both jobs run from job schedulers and are idempotent, so
  * a retry or an overlapping run on another replica is harmless.
  * - `cleanup` purges expired and revoked rows and returns the counts;
- * - `rotate-keys` applies the rotation plan to every tenant and fails (to be retried) if any tenant failed.
+ * - `rotate-keys` applies the rotation plan of every signing algorithm to every tenant and fails (to
+ *   be retried) if any tenant failed.
  */
 export class MaintenanceProcessor implements JobHandler {
   readonly jobNames: readonly string[] = Object.values(MAINTENANCE_JOBS);
@@ -51,7 +52,8 @@ export class MaintenanceProcessor implements JobHandler {
     if (summary.failed.length > 0) {
       throw new Error(`signing-key rotation failed for ${summary.failed.length} of ${summary.tenants} tenant(s): ${summary.failed.join(', ')}`);
     }
-    log.info({ tenants: summary.tenants, created: summary.created, retired: summary.retired, removed: summary.removed }, 'signing keys checked');
+    const { tenants, created, retired, removed, byAlg } = summary;
+    log.info({ tenants, created, retired, removed, byAlg }, 'signing keys checked');
     return summary;
   }
 }

@@ -113,7 +113,26 @@ describe('email/send through BullMQ to a real SMTP server', () => {
     expect(failed.attemptsMade).toBe(1);
   });
 
-  it('never logs recipient addresses, subjects, bodies or links', () => {
+  it('never logs recipient addresses, subjects, bodies or links', async () => {
+    // Log lines of its own, from a job of every outcome: delivered; rejected for good (550); deferred (451)
+    // and refused a connection, each delivered once the server recovers; and a malformed payload.
+    const outcome = async (message: SendEmailJob, recover?: () => Promise<void> | void) => {
+      const job = await worker.ctx.queues.email.add(EMAIL_JOBS.send, message, quickRetries);
+      if (recover !== undefined) {
+        await eventually(async () => ((await worker.ctx.queues.email.getJob(job.id!))?.attemptsMade ?? 0) >= 1, 15_000, 'a failed attempt');
+        await recover();
+      }
+      return (await waitForJob(worker.ctx.queues.email, job.id!, ['completed', 'failed'])).getState();
+    };
+    expect(await outcome(email('alice@acme.example'))).toBe('completed');
+    smtp.rejectRecipient('nobody@acme.example', 550);
+    expect(await outcome(email('nobody@acme.example'))).toBe('failed');
+    smtp.rejectRecipient('carol@acme.example', 451);
+    expect(await outcome(email('carol@acme.example'), () => smtp.acceptAllRecipients())).toBe('completed');
+    await smtp.down();
+    expect(await outcome(email('bob@acme.example'), () => smtp.up())).toBe('completed');
+    expect(await outcome(email('mallory@acme.example', { subject: 'hi\r\nBcc: victim@elsewhere.example' }))).toBe('failed');
+
     const raw = worker.rawLogs();
     expect(raw).toContain('"msg":"email sent"');
     for (const secret of ['alice@', 'nobody@', 'bob@', 'carol@', 'mallory@', 'victim@', 'Reset your', 's3cr3t-one-time-token']) {
