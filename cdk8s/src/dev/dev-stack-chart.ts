@@ -7,8 +7,9 @@ import { DEV_CREDENTIALS } from './dev-credentials.js';
 import { DevDependency } from './dev-dependency.js';
 import { DevGrafana } from './grafana.js';
 import { KIND_NODE_PORTS } from './node-ports.js';
-import { DevAlloy } from './alloy.js';
-import { DevPromtail } from './promtail.js';
+import { alloyShipper } from './alloy.js';
+import { NodeLogShipper } from './node-log-shipper.js';
+import { promtailShipper } from './promtail.js';
 import { devValues } from './dev-values.js';
 
 const NAME = 'lanyard-dev';
@@ -98,8 +99,8 @@ export function devStackChart(scope: Construct): HelmChart {
     args: ['-config.file=/etc/loki/local-config.yaml'],
     scratchPaths: ['/loki'],
   });
-  new DevAlloy(chart, 'Alloy');
-  new DevPromtail(chart, 'Promtail');
+  new NodeLogShipper(chart, 'Alloy', alloyShipper());
+  new NodeLogShipper(chart, 'Promtail', promtailShipper());
   new DevGrafana(chart, 'Grafana');
   return chart;
 }

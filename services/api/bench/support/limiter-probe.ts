@@ -14,6 +14,7 @@ const durationMs = Number(process.env.DURATION_SECONDS ?? 10) * 1000;
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'lanyard-bench-limiter');
 const prefix = `bench:limiter:${randomBytes(4).toString('hex')}:`;
 const log = createLogger({ service: 'bench', level: 'warn' });
+await redis.ping(); // connected first: the guard fails fast (to the fallback) while a connection is not ready
 const guard = new RedisGuard(redis, { timeoutMs: 1_000, probeIntervalMs: 1_000 }, systemClock, log);
 const limiter = new SlidingWindowLimiter(redis, prefix, guard, new LocalWindowLimiter(1, systemClock));
 const never = (name: string) => ({ name, limit: 1_000_000_000, windowSeconds: 60 });

@@ -1,20 +1,12 @@
 import type { ApiConfig } from '@lanyard/config';
-import type { ClaimsRequest, User } from '@lanyard/db';
+import type { RedeemedGrant } from '../../domain/grants/authorization-code-service.js';
 import type { AccessTokenIssuer, IssuedAccessToken } from '../../domain/tokens/access-token-service.js';
 import type { IdTokenIssuer } from '../../domain/tokens/id-token-service.js';
 import type { GrantRequest } from './grant.js';
 import { resolveAudience } from './resolve-audience.js';
 
-export interface UserTokenRequest {
-  readonly user: User;
-  readonly scopes: readonly string[];
-  readonly authTime: Date;
-  readonly sessionId: string | null;
-  readonly nonce: string | null;
-  readonly claims: ClaimsRequest | null;
-  readonly amr: readonly string[];
-  readonly acr: string | null;
-}
+/** Who signed in and what was granted: a redeemed code, or a refresh token's family. */
+export type UserTokenRequest = RedeemedGrant;
 
 export interface UserTokenDeps {
   readonly accessTokens: AccessTokenIssuer;
