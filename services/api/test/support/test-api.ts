@@ -59,7 +59,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     BOOTSTRAP_ADMIN_CLIENT_SECRET: testSecrets.bootstrapClientSecret,
     // Two cores run the whole suite at once: a 50 ms Redis deadline would trip on scheduling alone
     // and hand shared limits to the per-process fallback. The outage tests stop Redis for real.
-    REDIS_COMMAND_TIMEOUT_MS: '1000',
+    REDIS_COMMAND_TIMEOUT_MS: '5000',
     ...options.env,
   });
   const captured = captureLogs();
