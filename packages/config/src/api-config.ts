@@ -65,6 +65,26 @@ const apiSchema = z
     /** How long an unfinished sign-in interaction is kept. */
     INTERACTION_TTL_SECONDS: int(900, 60, 3_600),
     /**
+     * Self-service requests (sign-up, forgot password, resend verification) per minute per IP
+     * network: each one can send an email, so a script cannot mail-bomb through us.
+     */
+    RATE_LIMIT_ACCOUNT_REQUESTS_PER_MINUTE: int(20, 1, 100_000),
+    /**
+     * Emails of one kind to one address per hour. Links are not invalidated by a newer request, so
+     * the ones already delivered keep working when an attacker exhausts this for a victim.
+     */
+    RATE_LIMIT_EMAILS_PER_ADDRESS_PER_HOUR: int(5, 1, 1_000),
+    /** Lifetimes of emailed links (docs/reference/accounts.md). */
+    EMAIL_VERIFICATION_TTL_SECONDS: int(86_400, 300, 7 * 86_400),
+    PASSWORD_RESET_TTL_SECONDS: int(1_800, 300, 86_400),
+    EMAIL_CHANGE_TTL_SECONDS: int(3_600, 300, 86_400),
+    INVITATION_TTL_SECONDS: int(7 * 86_400, 3_600, 30 * 86_400),
+    /**
+     * Sign-up, forgot password and resend answer no sooner than this after they start, whether or
+     * not the address is registered, so their timing reveals nothing (the slower path sets it).
+     */
+    ACCOUNT_RESPONSE_FLOOR_MS: int(400, 0, 5_000),
+    /**
      * Replicas sharing the limits. While Redis is unreachable each process enforces
      * `limit / RATE_LIMIT_REPLICAS` on its own, so the fleet stays near the configured limit.
      */

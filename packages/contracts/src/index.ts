@@ -1,5 +1,5 @@
 export { TenantName, ClientIdString, Timestamp, Problem, Text, NO_CONTROL_CHARACTERS } from './admin/common.js';
-export { TenantParams, TenantSpec, TenantResource, TenantRateLimits } from './admin/tenants.js';
+export { TenantParams, TenantSpec, TenantResource, TenantRateLimits, TenantAccounts, SignupPolicy } from './admin/tenants.js';
 export {
   GrantType,
   TokenLifetimes,
@@ -11,6 +11,8 @@ export {
   ClientSecretCreate,
 } from './admin/clients.js';
 export { UserParams, UsersParams, UserCreate, UserPatch, UserResource, UserListQuery, UserList, ConsentParams, ConsentResource, ConsentList } from './admin/users.js';
+export { TenantListQuery, TenantList, ClientListQuery, ClientList } from './admin/lists.js';
+export { SessionParams, SessionResource, SessionList } from './admin/sessions.js';
 /** The admin scope every admin API call needs (docs/reference/admin-api.md). */
 export const ADMIN_SCOPE = 'lanyard:admin';
 /** The built-in tenant that holds admin clients. */
@@ -24,7 +26,10 @@ export {
   EMAIL_JOB_OPTIONS,
   MAINTENANCE_JOB_OPTIONS,
   bullPrefix,
+  EMAIL_TEMPLATES,
+  type EmailTemplate,
   type QueueName,
   type SendEmailJob,
   type JobOptions,
 } from './jobs.js';
+export { InvitationCreate, InvitationResource, VerificationEmailResource } from './admin/invitations.js';

@@ -9,15 +9,55 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-/** `email` queue, job name `send`. */
+/** What an e-mail is about: a label for logs, metrics and the dashboard, never its content. */
+export type EmailTemplate =
+  | 'email_verification'
+  | 'password_reset'
+  | 'password_changed'
+  | 'email_changed'
+  | 'invitation'
+  | 'new_device_sign_in'
+  | 'lockout_notice'
+  | 'account_exists'
+  | 'generic';
+
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
+  'email_verification',
+  'password_reset',
+  'password_changed',
+  'email_changed',
+  'invitation',
+  'new_device_sign_in',
+  'lockout_notice',
+  'account_exists',
+  'generic',
+];
+
+/**
+ * `email` queue, job name `send`: one message, rendered by the producer. The producer adds it with
+ * `jobId = idempotencyKey`, so adding the same message twice queues it once; the worker records a
+ * message SMTP accepted under the same key, so a retry after a crash never sends it again.
+ */
 export interface SendEmailJob {
   readonly to: string;
+  /** `Display Name <address>` of the tenant; the worker's SMTP_FROM when absent. */
+  readonly from?: string;
+  /**
+   * When `from` is absent: the display name to put before SMTP_FROM's address, so a tenant that
+   * set only a sender name still signs its emails (`"Acme" <no-reply@relay>`).
+   */
+  readonly fromName?: string;
   readonly subject: string;
   readonly text: string;
   readonly html?: string;
   /** For logs and metrics only; never the message body. */
   readonly tenant: string;
-  readonly template: 'email_verification' | 'password_reset' | 'generic';
+  readonly template: EmailTemplate;
+  /**
+   * Unique per message, e.g. `email_verification.<token id>`: the job id (so no `:`, which BullMQ
+   * refuses in custom ids), the Message-ID, and the key of the worker's sent record.
+   */
+  readonly idempotencyKey: string;
 }
 
 export const EMAIL_JOBS = { send: 'send' } as const;

@@ -1,11 +1,10 @@
 import type { ApiMetrics, AuthEvent } from './api-metrics.js';
 
 /**
- * The `event` values the API emits today (docs/reference/metrics.md). The reserved ones (`signup`,
- * `password_reset`, `email_verification`, `federation`) are left out until their features exist,
- * so no panel shows a zero line for something that cannot happen.
+ * The `event` values the API emits today (docs/reference/metrics.md). The reserved `federation` is
+ * left out until that feature exists, so no panel shows a zero line for something that cannot happen.
  */
-export const EMITTED_AUTH_EVENTS = ['login', 'token', 'refresh', 'logout'] as const satisfies readonly AuthEvent[];
+export const EMITTED_AUTH_EVENTS = ['login', 'token', 'refresh', 'logout', 'signup', 'email_verification', 'password_reset'] as const satisfies readonly AuthEvent[];
 
 /**
  * Every `reason` of a failed authentication event: the closed set of `AuthFailureReason` in
@@ -27,6 +26,12 @@ export const AUTH_FAILURE_REASONS = [
   'access_denied',
   'invalid_token',
   'server_error',
+  'email_not_verified',
+  'signup_not_allowed',
+  'weak_password',
+  'link_invalid',
+  'link_expired',
+  'link_used',
 ] as const;
 
 /**
@@ -34,19 +39,55 @@ export const AUTH_FAILURE_REASONS = [
  * services/api/src/domain/rate-limit/rate-limit-policies.ts (docs/reference/rate-limits.md),
  * repeated here like the reasons and checked the same way.
  */
-export const RATE_LIMITERS = ['token', 'client-auth-failures', 'network-auth-failures', 'login-burst', 'login-lockout', 'login-account', 'interactions'] as const;
+export const RATE_LIMITERS = ['token', 'client-auth-failures', 'network-auth-failures', 'login-burst', 'login-lockout', 'login-account', 'interactions', 'account-requests', 'emails-per-address'] as const;
+
+/** The reasons of the protocol events (sign-in and token endpoint), the ones they have had since the start. */
+const PROTOCOL_REASONS = [
+  'invalid_client',
+  'invalid_grant',
+  'invalid_request',
+  'invalid_scope',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_credentials',
+  'user_disabled',
+  'code_replay',
+  'token_reuse',
+  'rate_limited',
+  'access_denied',
+  'invalid_token',
+  'server_error',
+] as const satisfies readonly (typeof AUTH_FAILURE_REASONS)[number][];
+
+const LINK_REASONS = ['link_invalid', 'link_expired', 'link_used'] as const;
+
+/**
+ * The failure reasons each event is initialised with: the ones it can actually have, so a tenant's
+ * series stay few (78, not 7 × 21). A reason outside its event's list still counts; its series
+ * just appears with its first occurrence.
+ */
+export const AUTH_EVENT_REASONS = {
+  login: [...PROTOCOL_REASONS, 'email_not_verified'],
+  token: PROTOCOL_REASONS,
+  refresh: PROTOCOL_REASONS,
+  logout: PROTOCOL_REASONS,
+  signup: ['signup_not_allowed', 'weak_password', 'rate_limited', 'invalid_request', ...LINK_REASONS],
+  email_verification: LINK_REASONS,
+  password_reset: [...LINK_REASONS, 'weak_password'],
+} as const satisfies Record<(typeof EMITTED_AUTH_EVENTS)[number], readonly (typeof AUTH_FAILURE_REASONS)[number][]>;
 
 /**
  * Creates, at 0, every series a tenant's panels and alerts read, so they show 0 rather than "No
  * data" before the first failure: `identity_auth_events_total` for each emitted event with
- * `result="success"` and with `result="failure"` × every failure reason (4 × 15 = 60 series), and
- * `identity_rate_limited_requests_total` for each limiter (7). Adding 0 to an existing series
- * changes nothing, so calling it again for a known tenant is harmless.
+ * `result="success"` and with `result="failure"` × each of that event's reasons
+ * ({@link AUTH_EVENT_REASONS}, 78 series), and `identity_rate_limited_requests_total` for each
+ * limiter (9). Adding 0 to an existing series changes nothing, so calling it again for a known
+ * tenant is harmless.
  */
 export function initialiseAuthSeries(metrics: Pick<ApiMetrics, 'authEvents' | 'rateLimited'>, tenant: string): void {
   for (const event of EMITTED_AUTH_EVENTS) {
     metrics.authEvents.inc({ tenant, event, result: 'success', reason: '' }, 0);
-    for (const reason of AUTH_FAILURE_REASONS) metrics.authEvents.inc({ tenant, event, result: 'failure', reason }, 0);
+    for (const reason of AUTH_EVENT_REASONS[event]) metrics.authEvents.inc({ tenant, event, result: 'failure', reason }, 0);
   }
   for (const limiter of RATE_LIMITERS) metrics.rateLimited.inc({ tenant, limiter }, 0);
 }

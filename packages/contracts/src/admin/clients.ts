@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ClientIdString, TenantName, Text, Timestamp, uniqueList } from './common.js';
+import { ClientIdString, TenantName, Text, Timestamp, uniqueList, Uuid } from './common.js';
 
 export const GrantType = Type.Union(
   [Type.Literal('authorization_code'), Type.Literal('refresh_token'), Type.Literal('client_credentials')],
@@ -21,7 +21,7 @@ export const TokenLifetimes = Type.Object(
 );
 
 export const ClientParams = Type.Object({ tenant: TenantName, clientId: ClientIdString });
-export const ClientSecretParams = Type.Object({ tenant: TenantName, clientId: ClientIdString, secretId: Type.String({ format: 'uuid' }) });
+export const ClientSecretParams = Type.Object({ tenant: TenantName, clientId: ClientIdString, secretId: Uuid() });
 
 export const ClientSpec = Type.Object(
   {
@@ -71,7 +71,7 @@ export const ClientSpec = Type.Object(
   { additionalProperties: false },
 );
 
-export const ClientSecretInfo = Type.Object({ id: Type.String({ format: 'uuid' }), createdAt: Timestamp, expiresAt: Type.Union([Timestamp, Type.Null()]) });
+export const ClientSecretInfo = Type.Object({ id: Uuid(), createdAt: Timestamp, expiresAt: Type.Union([Timestamp, Type.Null()]) });
 
 export const ClientResource = Type.Object({
   tenant: TenantName,

@@ -18,6 +18,13 @@ export const ClientIdString = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]
 
 export const Timestamp = Type.String({ format: 'date-time' });
 
+/**
+ * A UUID as PostgreSQL stores it: 8-4-4-4-12 hex digits and nothing else. ajv's `format: 'uuid'`
+ * also accepts `urn:uuid:…`, which the database refuses, so ids in paths are matched by this instead.
+ */
+export const Uuid = (options: { description?: string } = {}) =>
+  Type.String({ ...options, format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
+
 export const uniqueList = <T extends TSchema>(item: T, maxItems: number, description: string) =>
   Type.Array(item, { uniqueItems: true, maxItems, default: [], description });
 

@@ -16,11 +16,32 @@ export const TenantRateLimits = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Who may create an account at this issuer (docs/reference/accounts.md). */
+export const SignupPolicy = Type.Union([Type.Literal('open'), Type.Literal('invite-only'), Type.Literal('closed')], {
+  description: '`open`: anyone may sign up; `invite-only`: only through an invitation; `closed`: accounts are created by admins only.',
+});
+
+/**
+ * Self-service account policy. Every field is optional; an absent one takes the documented default
+ * (sign-up `closed`, verified email required, passwords of at least 12 characters).
+ */
+export const TenantAccounts = Type.Object(
+  {
+    signup: Type.Optional(SignupPolicy),
+    requireVerifiedEmail: Type.Optional(Type.Boolean({ description: 'Password sign-in needs a verified email address (default true).' })),
+    passwordMinLength: Type.Optional(Type.Integer({ minimum: 8, maximum: 128, description: 'Minimum password length in characters (default 12; NIST SP 800-63B asks for at least 8).' })),
+    emailFromName: Type.Optional(Text({ minLength: 1, maxLength: 100, description: 'Sender display name of this tenant\'s emails (default: the tenant display name).' })),
+    emailFromAddress: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'Sender address of this tenant\'s emails (default: the worker\'s SMTP_FROM).' })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const TenantSpec = Type.Object(
   {
     displayName: Text({ minLength: 1, maxLength: 200 }),
     managedBy: Type.Optional(Type.Union([Text({ minLength: 1, maxLength: 100 }), Type.Null()])),
     rateLimits: Type.Optional(TenantRateLimits),
+    accounts: Type.Optional(TenantAccounts),
   },
   { additionalProperties: false },
 );
@@ -30,6 +51,8 @@ export const TenantResource = Type.Object({
   displayName: Type.String(),
   managedBy: Type.Union([Type.String(), Type.Null()]),
   rateLimits: TenantRateLimits,
+  /** The policy as set; defaults are not filled in, so a GET round-trips into a PUT. */
+  accounts: TenantAccounts,
   /** `{PUBLIC_URL}/tenants/{name}` */
   issuer: Type.String({ format: 'uri' }),
   createdAt: Timestamp,
@@ -37,4 +60,6 @@ export const TenantResource = Type.Object({
 });
 
 export type TenantSpec = Static<typeof TenantSpec>;
+export type TenantAccounts = Static<typeof TenantAccounts>;
+export type SignupPolicy = Static<typeof SignupPolicy>;
 export type TenantResource = Static<typeof TenantResource>;

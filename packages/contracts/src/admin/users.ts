@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { ClientIdString, TenantName, Text, Timestamp } from './common.js';
+import { ClientIdString, TenantName, Text, Timestamp, Uuid } from './common.js';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Text({ minLength: 8, maxLength: 256, description: 'NIST SP 800-63B: at least 8 characters, no composition rules; no control characters.' });
@@ -43,7 +43,7 @@ const StandardClaims = {
   address: nullable(UserAddress),
 };
 
-export const UserParams = Type.Object({ tenant: TenantName, userId: Type.String({ format: 'uuid' }) });
+export const UserParams = Type.Object({ tenant: TenantName, userId: Uuid() });
 export const UsersParams = Type.Object({ tenant: TenantName });
 
 export const UserCreate = Type.Object(
@@ -70,7 +70,7 @@ export const UserPatch = Type.Object(
 );
 
 export const UserResource = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Uuid(),
   tenant: TenantName,
   email: Type.String(),
   emailVerified: Type.Boolean(),
@@ -112,7 +112,7 @@ export type UserPatch = Static<typeof UserPatch>;
 export type UserResource = Static<typeof UserResource>;
 export type UserList = Static<typeof UserList>;
 
-export const ConsentParams = Type.Object({ tenant: TenantName, userId: Type.String({ format: 'uuid' }), clientId: ClientIdString });
+export const ConsentParams = Type.Object({ tenant: TenantName, userId: Uuid(), clientId: ClientIdString });
 
 /** What a user allowed a client; revoking it also revokes that client's refresh tokens for the user. */
 export const ConsentResource = Type.Object({

@@ -96,14 +96,34 @@ export const refreshTokens = pgTable(
   (t) => [index('refresh_tokens_family').on(t.familyId), index('refresh_tokens_expires').on(t.expiresAt)],
 );
 
-/** Single-use tokens mailed to users: email verification and password reset. */
+/** What a user action token was mailed for; a token is only ever accepted for its own purpose. */
+export type UserActionPurpose = 'email_verification' | 'password_reset' | 'email_change' | 'invitation';
+
+/** Purpose-specific data of a user action token. */
+export interface UserActionData {
+  /**
+   * The address the link was mailed to. Verification and reset are refused if the user's address
+   * changed since; for email_change it is the new address, which becomes the user's on use.
+   */
+  email?: string;
+  /** The sign-in interaction (an app's authorization request) to resume afterwards, if any. */
+  interactionId?: string;
+}
+
+/**
+ * Single-use tokens mailed to users (verification, reset, email change, invitation). Only a hash of
+ * the token is stored; using one sets `usedAt` in the same statement that checks it, so two clicks
+ * cannot both succeed. `id` names the email that carried it (job id, Message-ID).
+ */
 export const userActionTokens = pgTable(
   'user_action_tokens',
   {
     tokenHash: bytea('token_hash').primaryKey(),
+    id: uuid('id').notNull().unique().defaultRandom(),
     tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
     userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    purpose: text('purpose', { enum: ['email_verification', 'password_reset'] }).notNull(),
+    purpose: text('purpose', { enum: ['email_verification', 'password_reset', 'email_change', 'invitation'] }).notNull(),
+    data: jsonb('data').$type<UserActionData>().notNull().default({}),
     createdAt: createdAt(),
     expiresAt: instant('expires_at').notNull(),
     usedAt: instant('used_at'),
@@ -111,6 +131,7 @@ export const userActionTokens = pgTable(
   (t) => [index('user_action_tokens_user').on(t.userId), index('user_action_tokens_expires').on(t.expiresAt)],
 );
 
+export type UserActionToken = typeof userActionTokens.$inferSelect;
 export type AuthorizationCode = typeof authorizationCodes.$inferSelect;
 export type RefreshTokenFamily = typeof refreshTokenFamilies.$inferSelect;
 export type RefreshToken = typeof refreshTokens.$inferSelect;

@@ -15,6 +15,10 @@ export const sessions = pgTable(
     /** OIDC Core §2 `auth_time`: when the user last actively authenticated. */
     authTime: instant('auth_time').notNull(),
     amr: text('amr').array().notNull(),
+    /** Shown on the account page so a user can tell their sessions apart (truncated to 256). */
+    userAgent: text('user_agent'),
+    /** The IP network (/24 or /64) the session started from: enough to recognise, not to locate. */
+    ipNetwork: text('ip_network'),
     createdAt: createdAt(),
     expiresAt: instant('expires_at').notNull(),
     revokedAt: instant('revoked_at'),
@@ -33,6 +37,21 @@ export const consents = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.clientRef] })],
+);
+
+/**
+ * Browsers a user has signed in from (the hash of a long-lived device cookie). A sign-in from a
+ * browser not listed here mails the user a new-device notice.
+ */
+export const knownBrowsers = pgTable(
+  'known_browsers',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    browserHash: bytea('browser_hash').notNull(),
+    firstSeenAt: instant('first_seen_at').notNull(),
+    lastSeenAt: instant('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.browserHash] }), index('known_browsers_last_seen').on(t.lastSeenAt)],
 );
 
 export type Session = typeof sessions.$inferSelect;

@@ -16,6 +16,18 @@ export interface TenantRateLimits {
   loginAccountLockoutFailures?: number;
 }
 
+/**
+ * Self-service account policy (docs/reference/accounts.md); absent fields take the defaults of
+ * services/api/src/domain/accounts/account-policy.ts.
+ */
+export interface TenantAccounts {
+  signup?: 'open' | 'invite-only' | 'closed';
+  requireVerifiedEmail?: boolean;
+  passwordMinLength?: number;
+  emailFromName?: string;
+  emailFromAddress?: string;
+}
+
 /** A tenant is an issuer: `{PUBLIC_URL}/tenants/{name}`. */
 export const tenants = pgTable(
   'tenants',
@@ -27,6 +39,7 @@ export const tenants = pgTable(
     /** Who owns the declaration, e.g. `lanyard-operator`; informational, shown to admins. */
     managedBy: text('managed_by'),
     rateLimits: jsonb('rate_limits').$type<TenantRateLimits>().notNull().default({}),
+    accounts: jsonb('accounts').$type<TenantAccounts>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

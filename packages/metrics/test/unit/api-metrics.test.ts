@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AUTH_FAILURE_REASONS, RATE_LIMITERS, Registry, createApiMetrics, createWorkerMetrics, initialiseAuthSeries, initialiseJobSeries } from '../../src/index.js';
+import { AUTH_EVENT_REASONS, AUTH_FAILURE_REASONS, RATE_LIMITERS, Registry, createApiMetrics, createWorkerMetrics, initialiseAuthSeries, initialiseJobSeries } from '../../src/index.js';
 
 const pool = () => ({ active: 2, idle: 3, waiting: 1 });
 
@@ -45,17 +45,22 @@ describe('createApiMetrics', () => {
 });
 
 describe('initialiseAuthSeries', () => {
-  it('creates every emitted event × failure reason of a tenant at 0, plus success and both limiters', async () => {
+  it('creates every emitted event × its failure reasons of a tenant at 0, plus success and every limiter', async () => {
     const registry = new Registry();
     const metrics = createApiMetrics(registry, pool);
     initialiseAuthSeries(metrics, 'acme');
     const auth = await lines(registry, 'identity_auth_events_total');
-    expect(auth).toHaveLength(4 * (AUTH_FAILURE_REASONS.length + 1));
+    expect(auth).toHaveLength(Object.values(AUTH_EVENT_REASONS).reduce((n, reasons) => n + reasons.length + 1, 0));
+    expect(auth).toHaveLength(78);
     expect(auth.every((line) => line.endsWith(' 0') && line.includes('tenant="acme"'))).toBe(true);
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="login",result="failure",reason="invalid_credentials"} 0');
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="refresh",result="failure",reason="token_reuse"} 0');
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="token",result="success",reason=""} 0');
-    expect(auth.some((line) => /event="(signup|password_reset|email_verification|federation)"/.test(line))).toBe(false);
+    expect(auth).toContain('identity_auth_events_total{tenant="acme",event="signup",result="failure",reason="weak_password"} 0');
+    expect(auth).toContain('identity_auth_events_total{tenant="acme",event="password_reset",result="failure",reason="link_expired"} 0');
+    expect(auth.some((line) => /event="federation"/.test(line))).toBe(false);
+    // Every reason is initialised for at least one event.
+    expect(new Set(Object.values(AUTH_EVENT_REASONS).flat())).toEqual(new Set(AUTH_FAILURE_REASONS));
     expect(await lines(registry, 'identity_rate_limited_requests_total')).toEqual(RATE_LIMITERS.map((limiter) => `identity_rate_limited_requests_total{tenant="acme",limiter="${limiter}"} 0`));
   });
 

@@ -8,6 +8,7 @@ export const presentTenant = (tenant: Tenant, issuer: string): TenantResource =>
   displayName: tenant.displayName,
   managedBy: tenant.managedBy,
   rateLimits: tenant.rateLimits,
+  accounts: tenant.accounts,
   issuer,
   createdAt: tenant.createdAt.toISOString(),
   updatedAt: tenant.updatedAt.toISOString(),

@@ -1,10 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import { tenants, type Database, type Tenant } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { ConflictProblem, NotFoundProblem } from '@lanyard/errors';
 import { SYSTEM_TENANT, type TenantSpec } from '@lanyard/contracts';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
+import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
 
@@ -60,17 +61,19 @@ export class TenantService {
       const [existing] = await tx.select().from(tenants).where(eq(tenants.name, name)).for('update');
       const managedBy = spec.managedBy ?? null;
       const rateLimits = { ...(spec.rateLimits ?? {}) };
+      const accounts = { ...(spec.accounts ?? {}) };
       if (existing === undefined) {
         const now = this.clock();
-        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy, rateLimits, createdAt: now, updatedAt: now }).returning();
+        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy, rateLimits, accounts, createdAt: now, updatedAt: now }).returning();
         await this.keys.ensureKeys(tenant!.id, tx);
         return { tenant: tenant!, created: true };
       }
-      const unchanged = existing.displayName === spec.displayName && existing.managedBy === managedBy && sameLimits(existing.rateLimits, rateLimits);
+      const unchanged =
+        existing.displayName === spec.displayName && existing.managedBy === managedBy && sameFields(existing.rateLimits, rateLimits) && sameFields(existing.accounts, accounts);
       if (unchanged) return { tenant: existing, created: false };
       const [tenant] = await tx
         .update(tenants)
-        .set({ displayName: spec.displayName, managedBy, rateLimits, updatedAt: this.clock() })
+        .set({ displayName: spec.displayName, managedBy, rateLimits, accounts, updatedAt: this.clock() })
         .where(eq(tenants.id, existing.id))
         .returning();
       return { tenant: tenant!, created: false };
@@ -87,9 +90,27 @@ export class TenantService {
     await this.bus.publish({ kind: 'tenant', tenant: name, tenantId: deleted[0]!.id });
     await this.bus.publish({ kind: 'signing-keys', tenantId: deleted[0]!.id });
   }
+
+  /**
+   * Every tenant, `system` included, in name order; keyset-paged on the unique name. Read from the
+   * table, not the cache: a listing must show tenants another replica just created.
+   */
+  async list(query: { limit: number; cursor?: string | undefined }): Promise<KeysetPage<Tenant>> {
+    const after = query.cursor === undefined ? undefined : keysetCursor.decode(query.cursor, (name) => TENANT_NAME.test(name));
+    const rows = await this.db
+      .select()
+      .from(tenants)
+      .where(after === undefined ? undefined : gt(tenants.name, after))
+      .orderBy(asc(tenants.name))
+      .limit(query.limit + 1);
+    return keysetCursor.page(rows, query.limit, (tenant) => tenant.name);
+  }
 }
 
-function sameLimits(a: object, b: object): boolean {
+/** What the `tenants_name_dns_label` check allows: anything else cannot be a tenant's name. */
+const TENANT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function sameFields(a: object, b: object): boolean {
   const sorted = (o: object) => JSON.stringify(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
   return sorted(a) === sorted(b);
 }
