@@ -1,6 +1,7 @@
 import type { TenantResource } from '@lanyard/contracts';
 import type { IdentityTenant } from '@lanyard/crd';
 import { desiredTenantSpec } from '../generators/desired-tenant-spec.js';
+import { tenantDrift } from '../generators/tenant-drift.js';
 import { MANAGER_NAME } from '../generators/well-known-names.js';
 import type { PartOutcome } from '../generators/tenant-conditions.js';
 import type { ReconcileContext } from './reconcile-context.js';
@@ -11,8 +12,10 @@ export type TenantSync =
   | { readonly ok: false; readonly outcome: PartOutcome };
 
 /**
- * Makes the tenant exist with the desired display name. A tenant of the same name that someone else
- * manages (`managedBy` is not the operator) is never taken over: that is a TenantConflict.
+ * Makes the tenant exist with the desired display name and account policy, writing only when it is
+ * missing or differs (a quiet resync makes no request but the GET). A tenant of the same name that
+ * someone else manages (`managedBy` is not the operator) is never taken over: that is a
+ * TenantConflict.
  */
 export async function syncTenant(ctx: ReconcileContext, tenant: IdentityTenant): Promise<TenantSync> {
   const name = tenant.metadata.name;
@@ -24,8 +27,9 @@ export async function syncTenant(ctx: ReconcileContext, tenant: IdentityTenant):
       outcome: { status: 'False', reason: 'TenantConflict', message: `Tenant "${name}" already exists in the identity service and is managed by ${actual.managedBy ?? 'nobody (created by hand)'}; it is left untouched.` },
     };
   }
-  if (actual === undefined || actual.displayName !== desired.displayName) {
-    ctx.log.info({ tenant: name, created: actual === undefined }, 'applying tenant');
+  const drift = actual === undefined ? [] : tenantDrift(actual, desired);
+  if (actual === undefined || drift.length > 0) {
+    ctx.log.info({ tenant: name, created: actual === undefined, drift }, 'applying tenant');
     actual = await ctx.identity.putTenant(name, desired);
   }
   return { ok: true, resource: actual, outcome: { status: 'True', reason: 'Synced', message: `Tenant exists with issuer ${actual.issuer}.` } };

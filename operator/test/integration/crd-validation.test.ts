@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { celRules, type CelRuleName } from '@lanyard/crd';
+import { parse } from 'yaml';
+import { celRules, type CelRuleName, type IdentityTenantAccounts } from '@lanyard/crd';
 import { startOperatorTestEnv, type OperatorTestEnv } from '../support/operator-test-env.js';
 import { billingClient, tenantManifest, webClient } from '../support/sample-tenant.js';
 
@@ -123,6 +125,51 @@ describe('IdentityTenant admission (structural schema + CEL rules on a real kube
     expect((await create(tenantManifest('too-many', { clients: many }))).status).toBe(422);
     expect((await create(tenantManifest('long-name', { displayName: 'x'.repeat(201) }))).status).toBe(422);
     expect((await create(tenantManifest('many-uris', { clients: [webClient({ redirectUris: Array.from({ length: 21 }, (_, i) => `https://a.test/${i}`) })] }))).status).toBe(422);
+  });
+
+  it('accepts a full spec.accounts policy and stores it as given, without defaults', async () => {
+    const accounts: IdentityTenantAccounts = {
+      signup: 'InviteOnly',
+      requireVerifiedEmail: false,
+      passwordMinLength: 128,
+      emailFromName: 'Acme Sign-in ✓',
+      emailFromAddress: 'No-Reply+auth@mail.acme.example',
+    };
+    const result = await env.cluster.request('POST', '/apis/lanyard.dev/v1alpha1/identitytenants', { body: tenantManifest('accounts-ok', { accounts }) });
+    expect(result.status, result.text).toBe(201);
+    expect(result.json<{ spec: { accounts: unknown } }>().spec.accounts).toEqual(accounts);
+    const partial = await env.cluster.request('POST', '/apis/lanyard.dev/v1alpha1/identitytenants', { body: tenantManifest('accounts-partial', { accounts: { passwordMinLength: 8 } }) });
+    expect(partial.status, partial.text).toBe(201);
+    expect(partial.json<{ spec: { accounts: unknown } }>().spec.accounts).toEqual({ passwordMinLength: 8 });
+  });
+
+  it('rejects a bad spec.accounts value: unknown signup, password length out of 8..128, control characters, a non-bare address', async () => {
+    const rejected = async (accounts: Record<string, unknown>, field: string) => {
+      const result = await create(tenantManifest('bad-accounts', { accounts: accounts as IdentityTenantAccounts }));
+      expect(result.status, `${JSON.stringify(accounts)}: ${result.message}`).toBe(422);
+      expect(result.message).toContain(`spec.accounts.${field}`);
+    };
+    await rejected({ signup: 'Sometimes' }, 'signup');
+    await rejected({ signup: 'invite-only' }, 'signup'); // the admin API's spelling; the CRD's is InviteOnly
+    await rejected({ passwordMinLength: 4 }, 'passwordMinLength');
+    await rejected({ passwordMinLength: 129 }, 'passwordMinLength');
+    await rejected({ passwordMinLength: 12.5 }, 'passwordMinLength');
+    await rejected({ requireVerifiedEmail: 'yes' }, 'requireVerifiedEmail');
+    await rejected({ emailFromName: 'Acme\nBcc: victim@evil.example' }, 'emailFromName');
+    await rejected({ emailFromName: 'Acme\u0000' }, 'emailFromName');
+    await rejected({ emailFromName: 'Acme\u007f' }, 'emailFromName');
+    await rejected({ emailFromName: '' }, 'emailFromName');
+    await rejected({ emailFromName: 'x'.repeat(101) }, 'emailFromName');
+    await rejected({ emailFromAddress: 'Acme <no-reply@acme.example>' }, 'emailFromAddress');
+    await rejected({ emailFromAddress: 'root@localhost' }, 'emailFromAddress');
+    await rejected({ emailFromAddress: 'not an address' }, 'emailFromAddress');
+    await rejected({ emailFromAddress: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(60)}.example` }, 'emailFromAddress');
+  });
+
+  it('accepts the sample in examples/identitytenant.yaml', async () => {
+    const sample = parse(readFileSync(new URL('../../../examples/identitytenant.yaml', import.meta.url), 'utf8')) as { metadata: { name: string } };
+    const result = await create({ ...sample, metadata: { ...sample.metadata, name: 'example-sample' } });
+    expect(result.status, result.message).toBe(201);
   });
 
   it('rejects an unknown enum value and a missing spec (structural schema)', async () => {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // eslint-disable-next-line no-restricted-imports -- tests only: the real identity service as a fixture (never shipped)
@@ -121,6 +122,39 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
     expect((await identity.admin<{ scopes: string[] }>('GET', '/tenants/acme/clients/acme-billing')).body.scopes.sort()).toEqual(['billing:read', 'billing:write']);
     expect(await billingSecret()).toEqual(before);
     expect((await identity.clientCredentials(before.ISSUER_URL!, before.CLIENT_ID!, before.CLIENT_SECRET!)).status).toBe(200);
+  });
+
+  it('carries spec.accounts to the tenant in the admin API, repairs a hand edit of it, and clears it when removed', async () => {
+    await provisioned();
+    const withPolicy = await env.applyTenant(
+      tenantManifest('acme', {
+        dashboards: { enabled: true },
+        accounts: { signup: 'InviteOnly', requireVerifiedEmail: false, passwordMinLength: 16, emailFromName: 'Acme Sign-in', emailFromAddress: 'no-reply@acme.example' },
+      }),
+    );
+    await readyTenant('acme', withPolicy.metadata.generation);
+    const expected = { signup: 'invite-only', requireVerifiedEmail: false, passwordMinLength: 16, emailFromName: 'Acme Sign-in', emailFromAddress: 'no-reply@acme.example' };
+    const accountsNow = async () => (await identity.admin<{ accounts: unknown }>('GET', '/tenants/acme')).body.accounts;
+    expect(await accountsNow()).toEqual(expected);
+
+    // An unchanged policy is no drift: reconciles make no admin API write.
+    await op.operator.idle();
+    const apiBefore = await apiWritesSoFar();
+    for (let i = 0; i < 3; i++) {
+      op.operator.enqueue('acme');
+      await op.operator.idle();
+    }
+    expect(await apiWritesSoFar()).toBe(apiBefore);
+
+    // Changed by hand (display name untouched): the periodic resync puts the declared policy back.
+    const edited = await identity.admin('PUT', '/tenants/acme', { displayName: 'Tenant acme', managedBy: 'lanyard-operator', accounts: { signup: 'open', passwordMinLength: 8 } });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    await waitFor(async () => isDeepStrictEqual(await accountsNow(), expected), 'the account policy to be repaired');
+
+    // Removed from the spec: the declarative PUT leaves no policy set (the identity service's defaults).
+    const withoutPolicy = await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true } }));
+    await readyTenant('acme', withoutPolicy.metadata.generation);
+    expect(await accountsNow()).toEqual({});
   });
 
   it('repairs drift made directly in the identity service on the periodic resync', async () => {

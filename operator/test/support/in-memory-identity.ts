@@ -86,6 +86,8 @@ export class InMemoryIdentity implements IdentityAccess {
         displayName: spec.displayName,
         managedBy: spec.managedBy ?? null,
         rateLimits: { ...(spec.rateLimits ?? {}) },
+        // As the real service: stored as sent, no defaults filled in; a PUT without it clears it.
+        accounts: { ...(spec.accounts ?? {}) },
         issuer: `${this.#publicUrl}/tenants/${tenant}`,
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,

@@ -1,3 +1,4 @@
+import { accountsSchema } from './accounts-schema.js';
 import { celRules } from './cel-rules.js';
 import { clientSchema } from './client-schema.js';
 import {
@@ -53,6 +54,7 @@ const specSchema: JSONSchemaProps = {
         },
       },
     },
+    accounts: accountsSchema,
   },
 };
 
@@ -94,7 +96,7 @@ export const identityTenantCrd: CustomResourceDefinition = {
           openAPIV3Schema: {
             type: 'object',
             description:
-              'IdentityTenant declares a Lanyard tenant: its own OpenID Connect issuer at {PUBLIC_URL}/tenants/{metadata.name}, its OAuth clients, Secrets with their credentials and its dashboard.',
+              'IdentityTenant declares a Lanyard tenant: its own OpenID Connect issuer at {PUBLIC_URL}/tenants/{metadata.name}, its account policy, its OAuth clients, Secrets with their credentials and its dashboard.',
             required: ['spec'],
             properties: {
               apiVersion: { type: 'string', description: 'Versioned schema of this representation of an object.' },

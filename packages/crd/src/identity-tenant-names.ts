@@ -26,4 +26,11 @@ export const LIMITS = {
   uri: 2000,
   scope: 200,
   audience: 500,
+  /** `spec.accounts.emailFromName`, as the admin API's TenantAccounts. */
+  emailFromName: 100,
+  /** An email address (RFC 5321 path limit, as the admin API). */
+  email: 254,
+  /** Bounds of `spec.accounts.passwordMinLength` (NIST SP 800-63B: at least 8). */
+  passwordMinLengthMin: 8,
+  passwordMinLengthMax: 128,
 } as const;

@@ -56,6 +56,26 @@ export interface IdentityTenantDashboards {
   readonly namespace?: string;
 }
 
+/** Who may create an account: anyone, only through an invitation, or only administrators. */
+export type IdentityTenantSignupPolicy = 'Open' | 'InviteOnly' | 'Closed';
+
+/**
+ * Self-service account policy (the admin API's `TenantAccounts`). Absent fields are left out of the
+ * admin API body, so the identity service's defaults apply.
+ */
+export interface IdentityTenantAccounts {
+  /** @default Closed */
+  readonly signup?: IdentityTenantSignupPolicy;
+  /** Password sign-in needs a verified email address. @default true */
+  readonly requireVerifiedEmail?: boolean;
+  /** 8–128 characters. @default 12 */
+  readonly passwordMinLength?: number;
+  /** Sender display name of the tenant's emails (1–100, no control characters). @default the tenant's displayName */
+  readonly emailFromName?: string;
+  /** Sender address of the tenant's emails (a bare address, ≤ 254). @default the worker's SMTP_FROM */
+  readonly emailFromAddress?: string;
+}
+
 /** What happens in the identity service when the IdentityTenant is deleted. */
 export type DeletionPolicy = 'Delete' | 'Orphan';
 
@@ -68,6 +88,7 @@ export interface IdentityTenantSpec {
   readonly deletionPolicy?: DeletionPolicy;
   readonly clients?: readonly IdentityTenantClient[];
   readonly dashboards?: IdentityTenantDashboards;
+  readonly accounts?: IdentityTenantAccounts;
 }
 
 /** A `metav1.Condition` (Kubernetes API conventions, "Typical status properties"). */

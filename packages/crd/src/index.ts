@@ -20,6 +20,8 @@ export type {
   IdentityTenantClientRotation,
   IdentityTenantClientStatus,
   IdentityTenantDashboards,
+  IdentityTenantAccounts,
+  IdentityTenantSignupPolicy,
   IdentityTenantGrantType,
   IdentityTenantMetadata,
   TokenEndpointAuthMethod,

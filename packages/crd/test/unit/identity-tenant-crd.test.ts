@@ -57,6 +57,13 @@ describe('identityTenantCrd', () => {
     expect(clients['x-kubernetes-list-map-keys']).toEqual(['name']);
   });
 
+  it('gives spec.accounts no schema defaults, so an absent field keeps the identity service\'s default', () => {
+    const accounts = root.properties!.spec!.properties!.accounts!;
+    expect(Object.keys(accounts.properties!)).toEqual(['signup', 'requireVerifiedEmail', 'passwordMinLength', 'emailFromName', 'emailFromAddress']);
+    for (const [path, node] of walk(accounts, '.spec.accounts')) expect(node.default, path).toBeUndefined();
+    expect(accounts.properties!.signup!.enum).toEqual(['Open', 'InviteOnly', 'Closed']);
+  });
+
   it('serialises to YAML that parses back to the same object', () => {
     const text = identityTenantCrdYaml();
     expect(text.startsWith('# Generated')).toBe(true);
