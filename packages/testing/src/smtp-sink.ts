@@ -29,6 +29,28 @@ export interface SmtpSink {
   acceptAllRecipients(): void;
   /** Holds the reply to each message's data this long, to keep a delivery in flight. */
   delayReplies(ms: number): void;
+  /**
+   * While on (the default argument), holds the reply to each message's data until
+   * {@link releaseHeld}: the client has sent the whole message and waits for the 250. Unlike
+   * {@link delayReplies}, a held message counts as accepted only once its 250 is written to a
+   * connection that is still open, as with a server that takes responsibility by replying
+   * (RFC 5321 §4.1.1.4, RFC 1047): if the client goes away first, the message lands in
+   * {@link abandoned} instead of {@link messages}.
+   */
+  holdReplies(on?: boolean): void;
+  /** Messages received in full whose reply is being held, oldest first. */
+  readonly held: readonly ReceivedMessage[];
+  /** Resolves once `count` messages are held at the same time. */
+  waitForHeld(count: number, timeoutMs?: number): Promise<readonly ReceivedMessage[]>;
+  /**
+   * Answers 250 to the held messages `match` selects (all by default): each moves to
+   * {@link messages}, or to {@link abandoned} if its client has already gone.
+   */
+  releaseHeld(match?: (message: ReceivedMessage) => boolean): void;
+  /** Messages received in full whose client left before it was answered: never accepted. */
+  readonly abandoned: readonly ReceivedMessage[];
+  /** SMTP connections accepted so far (to show that a client did not talk to the server at all). */
+  readonly connections: number;
   /** Closes the listening socket, so clients get "connection refused" until {@link up}. */
   down(): Promise<void>;
   /** Listens again on the same port (no-op while up). */
@@ -48,14 +70,52 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const rejections = new Map<string, number>();
   const waiters = new Set<() => void>();
   let replyDelayMs = 0;
+  let holding = false;
+  const held: Array<{ readonly message: ReceivedMessage; readonly sessionId: string; readonly reply: () => void }> = [];
+  const abandoned: ReceivedMessage[] = [];
+  const closedSessions = new Set<string>();
+  let connections = 0;
+  const notify = () => {
+    for (const waiter of [...waiters]) waiter();
+  };
+  /** Resolves with `value()` once `done()` holds, checked after every change. */
+  const waitUntil = <T>(done: () => boolean, value: () => T, timeoutMs: number, what: () => string): Promise<T> => {
+    if (done()) return Promise.resolve(value());
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!done()) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(value());
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`SMTP sink: ${what()}`));
+      }, timeoutMs);
+      waiters.add(check);
+    });
+  };
 
-  const createServer = () =>
-    new SMTPServer({
+  const createServer = () => {
+    const server = new SMTPServer({
       logger: false,
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       closeTimeout: CLOSE_TIMEOUT_MS,
       size: 10 * 1024 * 1024,
+      onConnect(_session, callback) {
+        connections += 1;
+        callback();
+      },
+      onClose(session) {
+        closedSessions.add(session.id);
+        for (let i = held.length - 1; i >= 0; i -= 1) {
+          if (held[i]!.sessionId !== session.id) continue;
+          abandoned.push(held[i]!.message);
+          held.splice(i, 1);
+        }
+        notify();
+      },
       onRcptTo(address, _session, callback) {
         const code = rejections.get(address.address.toLowerCase());
         if (code === undefined) return callback();
@@ -70,17 +130,29 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           const mailFrom = session.envelope.mailFrom;
-          messages.push({
+          const message: ReceivedMessage = {
             from: mailFrom === false ? '' : mailFrom.address,
             to: session.envelope.rcptTo.map((r) => r.address),
             raw,
             headers: parseHeaders(raw),
-          });
-          for (const notify of [...waiters]) notify();
+          };
+          if (holding && !closedSessions.has(session.id)) {
+            held.push({ message, sessionId: session.id, reply: () => callback() });
+            notify();
+            return;
+          }
+          messages.push(message);
+          notify();
           setTimeout(() => callback(), replyDelayMs);
         });
       },
     });
+    // A client killed in the middle of a transaction resets the connection; smtp-server reports that
+    // as an `error` event, which would crash the test process without a listener. It is exactly what
+    // fault tests provoke, and `abandoned` already records what it means.
+    server.on('error', () => undefined);
+    return server;
+  };
 
   let server = createServer();
   const port = await listen(server, 0);
@@ -99,6 +171,36 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     delayReplies(ms) {
       replyDelayMs = ms;
     },
+    holdReplies(on = true) {
+      holding = on;
+    },
+    get held() {
+      return held.map((h) => h.message);
+    },
+    waitForHeld(count, timeoutMs = 10_000) {
+      return waitUntil(
+        () => held.length >= count,
+        () => held.map((h) => h.message),
+        timeoutMs,
+        () => `expected ${count} held message(s) within ${timeoutMs} ms, got ${held.length}`,
+      );
+    },
+    releaseHeld(match = () => true) {
+      for (const entry of held.filter((h) => match(h.message))) {
+        held.splice(held.indexOf(entry), 1);
+        if (closedSessions.has(entry.sessionId)) {
+          abandoned.push(entry.message);
+          continue;
+        }
+        messages.push(entry.message);
+        entry.reply();
+      }
+      notify();
+    },
+    abandoned,
+    get connections() {
+      return connections;
+    },
     down: () => close(server),
     async up() {
       if (server.server.listening) return;
@@ -106,20 +208,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       await listen(server, port);
     },
     waitForMessages(count, timeoutMs = 10_000) {
-      if (messages.length >= count) return Promise.resolve(messages);
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (messages.length < count) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(messages);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`SMTP sink: expected ${count} message(s) within ${timeoutMs} ms, got ${messages.length}`));
-        }, timeoutMs);
-        waiters.add(check);
-      });
+      return waitUntil(
+        () => messages.length >= count,
+        () => messages,
+        timeoutMs,
+        () => `expected ${count} message(s) within ${timeoutMs} ms, got ${messages.length}`,
+      );
     },
     close: () => close(server),
   };

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '@lanyard/clock';
 import { createWorker } from './jobs/create-worker.js';
 import { createMailTransport } from './jobs/email/create-mail-transport.js';
 import { EmailProcessor } from './jobs/email/email-processor.js';
+import { SentEmailRecords } from './jobs/email/sent-email-records.js';
 import { MaintenanceProcessor } from './jobs/maintenance/maintenance-processor.js';
 import { rotationPolicy } from './jobs/maintenance/rotation-policy.js';
 import { createQueues, type WorkerQueues } from './queues/create-queues.js';
@@ -78,7 +79,9 @@ export function createWorkerContext(config: Readonly<WorkerConfig>, log: Logger,
   const transport = createMailTransport(config.SMTP_URL, Math.min(MAX_SMTP_CONNECTIONS, config.WORKER_CONCURRENCY));
   const cipher = new EnvelopeCipher(deriveKey(config.KEY_ENCRYPTION_KEY, 'signing-key-encryption'));
   const workers = [
-    createWorker(QUEUES.email, new EmailProcessor(transport, config.SMTP_FROM), {
+    // Sent records go over the email worker's own connection, which waits through a Redis restart:
+    // a record write that gave up after SMTP's 250 would let a retry send the message again.
+    createWorker(QUEUES.email, new EmailProcessor({ transport, from: config.SMTP_FROM, sentRecords: new SentEmailRecords(workerConnections[0], config.REDIS_KEY_PREFIX) }), {
       connection: workerConnections[0],
       prefix,
       concurrency: config.WORKER_CONCURRENCY,

@@ -13,6 +13,7 @@ const failingEmail: SendEmailJob = {
   text: 'https://id.example/verify?token=s3cr3t',
   tenant: 'acme',
   template: 'email_verification',
+  idempotencyKey: 'email_verification.dashboard-test',
 };
 
 describe('queue dashboard without a password', () => {

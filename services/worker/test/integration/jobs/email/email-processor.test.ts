@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EMAIL_JOBS, QUEUES, type SendEmailJob } from '@lanyard/contracts';
+import { EMAIL_JOB_OPTIONS, EMAIL_JOBS, QUEUES, type SendEmailJob } from '@lanyard/contracts';
 import { startSmtpSink, type SmtpSink } from '@lanyard/testing';
+import { messageIdFor } from '../../../../src/jobs/email/message-id-for.js';
+import { SENT_RECORD_TTL_SECONDS } from '../../../../src/jobs/email/sent-email-records.js';
 import { startTestWorker, type TestWorker } from '../../../support/test-worker.js';
 import { jobsTotal } from '../../../support/job-metrics.js';
 import { eventually, waitForJob } from '../../../support/wait-for-job.js';
@@ -15,6 +18,7 @@ const email = (to: string, overrides: Partial<SendEmailJob> = {}): SendEmailJob 
   html: `<p><a href="${RESET_LINK}">Reset your password</a></p>`,
   tenant: 'acme',
   template: 'password_reset',
+  idempotencyKey: `password_reset.${randomUUID()}`,
   ...overrides,
 });
 
@@ -111,6 +115,75 @@ describe('email/send through BullMQ to a real SMTP server', () => {
     const failed = await waitForJob(worker.ctx.queues.email, job.id!, ['failed', 'completed']);
     expect(failed.failedReason).toBe('invalid email/send payload: subject');
     expect(failed.attemptsMade).toBe(1);
+  });
+
+  it('sends from the tenant with a Message-ID derived from the idempotency key, bounces still to SMTP_FROM', async () => {
+    const before = smtp.messages.length;
+    const message = email('erin@acme.example', { from: 'Acme Corp <accounts@acme-corp.example>' });
+    const job = await worker.ctx.queues.email.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey });
+    expect(job.id).toBe(message.idempotencyKey);
+    const done = await waitForJob(worker.ctx.queues.email, job.id!, ['completed', 'failed']);
+    expect(await done.getState()).toBe('completed');
+
+    const [received] = smtp.messages.slice(before);
+    expect(received!.headers.from).toBe('Acme Corp <accounts@acme-corp.example>');
+    expect(received!.from).toBe('no-reply@acme.example');
+    expect(received!.headers['message-id']).toBe(messageIdFor(message.idempotencyKey, message.from!));
+    expect(received!.headers['message-id']).toMatch(/^<[0-9a-f]{40}@acme-corp\.example>$/);
+    expect(done.returnvalue).toEqual({ messageId: received!.headers['message-id'] });
+  });
+
+  it('records a sent message under REDIS_KEY_PREFIX + email-sent:<key>, expiring after a week, and no rejected one', async () => {
+    const sent = email('frank@acme.example');
+    const job = await worker.ctx.queues.email.add(EMAIL_JOBS.send, sent, { ...EMAIL_JOB_OPTIONS, jobId: sent.idempotencyKey });
+    const done = await waitForJob(worker.ctx.queues.email, job.id!, ['completed', 'failed']);
+    const key = `${worker.config.REDIS_KEY_PREFIX}email-sent:${sent.idempotencyKey}`;
+    expect(await worker.ctx.redis.get(key)).toBe(done.returnvalue.messageId);
+    const ttl = await worker.ctx.redis.ttl(key);
+    expect(ttl).toBeGreaterThan(SENT_RECORD_TTL_SECONDS - 60);
+    expect(ttl).toBeLessThanOrEqual(SENT_RECORD_TTL_SECONDS);
+
+    smtp.rejectRecipient('nobody@acme.example', 550);
+    const rejected = email('nobody@acme.example');
+    const failed = await worker.ctx.queues.email.add(EMAIL_JOBS.send, rejected, { ...EMAIL_JOB_OPTIONS, jobId: rejected.idempotencyKey });
+    await waitForJob(worker.ctx.queues.email, failed.id!, ['failed', 'completed']);
+    expect(await worker.ctx.redis.exists(`${worker.config.REDIS_KEY_PREFIX}email-sent:${rejected.idempotencyKey}`)).toBe(0);
+  });
+
+  it('completes a job whose sent record exists without contacting SMTP', async () => {
+    // The state a crash after the 250 and the record, but before the acknowledgement, leaves behind.
+    const message = email('grace@acme.example');
+    await worker.ctx.redis.set(`${worker.config.REDIS_KEY_PREFIX}email-sent:${message.idempotencyKey}`, '<earlier@acme.example>', 'EX', 60);
+    const connections = smtp.connections;
+    const messages = smtp.messages.length;
+
+    const job = await worker.ctx.queues.email.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey });
+    const done = await waitForJob(worker.ctx.queues.email, job.id!, ['completed', 'failed']);
+    expect(await done.getState()).toBe('completed');
+    expect(done.returnvalue).toEqual({ messageId: '<earlier@acme.example>', alreadySent: true });
+    expect(smtp.connections).toBe(connections);
+    expect(smtp.messages.length).toBe(messages);
+    expect(worker.logs.find((l) => l.jobId === job.id && l.msg === 'email already sent; not sending again')).toMatchObject({
+      level: 'info',
+      messageId: '<earlier@acme.example>',
+      tenant: 'acme',
+      template: 'password_reset',
+    });
+  });
+
+  it('does not send a message again when it is re-added after its job was removed', async () => {
+    const before = smtp.messages.length;
+    const message = email('heidi@acme.example');
+    const first = await worker.ctx.queues.email.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey });
+    await waitForJob(worker.ctx.queues.email, first.id!, ['completed']);
+    // While the job exists, its id alone stops a duplicate: adding it again is a no-op.
+    await worker.ctx.queues.email.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey });
+    // Once retention removed it (an hour for completed email jobs), only the sent record does.
+    await (await worker.ctx.queues.email.getJob(first.id!))!.remove();
+    const again = await worker.ctx.queues.email.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey });
+    const done = await waitForJob(worker.ctx.queues.email, again.id!, ['completed', 'failed']);
+    expect(done.returnvalue).toMatchObject({ alreadySent: true });
+    expect(smtp.messages.slice(before).map((m) => m.to)).toEqual([['heidi@acme.example']]);
   });
 
   it('never logs recipient addresses, subjects, bodies or links', async () => {

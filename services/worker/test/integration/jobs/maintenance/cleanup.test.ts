@@ -62,9 +62,17 @@ describe('maintenance/cleanup against real PostgreSQL', () => {
         `insert into user_action_tokens (token_hash, tenant_id, user_id, purpose, expires_at, used_at) values (convert_to($1, 'utf8'), $2, $3, 'password_reset', ${expires}, ${used})`,
         [label, t.tenantId, t.userId],
       );
-    await actionToken('gone-action-used', "now() + interval '1 hour'", 'now()');
-    await actionToken('gone-action-expired', "now() - interval '1 minute'", 'null');
+    await actionToken('gone-action-used-2-days-ago', "now() + interval '1 hour'", "now() - interval '2 days'");
+    await actionToken('gone-action-expired-2-days-ago', "now() - interval '2 days'", 'null');
+    // Kept a day after use or expiry, so a second click still says "already used" / "expired".
+    await actionToken('kept-action-used-1-hour-ago', "now() + interval '1 hour'", "now() - interval '1 hour'");
+    await actionToken('kept-action-expired-1-hour-ago', "now() - interval '1 hour'", 'null');
     await actionToken('kept-action-live', "now() + interval '1 hour'", 'null');
+
+    const browser = (label: string, lastSeen: string) =>
+      db.query(`insert into known_browsers (user_id, browser_hash, first_seen_at, last_seen_at) values ($1, convert_to($2, 'utf8'), now() - interval '500 days', ${lastSeen})`, [t.userId, label]);
+    await browser('gone-browser-unseen-401-days', "now() - interval '401 days'");
+    await browser('kept-browser-seen-399-days-ago', "now() - interval '399 days'");
   });
   afterAll(() => worker.close());
 
@@ -73,14 +81,15 @@ describe('maintenance/cleanup against real PostgreSQL', () => {
     const job = await worker.ctx.queues.maintenance.add(MAINTENANCE_JOBS.cleanup, {});
     const done = await waitForJob(worker.ctx.queues.maintenance, job.id!, ['completed', 'failed']);
     expect(await done.getState()).toBe('completed');
-    expect(done.returnvalue).toEqual({ refreshTokenFamilies: 2, refreshTokens: 1, authorizationCodes: 1, sessions: 2, userActionTokens: 2 });
+    expect(done.returnvalue).toEqual({ refreshTokenFamilies: 2, refreshTokens: 1, authorizationCodes: 1, sessions: 2, userActionTokens: 2, knownBrowsers: 1 });
 
     const labels = async (sql: string) => (await worker.database.query<{ label: string }>(sql)).rows.map((r) => r.label).sort();
     expect(await labels(`select convert_from(code_hash, 'utf8') as label from authorization_codes`)).toEqual(['kept-code-expired-5-min-ago-replay-window', 'kept-code-live']);
     expect(await labels(`select revoked_reason as label from refresh_token_families`)).toEqual(['kept-family-live', 'kept-family-revoked-1-hour-ago']);
     expect(await labels(`select convert_from(token_hash, 'utf8') as label from refresh_tokens`)).toEqual(['kept-token-live']);
     expect(await labels(`select convert_from(token_hash, 'utf8') as label from sessions`)).toEqual(['kept-session-live', 'kept-session-revoked-1-hour-ago']);
-    expect(await labels(`select convert_from(token_hash, 'utf8') as label from user_action_tokens`)).toEqual(['kept-action-live']);
+    expect(await labels(`select convert_from(token_hash, 'utf8') as label from user_action_tokens`)).toEqual(['kept-action-expired-1-hour-ago', 'kept-action-live', 'kept-action-used-1-hour-ago']);
+    expect(await labels(`select convert_from(browser_hash, 'utf8') as label from known_browsers`)).toEqual(['kept-browser-seen-399-days-ago']);
 
     expect(worker.logs.find((l) => l.jobId === job.id && l.msg === 'expired rows purged')).toMatchObject({
       queue: 'maintenance',
@@ -96,7 +105,7 @@ describe('maintenance/cleanup against real PostgreSQL', () => {
     expect(await (await waitForJob(worker.ctx.queues.maintenance, first.id!, ['completed', 'failed'])).getState()).toBe('completed');
     const job = await worker.ctx.queues.maintenance.add(MAINTENANCE_JOBS.cleanup, {});
     const done = await waitForJob(worker.ctx.queues.maintenance, job.id!, ['completed', 'failed']);
-    expect(done.returnvalue).toEqual({ refreshTokenFamilies: 0, refreshTokens: 0, authorizationCodes: 0, sessions: 0, userActionTokens: 0 });
+    expect(done.returnvalue).toEqual({ refreshTokenFamilies: 0, refreshTokens: 0, authorizationCodes: 0, sessions: 0, userActionTokens: 0, knownBrowsers: 0 });
   });
 
   it('works through a backlog in batches, stopping at the batch budget until the next run', async () => {

@@ -1,0 +1,14 @@
+export { renderEmail } from './render-email.js';
+export { type EmailMessage } from './email-message.js';
+export { type EmailParams } from './email-params.js';
+export { type RenderedEmail } from './rendered-email.js';
+export { EmailParamError } from './email-param-error.js';
+export { type EmailVerificationParams } from './templates/email-verification.js';
+export { type PasswordResetParams } from './templates/password-reset.js';
+export { type PasswordChangedParams } from './templates/password-changed.js';
+export { type EmailChangedParams } from './templates/email-changed.js';
+export { type InvitationParams } from './templates/invitation.js';
+export { type NewDeviceSignInParams } from './templates/new-device-sign-in.js';
+export { type LockoutNoticeParams } from './templates/lockout-notice.js';
+export { type AccountExistsParams } from './templates/account-exists.js';
+export { type GenericParams } from './templates/generic.js';
