@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { clients, clientSecrets, type Client, type ClientSecret, type Database, type Executor, type Tenant } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@lanyard/errors';
@@ -7,6 +7,7 @@ import type { ClientSecretCreate, ClientSpec } from '@lanyard/contracts';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
+import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import { validateClientSpec } from './validate-client-spec.js';
 
 /** A client as the OAuth endpoints see it: its registration plus its secret hashes. */
@@ -224,6 +225,34 @@ export class ClientService {
       .from(clients)
       .where(eq(clients.tenantId, tenantId));
     return new Set(rows.map((r) => r.origin));
+  }
+
+  /**
+   * A tenant's clients in client-id order, keyset-paged on the client id (unique per tenant), each
+   * with its secrets' metadata (two queries per page, whatever its size). Read from the tables, not
+   * the cache, so a listing never shows a stale registration.
+   */
+  async list(tenant: Tenant, query: { limit: number; cursor?: string | undefined }): Promise<KeysetPage<RegisteredClient>> {
+    const after = query.cursor === undefined ? undefined : keysetCursor.decode(query.cursor, (clientId) => CLIENT_ID.test(clientId));
+    const rows = await this.db
+      .select()
+      .from(clients)
+      .where(after === undefined ? eq(clients.tenantId, tenant.id) : and(eq(clients.tenantId, tenant.id), gt(clients.clientId, after)))
+      .orderBy(asc(clients.clientId))
+      .limit(query.limit + 1);
+    const page = keysetCursor.page(rows, query.limit, (client) => client.clientId);
+    const secrets =
+      page.items.length === 0
+        ? []
+        : await this.db
+            .select()
+            .from(clientSecrets)
+            .where(inArray(clientSecrets.clientRef, page.items.map((c) => c.id)))
+            .orderBy(asc(clientSecrets.createdAt));
+    return {
+      items: page.items.map((client) => ({ ...client, secrets: secrets.filter((s) => s.clientRef === client.id) })),
+      nextCursor: page.nextCursor,
+    };
   }
 }
 

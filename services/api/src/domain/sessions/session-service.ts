@@ -1,10 +1,20 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import { sessions, users, type Database, type Session, type User } from '@lanyard/db';
+import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { refreshTokenFamilies, sessions, users, type Database, type Session, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
 
 /** What the authorization endpoint and pages need: the session behind a cookie. */
 export type SessionLookup = Pick<SessionService, 'find'>;
+
+/** Where a session was started from, kept so its owner can recognise it on the account page. */
+export interface SessionOrigin {
+  readonly userAgent?: string | undefined;
+  /** The client's IP network (see ipNetwork), never the full address. */
+  readonly ipNetwork?: string | undefined;
+}
+
+/** Longest User-Agent kept; real ones are ~150 characters, and an attacker's 64 KiB one is not stored. */
+const MAX_USER_AGENT = 256;
 
 export interface ActiveSession {
   readonly session: Session;
@@ -22,7 +32,7 @@ export class SessionService {
     private readonly clock: Clock,
   ) {}
 
-  async create(tenantId: string, userId: string, amr: readonly string[]): Promise<{ token: string; session: Session }> {
+  async create(tenantId: string, userId: string, amr: readonly string[], origin: SessionOrigin = {}): Promise<{ token: string; session: Session }> {
     const now = this.clock();
     const token = randomToken(32);
     const [session] = await this.db
@@ -33,6 +43,8 @@ export class SessionService {
         tokenHash: tokenHash(token),
         authTime: now,
         amr: [...amr],
+        userAgent: printable(origin.userAgent),
+        ipNetwork: origin.ipNetwork ?? null,
         createdAt: now,
         expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
       })
@@ -62,4 +74,58 @@ export class SessionService {
   async revoke(sessionId: string): Promise<void> {
     await this.db.update(sessions).set({ revokedAt: this.clock() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
   }
+
+  /** A user's live sessions (not revoked, not expired), newest first. */
+  async listActive(userId: string): Promise<Session[]> {
+    return this.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, this.clock())))
+      .orderBy(desc(sessions.createdAt), desc(sessions.id));
+  }
+
+  /**
+   * Ends one live session of a user (or, without `sessionId`, all of them) and revokes every
+   * refresh-token family issued in it, as logout does, in one transaction: no moment where the
+   * session is gone but its refresh tokens still rotate. Returns the ids of the sessions ended;
+   * empty when `sessionId` names no live session of this user (an id that is not a UUID cannot,
+   * and is answered without a query).
+   */
+  async revokeForUser(userId: string, sessionId?: string): Promise<string[]> {
+    if (sessionId !== undefined && !UUID.test(sessionId)) return [];
+    const now = this.clock();
+    return this.db.transaction(async (tx) => {
+      const ended = await tx
+        .update(sessions)
+        .set({ revokedAt: now })
+        .where(
+          and(
+            eq(sessions.userId, userId),
+            sessionId === undefined ? undefined : eq(sessions.id, sessionId),
+            isNull(sessions.revokedAt),
+            gt(sessions.expiresAt, now),
+          ),
+        )
+        .returning({ id: sessions.id });
+      const ids = ended.map((s) => s.id);
+      if (ids.length > 0) {
+        await tx
+          .update(refreshTokenFamilies)
+          .set({ revokedAt: now, revokedReason: 'session_revoked' })
+          .where(and(inArray(refreshTokenFamilies.sessionId, ids), isNull(refreshTokenFamilies.revokedAt)));
+      }
+      return ids;
+    });
+  }
+}
+
+/** Session ids are UUIDs; anything else (e.g. ajv's `urn:uuid:` form) would be a database error, not a miss. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A header value fit to store and show: control characters dropped, length bounded. */
+function printable(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  // eslint-disable-next-line no-control-regex -- dropping control characters is the point
+  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, MAX_USER_AGENT);
+  return cleaned === '' ? null : cleaned;
 }

@@ -112,6 +112,20 @@ describe('admin API: users', () => {
     expect(badId.json().invalidParams[0].name).toBe('params/userId');
   });
 
+  it('applies the tenant password policy to passwords an admin sets, on create and patch', async () => {
+    await admin.put('/tenants/policy', { displayName: 'Policy', accounts: { passwordMinLength: 16 } });
+    const short = await admin.post('/tenants/policy/users', { email: 'p@policy.example', password: 'fifteen chars..' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json()).toMatchObject({ invalidParams: [{ name: 'body/password', reason: 'Use at least 16 characters.' }] });
+    const common = await admin.post('/tenants/acme/users', { email: 'c@acme.example', password: 'qwertyuiop123' });
+    expect(common.json()).toMatchObject({ invalidParams: [{ name: 'body/password', reason: expect.stringContaining('too common') }] });
+    const created = await admin.post('/tenants/policy/users', { email: 'p@policy.example', password: 'sixteen chars ok' });
+    expect(created.statusCode).toBe(201);
+    const patched = await admin.patch(`/tenants/policy/users/${created.json().id}`, { password: 'too short now' });
+    expect(patched.statusCode).toBe(400);
+    expect((await api.database.query('select count(*)::int as n from users where email = $1', ['c@acme.example'])).rows[0]).toEqual({ n: 0 });
+  });
+
   it('deletes a user', async () => {
     const user = (await admin.post('/tenants/acme/users', { email: 'gina@example.com' })).json();
     expect((await admin.delete(`/tenants/acme/users/${user.id}`)).statusCode).toBe(204);

@@ -41,6 +41,18 @@ describe('control characters are refused at the edge; database errors never log 
     expect(await count(table)).toBe(before);
   });
 
+  it.each([
+    ['GET', '/tenants/acme/users/urn:uuid:6f1c2a1e-1b7e-4a57-9b5e-2d8e5c7f0a11'],
+    ['PATCH', '/tenants/acme/users/urn:uuid:6f1c2a1e-1b7e-4a57-9b5e-2d8e5c7f0a11'],
+    ['DELETE', '/tenants/acme/users/urn:uuid:6f1c2a1e-1b7e-4a57-9b5e-2d8e5c7f0a11'],
+    ['GET', '/tenants/acme/users/urn:uuid:6f1c2a1e-1b7e-4a57-9b5e-2d8e5c7f0a11/consents'],
+    ['DELETE', '/tenants/acme/clients/acme-web/secrets/urn:uuid:6f1c2a1e-1b7e-4a57-9b5e-2d8e5c7f0a11'],
+  ] as const)('admin API %s %s: an id in the urn:uuid form is a 400, never a database error', async (method, url) => {
+    const response = method === 'GET' ? await admin.get(url) : method === 'PATCH' ? await admin.patch(url, { name: 'x' }) : await admin.delete(url);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it('admin API ?email= filter: 400 naming querystring/email', async () => {
     const response = await admin.get('/tenants/acme/users?email=a%00b@acme.example');
     expect(response.statusCode).toBe(400);
