@@ -21,6 +21,13 @@ import { registerLogoutEndpoint } from './oauth/logout-endpoint.js';
 import { registerRevokeEndpoint } from './oauth/revoke-endpoint.js';
 import { registerTokenEndpoint } from './oauth/token/token-endpoint.js';
 import { registerUserinfoEndpoint } from './oauth/userinfo-endpoint.js';
+import { registerAccountLoginRoutes } from './accounts/account-login-routes.js';
+import { registerAccountRoutes } from './accounts/account-routes.js';
+import { registerEmailChangeRoutes } from './accounts/email-change-routes.js';
+import { registerEmailVerificationRoutes } from './accounts/email-verification-routes.js';
+import { registerInvitationRoutes } from './accounts/invitation-routes.js';
+import { registerPasswordResetRoutes } from './accounts/password-reset-routes.js';
+import { registerSignupRoutes } from './accounts/signup-routes.js';
 import { registerAssetRoutes } from './routes/asset-routes.js';
 import { registerExampleRoutes } from './routes/example-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -75,5 +82,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerIntrospectEndpoint(app, ctx);
   registerUserinfoEndpoint(app, ctx);
   registerLogoutEndpoint(app, ctx);
+  registerSignupRoutes(app, ctx);
+  registerEmailVerificationRoutes(app, ctx);
+  registerPasswordResetRoutes(app, ctx);
+  registerInvitationRoutes(app, ctx);
+  registerEmailChangeRoutes(app, ctx);
+  registerAccountLoginRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
   return app;
 }

@@ -26,6 +26,18 @@ import { IdTokenService } from './domain/tokens/id-token-service.js';
 import { RefreshTokenService } from './domain/tokens/refresh-token-service.js';
 import { InteractionStore } from './oauth/interaction/interaction-store.js';
 import { UserService } from './domain/users/user-service.js';
+import { EmailOutbox } from './infra/email-outbox.js';
+import { AccountMailer } from './domain/accounts/account-mailer.js';
+import { AccountSettings } from './domain/accounts/account-settings.js';
+import { ActionTokenService } from './domain/accounts/action-token-service.js';
+import { EmailChange } from './domain/accounts/email-change-service.js';
+import { EmailVerification } from './domain/accounts/email-verification-service.js';
+import { Invitations } from './domain/accounts/invitation-service.js';
+import { KnownBrowsers } from './domain/accounts/known-browsers.js';
+import { PasswordChangedNotice } from './domain/accounts/password-changed-notice.js';
+import { PasswordReset } from './domain/accounts/password-reset-service.js';
+import { SignupService } from './domain/accounts/signup-service.js';
+import { FormCsrf } from './accounts/form-csrf.js';
 
 /**
  * Everything the API's routes depend on, wired once at start-up. Tests build one against real
@@ -63,6 +75,21 @@ export interface AppContext {
   readonly interactions: InteractionStore;
   /** Key for stateless CSRF tokens (logout confirmation). */
   readonly csrfKey: Buffer;
+  /** CSRF tokens of the account pages (bound to the browser or the session). */
+  readonly formCsrf: FormCsrf;
+  /** `{PUBLIC_URL}/tenants/{name}`. */
+  readonly issuerOf: (tenant: string) => string;
+  /** Where the API hands emails to the worker. */
+  readonly outbox: EmailOutbox;
+  readonly mailer: AccountMailer;
+  readonly actionTokens: ActionTokenService;
+  readonly knownBrowsers: KnownBrowsers;
+  readonly emailVerification: EmailVerification;
+  readonly signup: SignupService;
+  readonly passwordReset: PasswordReset;
+  readonly invitations: Invitations;
+  readonly emailChange: EmailChange;
+  readonly accountSettings: AccountSettings;
   /** Set when SIGTERM arrives: readiness turns 503 so load balancers drain us first. */
   readonly lifecycle: { shuttingDown: boolean };
   close(): Promise<void>;
@@ -130,6 +157,15 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   const accessTokenCheck = new AccessTokenValidator({ accessTokens, denylist, clients, users });
   const interactions = new InteractionStore(redis, config.REDIS_KEY_PREFIX, config.INTERACTION_TTL_SECONDS);
 
+  // Accounts: every email goes through the outbox (a BullMQ queue the worker drains).
+  const issuerOf = (name: string) => tenants.issuer(name);
+  const csrfKey = deriveKey(config.KEY_ENCRYPTION_KEY, 'csrf');
+  const outbox = new EmailOutbox(redis, config.REDIS_KEY_PREFIX, log);
+  const mailer = new AccountMailer(outbox, limiter, config, clock, log);
+  const actionTokens = new ActionTokenService(database.db, clock);
+  const passwordChangedNotice = new PasswordChangedNotice(mailer, issuerOf);
+  const emailVerification = new EmailVerification(database.db, actionTokens, users, mailer, issuerOf, config.EMAIL_VERIFICATION_TTL_SECONDS, clock);
+
   return {
     config,
     clock,
@@ -158,10 +194,23 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     denylist,
     accessTokenCheck,
     interactions,
-    csrfKey: deriveKey(config.KEY_ENCRYPTION_KEY, 'csrf'),
+    csrfKey,
+    formCsrf: new FormCsrf(csrfKey),
+    issuerOf,
+    outbox,
+    mailer,
+    actionTokens,
+    knownBrowsers: new KnownBrowsers(database.db, clock),
+    emailVerification,
+    signup: new SignupService(database.db, users, passwords, emailVerification, mailer, issuerOf, clock),
+    passwordReset: new PasswordReset(database.db, actionTokens, users, passwords, mailer, passwordChangedNotice, issuerOf, config.PASSWORD_RESET_TTL_SECONDS, clock),
+    invitations: new Invitations(database.db, actionTokens, passwords, mailer, issuerOf, config.INVITATION_TTL_SECONDS, clock),
+    emailChange: new EmailChange(database.db, actionTokens, users, mailer, issuerOf, config.EMAIL_CHANGE_TTL_SECONDS, clock),
+    accountSettings: new AccountSettings(database.db, passwords, passwordChangedNotice, clock),
     lifecycle: { shuttingDown: false },
     async close() {
       await audit.close();
+      await outbox.close();
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());
       await database.close();

@@ -8,6 +8,8 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
  */
 export const SESSION_COOKIE = '__Secure-lanyard_session';
 export const BROWSER_BINDING_COOKIE = '__Secure-lanyard_binding';
+/** A random id of this browser at this issuer, so a sign-in from a browser never seen before can be told apart. */
+export const DEVICE_COOKIE = '__Secure-lanyard_device';
 export const refreshCookieName = (clientId: string) => `__Secure-lanyard_rt.${clientId}`;
 
 const base = { httpOnly: true, secure: true } as const;
@@ -22,6 +24,9 @@ export const sessionCookieOptions = (tenant: string, maxAgeSeconds: number): Coo
 
 /** Binds an interaction to the browser that started it; lives as long as the browser session. */
 export const bindingCookieOptions = (tenant: string): CookieSerializeOptions => ({ ...base, sameSite: 'lax', path: `/tenants/${tenant}` });
+
+/** The device id lives as long as browsers allow (400 days, RFC 6265bis §5.6.2) and renews on each sign-in. */
+export const deviceCookieOptions = (tenant: string): CookieSerializeOptions => ({ ...base, sameSite: 'lax', path: `/tenants/${tenant}`, maxAge: 400 * 86_400 });
 
 /**
  * Refresh token for browser clients: only ever sent to `{issuer}/oauth2/*` (token, revoke, logout),

@@ -5,10 +5,12 @@ export interface LayoutOptions {
   /** Where the stylesheet lives: `{issuer}/assets/lanyard.css` or the server root's copy. */
   readonly stylesheet: string;
   readonly body: SafeHtml;
+  /** The account page needs more room than a sign-in card. */
+  readonly wide?: boolean;
 }
 
 /** The document shell of every hosted page: no scripts, one same-origin stylesheet. */
-export function layout({ title, stylesheet, body }: LayoutOptions): string {
+export function layout({ title, stylesheet, body, wide = false }: LayoutOptions): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -19,7 +21,7 @@ export function layout({ title, stylesheet, body }: LayoutOptions): string {
 <link rel="stylesheet" href="${stylesheet}">
 </head>
 <body>
-<main class="card">
+<main class="card${wide ? ' wide' : ''}">
 ${body}
 </main>
 </body>

@@ -11,5 +11,14 @@ button.secondary { background: transparent; color: CanvasText; border: 1px solid
 .error { color: #c62828; }
 .muted { opacity: 0.7; font-size: 0.9rem; }
 ul.scopes { padding-left: 1.2rem; }
-nav.links { margin-top: 1rem; display: flex; justify-content: space-between; font-size: 0.9rem; }
+nav.links { margin-top: 1rem; display: flex; justify-content: space-between; gap: 1rem; font-size: 0.9rem; }
+.notice { color: #1b5e20; }
+.hint { margin: 0.25rem 0 0; }
+main.wide { width: min(40rem, 94vw); }
+section { margin-top: 1.75rem; padding-top: 1rem; border-top: 1px solid color-mix(in srgb, CanvasText 15%, transparent); }
+h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
+ul.items { list-style: none; padding: 0; margin: 0; }
+ul.items li { display: flex; justify-content: space-between; align-items: center; gap: 1rem; padding: 0.5rem 0; }
+ul.items form button { margin-top: 0; width: auto; padding: 0.4rem 0.8rem; }
+.badge { font-size: 0.8rem; padding: 0.1rem 0.4rem; border-radius: 4px; border: 1px solid currentColor; }
 `;

@@ -47,8 +47,13 @@ export class UserAgent {
 
   /** Submits the first form on an HTML page with `fields` overriding its inputs. */
   async submitForm(pageUrl: string, html: string, fields: Record<string, string>, stopAt?: string, button?: { name: string; value: string }): Promise<{ response: Response; url: string }> {
-    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-    if (form === null) throw new Error(`no form on page:\n${html}`);
+    return this.submitFormTo(pageUrl, html, '', fields, stopAt, button);
+  }
+
+  /** Submits the first form whose action ends with `actionSuffix` ('' matches any). */
+  async submitFormTo(pageUrl: string, html: string, actionSuffix: string, fields: Record<string, string>, stopAt?: string, button?: { name: string; value: string }): Promise<{ response: Response; url: string }> {
+    const form = [...html.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)].find((f) => decodeEntities(f[1]!).endsWith(actionSuffix));
+    if (form === undefined) throw new Error(`no form posting to …${actionSuffix} on page:\n${html}`);
     const body = new URLSearchParams();
     for (const input of form[2]!.matchAll(/<input([^>]*)>/g)) {
       const name = /\bname="([^"]*)"/.exec(input[1]!)?.[1];

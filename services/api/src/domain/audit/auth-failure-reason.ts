@@ -17,4 +17,14 @@ export type AuthFailureReason =
   | 'rate_limited'
   | 'access_denied'
   | 'invalid_token'
-  | 'server_error';
+  | 'server_error'
+  /** Right password, but the tenant requires a verified address first. */
+  | 'email_not_verified'
+  /** Sign-up refused by the tenant's policy (`closed`, or `invite-only` without an invitation). */
+  | 'signup_not_allowed'
+  /** A new password refused by the password policy (too short, common, …). */
+  | 'weak_password'
+  /** An emailed link that is unknown, of another purpose or tenant, expired, or already used. */
+  | 'link_invalid'
+  | 'link_expired'
+  | 'link_used';

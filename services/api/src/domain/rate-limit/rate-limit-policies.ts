@@ -13,6 +13,8 @@ export type RateLimitConfig = Pick<
   | 'LOGIN_ACCOUNT_LOCKOUT_FAILURES'
   | 'LOGIN_ACCOUNT_LOCKOUT_SECONDS'
   | 'RATE_LIMIT_INTERACTIONS_PER_MINUTE'
+  | 'RATE_LIMIT_ACCOUNT_REQUESTS_PER_MINUTE'
+  | 'RATE_LIMIT_EMAILS_PER_ADDRESS_PER_HOUR'
 >;
 
 /**
@@ -37,5 +39,9 @@ export function rateLimitPolicies(config: RateLimitConfig, tenant: Pick<Tenant, 
     loginAccount: { name: 'login-account', limit: limits.loginAccountLockoutFailures ?? config.LOGIN_ACCOUNT_LOCKOUT_FAILURES, windowSeconds: config.LOGIN_ACCOUNT_LOCKOUT_SECONDS },
     /** Sign-in interactions /authorize opens per network (each is held in Redis until it expires). */
     interactions: { name: 'interactions', limit: config.RATE_LIMIT_INTERACTIONS_PER_MINUTE, windowSeconds: 60 },
+    /** Sign-up, forgot-password and resend requests per network: each may send an email. */
+    accountRequests: { name: 'account-requests', limit: config.RATE_LIMIT_ACCOUNT_REQUESTS_PER_MINUTE, windowSeconds: 60 },
+    /** Emails of one template to one address; over it the request still succeeds, silently unsent. */
+    emailsPerAddress: { name: 'emails-per-address', limit: config.RATE_LIMIT_EMAILS_PER_ADDRESS_PER_HOUR, windowSeconds: 3_600 },
   } satisfies Record<string, LimitPolicy>;
 }

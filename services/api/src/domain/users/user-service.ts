@@ -3,15 +3,16 @@ import { users, type Database, type Executor, type Tenant, type User } from '@la
 import type { Clock } from '@lanyard/clock';
 import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@lanyard/errors';
 import type { UserCreate, UserPatch } from '@lanyard/contracts';
+import { accountPolicy } from '../accounts/account-policy.js';
+import { checkPassword, PASSWORD_PROBLEM_MESSAGES } from '../accounts/password-policy.js';
+import { keysetCursor } from '../paging/keyset-cursor.js';
 import { revokeUserGrants } from '../tokens/revoke-user-grants.js';
 import type { PasswordHasher } from './password-hasher.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 /** Mailbox names compare case-insensitively in practice; store one spelling so uniqueness holds. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-const UNIQUE_VIOLATION = '23505';
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string }).code === UNIQUE_VIOLATION || (error as { cause?: { code?: string } }).cause?.code === UNIQUE_VIOLATION;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,6 +54,7 @@ export class UserService {
   ) {}
 
   async create(tenant: Tenant, input: UserCreate): Promise<User> {
+    if (input.password !== undefined) assertPasswordPolicy(tenant, input.password, input.email);
     // Hash before the transaction: a slow hash must not hold a connection or a lock.
     const passwordHash = input.password === undefined ? null : await this.hasher.hash(input.password);
     const now = this.clock();
@@ -118,6 +120,7 @@ export class UserService {
    * tokens in the same transaction, so there is no window where the old credentials still work.
    */
   async patch(tenant: Tenant, id: string, patch: UserPatch): Promise<User> {
+    if (patch.password !== undefined) assertPasswordPolicy(tenant, patch.password, patch.email);
     const passwordHash = patch.password === undefined ? undefined : await this.hasher.hash(patch.password);
     try {
       return await this.db.transaction(async (tx) => {
@@ -160,7 +163,14 @@ export class UserService {
 
 /** The cursor is opaque to callers; inside it is the last id of the previous page. */
 function decodeCursor(raw: string): string {
-  const id = Buffer.from(raw, 'base64url').toString('utf8');
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return id;
-  throw new ValidationProblem('cursor is not a cursor returned by this API', [{ name: 'cursor', reason: 'invalid cursor' }]);
+  return keysetCursor.decode(raw, (id) => UUID.test(id));
+}
+
+/** The tenant's password policy holds for passwords an admin sets too (docs/reference/accounts.md). */
+function assertPasswordPolicy(tenant: Tenant, password: string, email: string | undefined): void {
+  const { passwordMinLength } = accountPolicy(tenant);
+  const problem = checkPassword(password, { minLength: passwordMinLength, ...(email === undefined ? {} : { email: normalizeEmail(email) }) });
+  if (problem === undefined) return;
+  const reason = PASSWORD_PROBLEM_MESSAGES[problem](passwordMinLength);
+  throw new ValidationProblem(`body/password: ${reason}`, [{ name: 'body/password', reason }]);
 }

@@ -22,7 +22,9 @@ export interface Interaction {
   /** Set when the user approved the consent screen in this interaction. */
   readonly consented?: boolean;
   /** Message for the next rendering of the login form (Post/Redirect/Get). */
-  readonly loginError?: string;
+  readonly loginError?: string | undefined;
+  /** A confirmation for the next rendering of the login form, e.g. after an email was verified. */
+  readonly loginNotice?: string | undefined;
   readonly loginEmail?: string;
 }
 

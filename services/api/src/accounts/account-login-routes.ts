@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiMetrics } from '@lanyard/metrics';
+import type { Tenant } from '@lanyard/db';
+import type { AuditRecorder } from '../domain/audit/audit-log.js';
+import { accountPolicy } from '../domain/accounts/account-policy.js';
+import { signInWithPassword, type PasswordSignInDeps } from '../domain/accounts/password-sign-in.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
+import { rateLimitHeaders } from '../http/rate-limit-headers.js';
+import { SESSION_COOKIE } from '../oauth/cookies.js';
+import { startBrowserSession, type StartSessionDeps } from '../oauth/interaction/start-browser-session.js';
+import { loadTenant } from '../oauth/load-tenant.js';
+import { renderLoginPage } from '../pages/login-page.js';
+import type { FormCsrf } from './form-csrf.js';
+import { PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
+import { ACCOUNT_LOGIN_NOTICES, type AccountLoginNotice } from './resume.js';
+import { lockoutMessage, renderUnverifiedPage, SIGN_IN_FAILED } from './sign-in-messages.js';
+
+export interface AccountLoginRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
+  readonly tenants: TenantLookup;
+  readonly formCsrf: FormCsrf;
+  readonly audit: AuditRecorder;
+  readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
+}
+
+const PURPOSE = 'account-login';
+
+/**
+ * `{issuer}/account/login`: signing in to the issuer itself, for the account page. Same password
+ * rules, counters and lockout as an app's sign-in (one {@link signInWithPassword}), with a CSRF
+ * token bound to this browser instead of an interaction.
+ */
+export function registerAccountLoginRoutes(app: FastifyInstance, deps: AccountLoginRoutesDeps): void {
+  const form = (tenant: Tenant, csrf: string, email: string, extra: { error?: string; notice?: string } = {}) => {
+    const base = pageBase(tenant);
+    return renderLoginPage({
+      tenant: tenant.name,
+      tenantDisplayName: tenant.displayName,
+      heading: 'your account',
+      action: `${base}/account/login`,
+      hidden: { csrf_token: csrf },
+      email,
+      ...extra,
+      forgotHref: `${base}/password/forgot`,
+      signupHref: accountPolicy(tenant).signup === 'open' ? `${base}/signup` : undefined,
+    });
+  };
+
+  app.get('/tenants/:tenant/account/login', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    if ((await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE])) !== undefined) return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account`);
+    const code = readQuery(request).get('notice');
+    const notice = code !== undefined && Object.hasOwn(ACCOUNT_LOGIN_NOTICES, code) ? ACCOUNT_LOGIN_NOTICES[code as AccountLoginNotice] : undefined;
+    return sendPage(reply, form(tenant, deps.formCsrf.forBrowser(request, reply, tenant.name, PURPOSE), '', notice === undefined ? {} : { notice }));
+  });
+
+  app.post('/tenants/:tenant/account/login', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const fields = readForm(request);
+    deps.formCsrf.checkBrowser(request, tenant.name, PURPOSE, fields.get('csrf_token'));
+    const email = (fields.get('email') ?? '').trim().toLowerCase().slice(0, 254);
+    const csrf = deps.formCsrf.forBrowser(request, reply, tenant.name, PURPOSE);
+    const outcome = await signInWithPassword(deps, tenant, email, fields.get('password') ?? '', request.ip);
+    const record = { tenant: tenant.name, event: 'login', clientId: null, ip: request.ip, requestId: request.id } as const;
+    switch (outcome.kind) {
+      case 'refused': {
+        for (const d of outcome.refused) deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: d.policy.name });
+        deps.audit.record({ ...record, result: 'failure', reason: 'rate_limited' });
+        const headers = rateLimitHeaders(outcome.refused);
+        reply.headers(headers);
+        return sendPage(reply, form(tenant, csrf, email, { error: lockoutMessage(outcome.scope, headers['retry-after'] ?? '60') }), 429);
+      }
+      case 'failed':
+        deps.audit.record({ ...record, result: 'failure', reason: outcome.reason, userId: outcome.userId ?? null });
+        return sendPage(reply, form(tenant, csrf, email, { error: SIGN_IN_FAILED }), 401);
+      case 'unverified':
+        deps.audit.record({ ...record, result: 'failure', reason: 'email_not_verified', userId: outcome.user.id });
+        return sendPage(reply, renderUnverifiedPage(tenant, outcome.user.email, deps.formCsrf.forBrowser(request, reply, tenant.name, 'resend-verification'), undefined), 403);
+      case 'signed_in': {
+        await startBrowserSession(deps, request, reply, tenant, outcome.user, ['pwd']);
+        deps.audit.record({ ...record, result: 'success', userId: outcome.user.id });
+        request.log.info({ ...request.logFields, event: 'login', userId: outcome.user.id }, 'user signed in to the account page');
+        return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account`);
+      }
+    }
+  });
+}

@@ -1,0 +1,213 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Tenant } from '@lanyard/db';
+import type { AuditRecorder } from '../domain/audit/audit-log.js';
+import type { AccountSettings } from '../domain/accounts/account-settings.js';
+import { accountPolicy } from '../domain/accounts/account-policy.js';
+import type { EmailChange } from '../domain/accounts/email-change-service.js';
+import { PASSWORD_PROBLEM_MESSAGES, type PasswordProblem } from '../domain/accounts/password-policy.js';
+import { signInWithPassword, type PasswordSignInDeps } from '../domain/accounts/password-sign-in.js';
+import type { ClientLookup } from '../domain/clients/client-service.js';
+import type { ConsentService } from '../domain/consents/consent-service.js';
+import type { ActiveSession, SessionService } from '../domain/sessions/session-service.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
+import type { RefreshTokenService } from '../domain/tokens/refresh-token-service.js';
+import { expiredCookie, SESSION_COOKIE, sessionCookieOptions } from '../oauth/cookies.js';
+import { describeBrowser, startBrowserSession, type StartSessionDeps } from '../oauth/interaction/start-browser-session.js';
+import { loadTenant } from '../oauth/load-tenant.js';
+import { renderAccountPage } from '../pages/account-page.js';
+import type { FormCsrf } from './form-csrf.js';
+import { looksLikeEmail, PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
+
+export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
+  readonly tenants: TenantLookup;
+  readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke' | 'listActive' | 'revokeForUser'>;
+  readonly refreshTokens: Pick<RefreshTokenService, 'revokeSessionFamilies'>;
+  readonly consents: Pick<ConsentService, 'list' | 'revoke'>;
+  readonly clients: ClientLookup;
+  readonly accountSettings: Pick<AccountSettings, 'rename' | 'changePassword'>;
+  readonly emailChange: Pick<EmailChange, 'request'>;
+  readonly formCsrf: FormCsrf;
+  readonly audit: AuditRecorder;
+}
+
+/** Confirmations after a change: a code in the URL, a fixed sentence on the page. */
+const NOTICES = {
+  welcome: 'Welcome! Your account is ready.',
+  name_saved: 'Your name was saved.',
+  password_changed: 'Your password was changed. Every other session was signed out.',
+  email_sent: 'Check the inbox of the new address: the change happens when you open the link we sent there.',
+  session_ended: 'That session was signed out.',
+  app_revoked: 'The app no longer has access to your account.',
+} as const;
+
+const ERRORS = {
+  wrong_password: 'The current password is not correct.',
+  locked: 'Too many failed attempts with this account. Try again later.',
+  invalid_email: 'Enter a valid email address.',
+  same_email: 'That is already your address.',
+  name_too_long: 'Use at most 200 characters for your name.',
+  unknown_session: 'That session had already ended.',
+  unknown_app: 'That app had no access to revoke.',
+} as const;
+
+type ErrorCode = keyof typeof ERRORS | `password_${PasswordProblem}`;
+
+const pick = <T extends Record<string, string>>(table: T, code: string | undefined) => (code !== undefined && Object.hasOwn(table, code) ? table[code as keyof T] : undefined);
+
+/**
+ * `{issuer}/account`: the signed-in user's own page. Rules:
+ * - without a live session of this issuer, every route sends the browser to `/account/login`;
+ * - every form carries a CSRF token bound to the session and its purpose; each POST answers 303
+ *   back to the page with a fixed notice or error code (no text from the request is reflected);
+ * - password and address changes need the current password, counted like a sign-in attempt, so a
+ *   stolen session cannot guess it without tripping the same lockout;
+ * - a password change signs out every other session and revokes every refresh token (the browser
+ *   that made it gets a fresh session); another session or an app can be revoked from here.
+ */
+export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesDeps): void {
+  const issuerAccount = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/account`;
+  const back = (reply: FastifyReply, tenant: Tenant, outcome: { notice: keyof typeof NOTICES } | { error: ErrorCode }) =>
+    seeOther(reply, `${issuerAccount(tenant)}?${'notice' in outcome ? `notice=${outcome.notice}` : `error=${outcome.error}`}`);
+
+  const toSignIn = (reply: FastifyReply, tenant: Tenant) => seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account/login`);
+
+  /**
+   * Loads tenant, session and form of a POST and checks the CSRF token of `purpose`; without a
+   * session, `redirected` is the 303 to the sign-in.
+   */
+  const post = async (request: FastifyRequest, reply: FastifyReply, purpose: string) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const form = readForm(request);
+    const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
+    if (active === undefined) return { redirected: toSignIn(reply, tenant) } as const;
+    deps.formCsrf.checkSession(active.session.id, purpose, form.get('csrf_token'));
+    return { redirected: undefined, tenant, active, form } as const;
+  };
+
+  app.get('/tenants/:tenant/account', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
+    if (active === undefined) return toSignIn(reply, tenant);
+    const { session, user } = active;
+    const query = readQuery(request);
+    const errorCode = query.get('error');
+    const passwordProblem = errorCode?.startsWith('password_') === true ? errorCode.slice('password_'.length) : undefined;
+    const minLength = accountPolicy(tenant).passwordMinLength;
+    const error =
+      pick(ERRORS, errorCode) ??
+      (passwordProblem !== undefined && Object.hasOwn(PASSWORD_PROBLEM_MESSAGES, passwordProblem) ? PASSWORD_PROBLEM_MESSAGES[passwordProblem as PasswordProblem](minLength) : undefined);
+    const sessions = await deps.sessions.listActive(user.id);
+    const consents = await deps.consents.list(user.id);
+    const apps = await Promise.all(
+      consents.map(async (c) => {
+        const client = await deps.clients.find(tenant.id, c.clientId);
+        return { clientId: c.clientId, name: client?.displayName ?? c.clientId, scopes: c.scopes };
+      }),
+    );
+    const csrf = (purpose: string) => deps.formCsrf.forSession(session.id, purpose);
+    return sendPage(
+      reply,
+      renderAccountPage({
+        tenant: tenant.name,
+        tenantDisplayName: tenant.displayName,
+        base: pageBase(tenant),
+        email: user.email,
+        emailVerified: user.emailVerified,
+        name: user.name ?? '',
+        minLength,
+        csrf: { profile: csrf('profile'), password: csrf('password'), email: csrf('email'), sessions: csrf('sessions'), apps: csrf('apps'), logout: csrf('logout') },
+        sessions: sessions.map((s) => ({
+          id: s.id,
+          browser: describeBrowser(s.userAgent ?? undefined),
+          network: s.ipNetwork,
+          signedInAt: `${s.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+          current: s.id === session.id,
+        })),
+        apps,
+        notice: pick(NOTICES, query.get('notice')),
+        error,
+      }),
+    );
+  });
+
+  app.post('/tenants/:tenant/account/profile', PAGE_ROUTE, async (request, reply) => {
+    const p = await post(request, reply, 'profile');
+    if (p.redirected !== undefined) return p.redirected;
+    const name = (p.form.get('name') ?? '').trim();
+    if ([...name].length > 200) return back(reply, p.tenant, { error: 'name_too_long' });
+    await deps.accountSettings.rename(p.active.user, name === '' ? null : name);
+    return back(reply, p.tenant, { notice: 'name_saved' });
+  });
+
+  app.post('/tenants/:tenant/account/password', PAGE_ROUTE, async (request, reply) => {
+    const p = await post(request, reply, 'password');
+    if (p.redirected !== undefined) return p.redirected;
+    const { tenant, active, form } = p;
+    const check = await confirmPassword(tenant, active, form.get('current_password') ?? '', request.ip);
+    if (check !== undefined) return back(reply, tenant, { error: check });
+    const changed = await deps.accountSettings.changePassword(tenant, active.user, form.get('new_password') ?? '');
+    if (!changed.ok) return back(reply, tenant, { error: `password_${changed.problem}` });
+    // Every session died with the change, this one included; this browser gets a fresh one.
+    await startBrowserSession(deps, request, reply, tenant, changed.user, active.session.amr);
+    deps.audit.record({ tenant: tenant.name, event: 'password_reset', result: 'success', userId: active.user.id, ip: request.ip, requestId: request.id });
+    request.log.info({ ...request.logFields, event: 'password_changed', userId: active.user.id }, 'password changed; other sessions and refresh tokens revoked');
+    return back(reply, tenant, { notice: 'password_changed' });
+  });
+
+  app.post('/tenants/:tenant/account/email', PAGE_ROUTE, async (request, reply) => {
+    const p = await post(request, reply, 'email');
+    if (p.redirected !== undefined) return p.redirected;
+    const { tenant, active, form } = p;
+    const newEmail = (form.get('new_email') ?? '').trim().toLowerCase();
+    if (!looksLikeEmail(newEmail)) return back(reply, tenant, { error: 'invalid_email' });
+    if (newEmail === active.user.email) return back(reply, tenant, { error: 'same_email' });
+    const check = await confirmPassword(tenant, active, form.get('email_password') ?? '', request.ip);
+    if (check !== undefined) return back(reply, tenant, { error: check });
+    await deps.emailChange.request(tenant, active.user, newEmail);
+    request.log.info({ ...request.logFields, event: 'email_change_requested', userId: active.user.id }, 'email change requested');
+    return back(reply, tenant, { notice: 'email_sent' });
+  });
+
+  app.post('/tenants/:tenant/account/sessions/revoke', PAGE_ROUTE, async (request, reply) => {
+    const p = await post(request, reply, 'sessions');
+    if (p.redirected !== undefined) return p.redirected;
+    const target = p.form.get('session_id') ?? '';
+    // This browser's own session ends through "Sign out", which also clears its cookies.
+    if (target === p.active.session.id) return back(reply, p.tenant, { error: 'unknown_session' });
+    const ended = await deps.sessions.revokeForUser(p.active.user.id, target);
+    if (ended.length === 0) return back(reply, p.tenant, { error: 'unknown_session' });
+    deps.audit.record({ tenant: p.tenant.name, event: 'logout', result: 'success', userId: p.active.user.id, ip: request.ip, requestId: request.id });
+    request.log.info({ ...request.logFields, event: 'session_revoked', userId: p.active.user.id }, 'user signed out another session');
+    return back(reply, p.tenant, { notice: 'session_ended' });
+  });
+
+  app.post('/tenants/:tenant/account/apps/revoke', PAGE_ROUTE, async (request, reply) => {
+    const p = await post(request, reply, 'apps');
+    if (p.redirected !== undefined) return p.redirected;
+    const client = await deps.clients.find(p.tenant.id, p.form.get('client_id') ?? '');
+    if (client === undefined || !(await deps.consents.revoke(p.active.user.id, client.id))) return back(reply, p.tenant, { error: 'unknown_app' });
+    request.log.info({ ...request.logFields, event: 'consent_revoked', userId: p.active.user.id, clientId: client.clientId }, 'user revoked an app');
+    return back(reply, p.tenant, { notice: 'app_revoked' });
+  });
+
+  app.post('/tenants/:tenant/account/logout', PAGE_ROUTE, async (request, reply) => {
+    const p = await post(request, reply, 'logout');
+    if (p.redirected !== undefined) return p.redirected;
+    await deps.sessions.revoke(p.active.session.id);
+    await deps.refreshTokens.revokeSessionFamilies(p.active.session.id, 'logout');
+    reply.setCookie(SESSION_COOKIE, '', expiredCookie(sessionCookieOptions(p.tenant.name, 0)));
+    deps.audit.record({ tenant: p.tenant.name, event: 'logout', result: 'success', userId: p.active.user.id, ip: request.ip, requestId: request.id });
+    return seeOther(reply, `${deps.tenants.issuer(p.tenant.name)}/account/login?notice=signed_out`);
+  });
+
+  /** The current password, checked like a sign-in (same counters and lockout); undefined when right. */
+  async function confirmPassword(tenant: Tenant, active: ActiveSession, password: string, ip: string): Promise<'wrong_password' | 'locked' | undefined> {
+    const outcome = await signInWithPassword(deps, tenant, active.user.email, password, ip);
+    if (outcome.kind === 'refused') return 'locked';
+    if (outcome.kind === 'failed') {
+      deps.audit.record({ tenant: tenant.name, event: 'login', result: 'failure', reason: outcome.reason, userId: active.user.id, ip, requestId: null });
+      return 'wrong_password';
+    }
+    return undefined;
+  }
+}

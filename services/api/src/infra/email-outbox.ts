@@ -1,0 +1,30 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { EMAIL_JOB_OPTIONS, EMAIL_JOBS, QUEUES, bullPrefix, type SendEmailJob } from '@lanyard/contracts';
+import type { Logger } from '@lanyard/logger';
+
+/** BullMQ custom job ids: no `:` (reserved for its own keys), bounded, printable. */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._-]{1,200}$/;
+
+/**
+ * Where the API hands emails to the worker: a BullMQ queue in Redis. A request waits for Redis to
+ * accept the job (about a millisecond), never for SMTP. The job id is the message's idempotency
+ * key, so adding the same message twice (a retried request) queues it once.
+ */
+export class EmailOutbox {
+  readonly #queue: Queue<SendEmailJob>;
+
+  constructor(connection: Redis, redisKeyPrefix: string, log: Logger) {
+    this.#queue = new Queue<SendEmailJob>(QUEUES.email, { connection, prefix: bullPrefix(redisKeyPrefix), defaultJobOptions: EMAIL_JOB_OPTIONS });
+    this.#queue.on('error', (error) => log.warn({ queue: QUEUES.email, err: error }, 'email queue connection error'));
+  }
+
+  async enqueue(message: SendEmailJob): Promise<void> {
+    if (!IDEMPOTENCY_KEY.test(message.idempotencyKey)) throw new Error(`email idempotency key "${message.idempotencyKey.slice(0, 40)}" is not a valid job id`);
+    await this.#queue.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey });
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.close();
+  }
+}

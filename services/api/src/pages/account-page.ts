@@ -1,0 +1,111 @@
+import { errorBanner, hiddenFields, noticeBanner, passwordField } from './form-parts.js';
+import { html } from './html.js';
+import { layout } from './layout.js';
+
+export interface AccountSessionView {
+  readonly id: string;
+  readonly browser: string;
+  readonly network: string | null;
+  readonly signedInAt: string;
+  readonly current: boolean;
+}
+
+export interface ConnectedAppView {
+  readonly clientId: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+}
+
+export interface AccountPageModel {
+  readonly tenant: string;
+  readonly tenantDisplayName: string;
+  readonly base: string;
+  readonly email: string;
+  readonly emailVerified: boolean;
+  readonly name: string;
+  readonly minLength: number;
+  readonly csrf: { readonly profile: string; readonly password: string; readonly email: string; readonly sessions: string; readonly apps: string; readonly logout: string };
+  readonly sessions: readonly AccountSessionView[];
+  readonly apps: readonly ConnectedAppView[];
+  readonly notice?: string | undefined;
+  readonly error?: string | undefined;
+}
+
+/**
+ * `{issuer}/account`: profile, password, address, sessions and connected apps. Every form posts to
+ * its own route with a CSRF token bound to the session; destructive ones name what they act on.
+ */
+export function renderAccountPage(m: AccountPageModel): string {
+  const action = (path: string) => `${m.base}/account/${path}`;
+  return layout({
+    title: `Your account – ${m.tenantDisplayName}`,
+    stylesheet: `/tenants/${m.tenant}/assets/lanyard.css`,
+    wide: true,
+    body: html`<h1>Your ${m.tenantDisplayName} account</h1>
+<p class="muted">Signed in as ${m.email}${m.emailVerified ? null : html` <span class="badge">unverified</span>`}</p>
+${noticeBanner(m.notice)}
+${errorBanner(m.error)}
+<form method="post" action="${action('logout')}">
+${hiddenFields({ csrf_token: m.csrf.logout })}
+<button type="submit" class="secondary">Sign out</button>
+</form>
+
+<section aria-labelledby="profile">
+<h2 id="profile">Profile</h2>
+<form method="post" action="${action('profile')}">
+${hiddenFields({ csrf_token: m.csrf.profile })}
+<label for="name">Name</label>
+<input id="name" name="name" type="text" autocomplete="name" maxlength="200" value="${m.name}">
+<button type="submit">Save name</button>
+</form>
+</section>
+
+<section aria-labelledby="password-heading">
+<h2 id="password-heading">Password</h2>
+<form method="post" action="${action('password')}" autocomplete="on">
+${hiddenFields({ csrf_token: m.csrf.password })}
+<input type="hidden" name="username" autocomplete="username" value="${m.email}">
+${passwordField({ id: 'current_password', label: 'Current password', autocomplete: 'current-password' })}
+${passwordField({ id: 'new_password', label: 'New password', autocomplete: 'new-password', minLength: m.minLength })}
+<button type="submit">Change password</button>
+</form>
+<p class="muted">Changing your password signs you out everywhere else.</p>
+</section>
+
+<section aria-labelledby="email-heading">
+<h2 id="email-heading">Email address</h2>
+<form method="post" action="${action('email')}">
+${hiddenFields({ csrf_token: m.csrf.email })}
+<label for="new_email">New email address</label>
+<input id="new_email" name="new_email" type="email" autocomplete="email" required maxlength="254">
+${passwordField({ id: 'email_password', label: 'Current password', autocomplete: 'current-password' })}
+<button type="submit">Change email address</button>
+</form>
+<p class="muted">We send a link to the new address; the change happens when you open it.</p>
+</section>
+
+<section aria-labelledby="sessions-heading">
+<h2 id="sessions-heading">Where you are signed in</h2>
+<ul class="items">
+${m.sessions.map(
+  (s) => html`<li><span>${s.browser}${s.network === null ? null : html` <span class="muted">from ${s.network}</span>`}<br><span class="muted">since ${s.signedInAt}</span></span>
+${s.current
+  ? html`<span class="badge">this browser</span>`
+  : html`<form method="post" action="${action('sessions/revoke')}">${hiddenFields({ csrf_token: m.csrf.sessions, session_id: s.id })}<button type="submit" class="secondary" aria-label="Sign out ${s.browser} since ${s.signedInAt}">Sign out</button></form>`}</li>`,
+)}
+</ul>
+</section>
+
+<section aria-labelledby="apps-heading">
+<h2 id="apps-heading">Connected apps</h2>
+${m.apps.length === 0
+  ? html`<p class="muted">No app has access to your account.</p>`
+  : html`<ul class="items">
+${m.apps.map(
+  (a) => html`<li><span>${a.name}<br><span class="muted">${a.scopes.join(', ')}</span></span>
+<form method="post" action="${action('apps/revoke')}">${hiddenFields({ csrf_token: m.csrf.apps, client_id: a.clientId })}<button type="submit" class="secondary" aria-label="Revoke access of ${a.name}">Revoke</button></form></li>`,
+)}
+</ul>`}
+</section>`,
+  });
+}

@@ -1,0 +1,209 @@
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMailPipeline, type MailPipeline } from '../../support/mail-pipeline.js';
+import { discover, PASSWORD, signInThroughPages, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { UserAgent } from '../../support/user-agent.js';
+
+const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+
+describe('the account page', () => {
+  let fx: OAuthFixture;
+  let mail: MailPipeline;
+  let email: string;
+  let userId: string;
+  let password: string;
+  beforeAll(async () => {
+    fx = await startOAuthFixture();
+    mail = await startMailPipeline(fx.api);
+  }, 120_000);
+  afterAll(async () => {
+    await mail?.close();
+    await fx?.close();
+  });
+
+  let counter = 0;
+  /** A fresh verified user per test, so each test stands alone. */
+  async function freshUser(): Promise<void> {
+    counter += 1;
+    email = `user${counter}.${Date.now()}@acme.example`;
+    password = `a passphrase for user ${counter}`;
+    userId = (await fx.admin.post('/tenants/acme/users', { email, password, emailVerified: true, name: 'Original' })).json().id;
+  }
+
+  async function signIn(agent: UserAgent, pass = password): Promise<{ url: string; html: string }> {
+    const loginUrl = `${fx.issuer}/account/login`;
+    const page = await agent.request(loginUrl);
+    const done = await agent.submitForm(loginUrl, await page.text(), { email, password: pass });
+    return { url: done.url, html: await done.response.text() };
+  }
+
+  it('is reached by signing in to the issuer itself; without a session it sends you there', async () => {
+    await freshUser();
+    const agent = new UserAgent({ 'user-agent': FIREFOX });
+    const anonymous = await agent.request(`${fx.issuer}/account`);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe(`${fx.issuer}/account/login`);
+    const { url, html } = await signIn(agent);
+    expect(url).toBe(`${fx.issuer}/account`);
+    expect(html).toContain(`Signed in as ${email}`);
+    expect(html).toContain('Firefox on Linux');
+    expect(html).toContain('this browser');
+  });
+
+  it('changes the name', async () => {
+    await freshUser();
+    const agent = new UserAgent();
+    const { url, html } = await signIn(agent);
+    const saved = await agent.submitFormTo(url, html, '/account/profile', { name: 'Renamed Person' });
+    expect(saved.url).toMatch(/notice=name_saved$/);
+    expect(await saved.response.text()).toContain('value="Renamed Person"');
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}`)).json().name).toBe('Renamed Person');
+  });
+
+  it('changes the password only with the current one; other sessions and refresh tokens end, this one continues', async () => {
+    await freshUser();
+    const here = new UserAgent({ 'user-agent': FIREFOX });
+    const elsewhere = new UserAgent({ 'user-agent': CHROME_MAC });
+    const { url, html } = await signIn(here);
+    await signIn(elsewhere);
+    const config = await discover(fx.issuer, 'acme-web', fx.webSecret);
+    const start = await startAuthorization(config, 'https://web.acme.example/callback', 'openid offline_access');
+    const callback = await signInThroughPages(new UserAgent(), start.url, 'https://web.acme.example/callback', email, password);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce });
+
+    const wrong = await here.submitFormTo(url, html, '/account/password', { current_password: 'not my password at all', new_password: 'a completely new passphrase' });
+    expect(wrong.url).toMatch(/error=wrong_password$/);
+    expect(await wrong.response.text()).toContain('The current password is not correct.');
+    const weak = await here.submitFormTo(url, html, '/account/password', { current_password: password, new_password: 'short' });
+    expect(await weak.response.text()).toContain('Use at least 12 characters.');
+
+    const changed = await here.submitFormTo(url, html, '/account/password', { current_password: password, new_password: 'a completely new passphrase' });
+    expect(changed.url).toMatch(/notice=password_changed$/);
+    expect(await changed.response.text()).toContain('Every other session was signed out.');
+    // This browser is still signed in (with a fresh session); the other one is not; the refresh token is dead.
+    expect((await here.request(`${fx.issuer}/account`)).status).toBe(200);
+    expect((await elsewhere.request(`${fx.issuer}/account`)).status).toBe(303);
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await mail.waitForMail(email, /password was changed/);
+    expect((await signIn(new UserAgent(), 'a completely new passphrase')).url).toBe(`${fx.issuer}/account`);
+  });
+
+  it('lists sessions and signs out another one, with its refresh tokens', async () => {
+    await freshUser();
+    const here = new UserAgent({ 'user-agent': FIREFOX });
+    const elsewhere = new UserAgent({ 'user-agent': CHROME_MAC });
+    await signIn(elsewhere);
+    const { url, html } = await signIn(here);
+    expect(html).toContain('Chrome on macOS');
+    const other = /name="session_id" value="([^"]+)"/.exec(html)![1]!;
+    const done = await here.submitFormTo(url, html, '/account/sessions/revoke', { session_id: other });
+    expect(done.url).toMatch(/notice=session_ended$/);
+    expect(await done.response.text()).not.toContain('Chrome on macOS');
+    expect((await elsewhere.request(`${fx.issuer}/account`)).status).toBe(303);
+    // A session of someone else cannot be ended from here.
+    const again = await here.submitFormTo(url, html, '/account/sessions/revoke', { session_id: other });
+    expect(again.url).toMatch(/error=unknown_session$/);
+  });
+
+  it('shows connected apps and revokes one, which ends its refresh tokens', async () => {
+    await freshUser();
+    // acme-native is not first-party, so signing in asks for (and remembers) consent.
+    const config = await discover(fx.issuer, 'acme-native');
+    const start = await startAuthorization(config, 'http://127.0.0.1/callback', 'openid profile offline_access');
+    const callback = await signInThroughPages(new UserAgent(), start.url, 'http://127.0.0.1/callback', email, password);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce });
+
+    const agent = new UserAgent();
+    const { url, html } = await signIn(agent);
+    expect(html).toContain('Acme Desktop');
+    const revoked = await agent.submitFormTo(url, html, '/account/apps/revoke', {});
+    expect(revoked.url).toMatch(/notice=app_revoked$/);
+    expect(await revoked.response.text()).toContain('No app has access to your account.');
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}/consents`)).json().items).toEqual([]);
+  });
+
+  it('changes the address only once the new one is confirmed, and tells the old one', async () => {
+    await freshUser();
+    const agent = new UserAgent();
+    const { url, html } = await signIn(agent);
+    const newEmail = `moved.${counter}.${Date.now()}@elsewhere.example`;
+    const asked = await agent.submitFormTo(url, html, '/account/email', { new_email: newEmail, email_password: password });
+    expect(asked.url).toMatch(/notice=email_sent$/);
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}`)).json().email).toBe(email);
+
+    const link = mail.linkIn(await mail.waitForMail(newEmail, /Confirm your e-mail address/), `${fx.issuer}/email/confirm?token=`);
+    const page = await agent.request(link);
+    const done = await agent.submitForm(link, await page.text(), {});
+    expect(done.url).toMatch(/\/email\/changed$/);
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}`)).json()).toMatchObject({ email: newEmail, emailVerified: true });
+    const notice = await mail.waitForMail(email, /e-mail address of your Acme account was changed/);
+    expect(notice.text).toContain('m***@elsewhere.example');
+    expect(notice.text).not.toContain(newEmail);
+    expect((await agent.request(link)).status).toBe(410);
+  });
+
+  it('needs the current password for an address change', async () => {
+    await freshUser();
+    const agent = new UserAgent();
+    const { url, html } = await signIn(agent);
+    const refused = await agent.submitFormTo(url, html, '/account/email', { new_email: 'x@elsewhere.example', email_password: 'wrong password entirely' });
+    expect(refused.url).toMatch(/error=wrong_password$/);
+  });
+
+  it('refuses forms without the session-bound CSRF token, and forms of another session', async () => {
+    await freshUser();
+    const a = new UserAgent();
+    const b = new UserAgent();
+    const pageA = await signIn(a);
+    await signIn(b);
+    // b submits a's form (a's token): refused.
+    const forged = await b.submitFormTo(pageA.url, pageA.html, '/account/profile', { name: 'Forged' });
+    expect(forged.response.status).toBe(403);
+    const none = await b.request(`${fx.issuer}/account/profile`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Forged' });
+    expect(none.status).toBe(403);
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}`)).json().name).toBe('Original');
+  });
+
+  it('mails a new-device notice for a browser the user never used, but not for a known one or the first', async () => {
+    await freshUser();
+    const first = new UserAgent({ 'user-agent': FIREFOX });
+    await signIn(first);
+    // The same browser signing in again (its session cookie gone, its device cookie kept).
+    first.deleteCookie('__Secure-lanyard_session');
+    await signIn(first);
+    const second = new UserAgent({ 'user-agent': CHROME_MAC, 'x-forwarded-for': '198.51.100.7' });
+    await signIn(second);
+    const notice = await mail.waitForMail(email, /New sign-in/);
+    expect(notice.text).toContain('Chrome on macOS');
+    // Nothing for the first browser, nor for its second sign-in: the one notice is the Chrome one.
+    expect((await mail.delivered()).filter((m) => m.to === email && /New sign-in/.test(m.subject))).toHaveLength(1);
+  });
+
+  it('signs out from the account page, clearing the session cookie', async () => {
+    await freshUser();
+    const agent = new UserAgent();
+    const { url, html } = await signIn(agent);
+    const out = await agent.submitFormTo(url, html, '/account/logout', {});
+    expect(out.url).toMatch(/\/account\/login\?notice=signed_out$/);
+    expect(await out.response.text()).toContain('You are signed out.');
+    expect((await agent.request(`${fx.issuer}/account`)).status).toBe(303);
+  });
+
+  it('every account page carries the hosted-page security headers', async () => {
+    await freshUser();
+    const agent = new UserAgent();
+    await signIn(agent);
+    for (const path of ['/account', '/account/login', '/signup', '/password/forgot', '/email/verify/resend', '/password/reset?token=x', '/invitation?token=x', '/email/confirm?token=x']) {
+      const response = await (path === '/account' ? agent : new UserAgent()).request(`${fx.issuer}${path}`);
+      expect(response.headers.get('content-security-policy'), path).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+
+  void PASSWORD;
+});
