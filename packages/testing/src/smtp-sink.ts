@@ -64,8 +64,8 @@ const HOST = '127.0.0.1';
 // Connections still open when the sink goes down are cut after this long instead of smtp-server's 30 s.
 const CLOSE_TIMEOUT_MS = 50;
 
-/** Starts an {@link SmtpSink}. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** Starts an {@link SmtpSink} on `port` (an ephemeral one by default). */
+export async function startSmtpSink(options: { port?: number } = {}): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
   const rejections = new Map<string, number>();
   const waiters = new Set<() => void>();
@@ -155,7 +155,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   };
 
   let server = createServer();
-  const port = await listen(server, 0);
+  const port = await listen(server, options.port ?? 0);
 
   return {
     host: HOST,

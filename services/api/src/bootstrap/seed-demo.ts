@@ -14,7 +14,8 @@ export const DEMO_USER_PASSWORD = 'demo-password-change-me';
 export async function seedDemo(ctx: Pick<AppContext, 'config' | 'database' | 'tenants' | 'clients' | 'users'>): Promise<{ issuer: string; clientId: string; email: string; password: string | null }> {
   const { PUBLIC_URL } = ctx.config;
   const created = await withBootstrapLock(ctx, async () => {
-    const { tenant } = await ctx.tenants.upsert(DEMO_TENANT, { displayName: 'Demo', managedBy: 'lanyard-seed' });
+    // Sign-up is open on the demo tenant, so the account pages can be tried at once (emails go to the dev mailbox).
+    const { tenant } = await ctx.tenants.upsert(DEMO_TENANT, { displayName: 'Demo', managedBy: 'lanyard-seed', accounts: { signup: 'open' } });
     await ctx.clients.upsert(tenant, DEMO_CLIENT_ID, {
       type: 'public',
       displayName: 'Demo single-page app',
