@@ -6,41 +6,6 @@ import type { ApiMetrics, AuthEvent } from './api-metrics.js';
  */
 export const EMITTED_AUTH_EVENTS = ['login', 'token', 'refresh', 'logout', 'signup', 'email_verification', 'password_reset'] as const satisfies readonly AuthEvent[];
 
-/**
- * Every `reason` of a failed authentication event: the closed set of `AuthFailureReason` in
- * services/api/src/domain/audit/auth-failure-reason.ts, repeated here because packages never import
- * a service (packages/metrics/test checks that both lists agree).
- */
-export const AUTH_FAILURE_REASONS = [
-  'invalid_client',
-  'invalid_grant',
-  'invalid_request',
-  'invalid_scope',
-  'unauthorized_client',
-  'unsupported_grant_type',
-  'invalid_credentials',
-  'user_disabled',
-  'code_replay',
-  'token_reuse',
-  'rate_limited',
-  'access_denied',
-  'invalid_token',
-  'server_error',
-  'email_not_verified',
-  'signup_not_allowed',
-  'weak_password',
-  'link_invalid',
-  'link_expired',
-  'link_used',
-] as const;
-
-/**
- * The `limiter` values of `identity_rate_limited_requests_total`: the policy names of
- * services/api/src/domain/rate-limit/rate-limit-policies.ts (docs/reference/rate-limits.md),
- * repeated here like the reasons and checked the same way.
- */
-export const RATE_LIMITERS = ['token', 'client-auth-failures', 'network-auth-failures', 'login-burst', 'login-lockout', 'login-account', 'interactions', 'account-requests', 'emails-per-address'] as const;
-
 /** The reasons of the protocol events (sign-in and token endpoint), the ones they have had since the start. */
 const PROTOCOL_REASONS = [
   'invalid_client',
@@ -57,9 +22,26 @@ const PROTOCOL_REASONS = [
   'access_denied',
   'invalid_token',
   'server_error',
-] as const satisfies readonly (typeof AUTH_FAILURE_REASONS)[number][];
+] as const;
 
-const LINK_REASONS = ['link_invalid', 'link_expired', 'link_used'] as const;
+/** The reasons of the account events (docs/reference/accounts.md), and of an unverified sign-in. */
+const ACCOUNT_REASONS = ['email_not_verified', 'signup_not_allowed', 'weak_password', 'link_invalid', 'link_expired', 'link_used'] as const;
+
+/**
+ * Every `reason` of a failed authentication event: the closed set of `AuthFailureReason` in
+ * services/api/src/domain/audit/auth-failure-reason.ts, repeated here because packages never import
+ * a service (packages/metrics/test checks that both lists agree).
+ */
+export const AUTH_FAILURE_REASONS = [...PROTOCOL_REASONS, ...ACCOUNT_REASONS] as const;
+
+/**
+ * The `limiter` values of `identity_rate_limited_requests_total`: the policy names of
+ * services/api/src/domain/rate-limit/rate-limit-policies.ts (docs/reference/rate-limits.md),
+ * repeated here like the reasons and checked the same way.
+ */
+export const RATE_LIMITERS = ['token', 'client-auth-failures', 'network-auth-failures', 'login-burst', 'login-lockout', 'login-account', 'interactions', 'account-requests', 'emails-per-address'] as const;
+
+const LINK_REASONS = ['link_invalid', 'link_expired', 'link_used'] as const satisfies readonly (typeof ACCOUNT_REASONS)[number][];
 
 /**
  * The failure reasons each event is initialised with: the ones it can actually have, so a tenant's

@@ -1,25 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiConfig } from '@lanyard/config';
 import type { Tenant } from '@lanyard/db';
 import type { AuditRecorder } from '../domain/audit/audit-log.js';
 import type { ActionTokenService } from '../domain/accounts/action-token-service.js';
 import type { EmailVerification } from '../domain/accounts/email-verification-service.js';
-import { withResponseFloor } from '../domain/accounts/response-floor.js';
-import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { loadTenant } from '../oauth/load-tenant.js';
-import { renderConfirmPage, renderEmailRequestPage, renderNoticePage } from '../pages/account-pages.js';
-import type { FormCsrf } from './form-csrf.js';
+import { renderConfirmPage } from '../pages/account-pages.js';
+import { registerEmailRequestRoutes, type EmailRequestDeps } from './email-request-routes.js';
 import { REFUSAL_REASON, REFUSAL_STATUS, renderLinkRefused } from './link-refused.js';
-import { chargeAccountRequest, looksLikeEmail, PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage, type AccountRequestLimitDeps } from './page-kit.js';
-import { carry, continueToSignIn, resumable, signInHref, type ResumeDeps } from './resume.js';
+import { PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
+import { continueToSignIn } from './resume.js';
 
-export interface EmailVerificationRoutesDeps extends AccountRequestLimitDeps, ResumeDeps {
-  readonly tenants: TenantLookup;
+export interface EmailVerificationRoutesDeps extends EmailRequestDeps {
   readonly emailVerification: Pick<EmailVerification, 'resend' | 'confirm'>;
   readonly actionTokens: Pick<ActionTokenService, 'check'>;
-  readonly formCsrf: FormCsrf;
   readonly audit: AuditRecorder;
-  readonly config: AccountRequestLimitDeps['config'] & Pick<ApiConfig, 'ACCOUNT_RESPONSE_FLOOR_MS'>;
 }
 
 /**
@@ -63,52 +57,12 @@ export function registerEmailVerificationRoutes(app: FastifyInstance, deps: Emai
     return seeOther(reply, await continueToSignIn(deps, request, tenant, deps.tenants.issuer(tenant.name), outcome.interactionId, 'verified', outcome.user.email));
   });
 
-  app.get('/tenants/:tenant/email/verify/resend', PAGE_ROUTE, async (request, reply) => {
-    const tenant = await loadTenant(deps.tenants, request);
-    const query = readQuery(request);
-    const interaction = await resumable(deps, request, tenant, query.get('interaction'));
-    return sendPage(reply, resendForm(tenant, interaction?.id, deps.formCsrf.forBrowser(request, reply, tenant.name, 'resend-verification'), ''));
+  registerEmailRequestRoutes(app, deps, {
+    path: '/email/verify/resend',
+    purpose: 'resend-verification',
+    title: 'Confirm your email address',
+    intro: 'Enter your address and we will send you a new confirmation link.',
+    sentMessage: 'If that address has an account waiting for confirmation, a new link is on its way.',
+    send: (tenant, email, resume) => deps.emailVerification.resend(tenant, email, resume),
   });
-
-  app.post('/tenants/:tenant/email/verify/resend', PAGE_ROUTE, async (request, reply) => {
-    const tenant = await loadTenant(deps.tenants, request);
-    const form = readForm(request);
-    deps.formCsrf.checkBrowser(request, tenant.name, 'resend-verification', form.get('csrf_token'));
-    const interaction = await resumable(deps, request, tenant, form.get('interaction'));
-    await chargeAccountRequest(deps, request, tenant);
-    const email = (form.get('email') ?? '').trim();
-    if (!looksLikeEmail(email)) {
-      return sendPage(reply, resendForm(tenant, interaction?.id, deps.formCsrf.forBrowser(request, reply, tenant.name, 'resend-verification'), email.slice(0, 254), 'Enter a valid email address.'), 422);
-    }
-    await withResponseFloor(deps.config.ACCOUNT_RESPONSE_FLOOR_MS, () => deps.emailVerification.resend(tenant, email, { interactionId: interaction?.id }));
-    return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/email/verify/sent${carry(interaction?.id)}`);
-  });
-
-  app.get('/tenants/:tenant/email/verify/sent', PAGE_ROUTE, async (request, reply) => {
-    const tenant = await loadTenant(deps.tenants, request);
-    const interaction = await resumable(deps, request, tenant, readQuery(request).get('interaction'));
-    return sendPage(
-      reply,
-      renderNoticePage({
-        ...pageTenant(tenant),
-        title: 'Check your inbox',
-        message: 'If that address has an account waiting for confirmation, a new link is on its way.',
-        links: [['Sign in', signInHref(pageBase(tenant), interaction?.id)]],
-      }),
-    );
-  });
-
-  function resendForm(tenant: Tenant, interactionId: string | undefined, csrf: string, email: string, error?: string): string {
-    return renderEmailRequestPage({
-      ...pageTenant(tenant),
-      title: 'Confirm your email address',
-      intro: 'Enter your address and we will send you a new confirmation link.',
-      action: `${pageBase(tenant)}/email/verify/resend`,
-      hidden: { csrf_token: csrf, interaction: interactionId },
-      email,
-      button: 'Send link',
-      error,
-      backHref: signInHref(pageBase(tenant), interactionId),
-    });
-  }
 }

@@ -1,25 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiConfig } from '@lanyard/config';
 import type { Tenant } from '@lanyard/db';
 import type { AuditRecorder } from '../domain/audit/audit-log.js';
 import { accountPolicy } from '../domain/accounts/account-policy.js';
 import { PASSWORD_PROBLEM_MESSAGES } from '../domain/accounts/password-policy.js';
 import type { PasswordReset } from '../domain/accounts/password-reset-service.js';
-import { withResponseFloor } from '../domain/accounts/response-floor.js';
-import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { loadTenant } from '../oauth/load-tenant.js';
-import { renderEmailRequestPage, renderNewPasswordPage, renderNoticePage } from '../pages/account-pages.js';
-import type { FormCsrf } from './form-csrf.js';
+import { renderNewPasswordPage } from '../pages/account-pages.js';
+import { registerEmailRequestRoutes, type EmailRequestDeps } from './email-request-routes.js';
 import { REFUSAL_REASON, REFUSAL_STATUS, renderLinkRefused } from './link-refused.js';
-import { chargeAccountRequest, looksLikeEmail, PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage, type AccountRequestLimitDeps } from './page-kit.js';
-import { carry, continueToSignIn, resumable, signInHref, type ResumeDeps } from './resume.js';
+import { PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
+import { continueToSignIn } from './resume.js';
 
-export interface PasswordResetRoutesDeps extends AccountRequestLimitDeps, ResumeDeps {
-  readonly tenants: TenantLookup;
+export interface PasswordResetRoutesDeps extends EmailRequestDeps {
   readonly passwordReset: Pick<PasswordReset, 'request' | 'check' | 'reset'>;
-  readonly formCsrf: FormCsrf;
   readonly audit: AuditRecorder;
-  readonly config: AccountRequestLimitDeps['config'] & Pick<ApiConfig, 'ACCOUNT_RESPONSE_FLOOR_MS'>;
 }
 
 /**
@@ -31,38 +25,13 @@ export interface PasswordResetRoutesDeps extends AccountRequestLimitDeps, Resume
 export function registerPasswordResetRoutes(app: FastifyInstance, deps: PasswordResetRoutesDeps): void {
   const forgotLink = (tenant: Tenant) => ({ label: 'Ask for a new link', href: `${pageBase(tenant)}/password/forgot` });
 
-  app.get('/tenants/:tenant/password/forgot', PAGE_ROUTE, async (request, reply) => {
-    const tenant = await loadTenant(deps.tenants, request);
-    const interaction = await resumable(deps, request, tenant, readQuery(request).get('interaction'));
-    return sendPage(reply, forgotForm(tenant, interaction?.id, deps.formCsrf.forBrowser(request, reply, tenant.name, 'forgot-password'), interaction?.loginEmail ?? ''));
-  });
-
-  app.post('/tenants/:tenant/password/forgot', PAGE_ROUTE, async (request, reply) => {
-    const tenant = await loadTenant(deps.tenants, request);
-    const form = readForm(request);
-    deps.formCsrf.checkBrowser(request, tenant.name, 'forgot-password', form.get('csrf_token'));
-    const interaction = await resumable(deps, request, tenant, form.get('interaction'));
-    await chargeAccountRequest(deps, request, tenant);
-    const email = (form.get('email') ?? '').trim();
-    if (!looksLikeEmail(email)) {
-      return sendPage(reply, forgotForm(tenant, interaction?.id, deps.formCsrf.forBrowser(request, reply, tenant.name, 'forgot-password'), email.slice(0, 254), 'Enter a valid email address.'), 422);
-    }
-    await withResponseFloor(deps.config.ACCOUNT_RESPONSE_FLOOR_MS, () => deps.passwordReset.request(tenant, email, { interactionId: interaction?.id }));
-    return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/password/forgot/sent${carry(interaction?.id)}`);
-  });
-
-  app.get('/tenants/:tenant/password/forgot/sent', PAGE_ROUTE, async (request, reply) => {
-    const tenant = await loadTenant(deps.tenants, request);
-    const interaction = await resumable(deps, request, tenant, readQuery(request).get('interaction'));
-    return sendPage(
-      reply,
-      renderNoticePage({
-        ...pageTenant(tenant),
-        title: 'Check your inbox',
-        message: 'If that address has an account, we sent it a link to choose a new password. The link works once.',
-        links: [['Back to sign-in', signInHref(pageBase(tenant), interaction?.id)]],
-      }),
-    );
+  registerEmailRequestRoutes(app, deps, {
+    path: '/password/forgot',
+    purpose: 'forgot-password',
+    title: 'Forgot your password?',
+    intro: 'Enter the address of your account and we will send you a link to choose a new password.',
+    sentMessage: 'If that address has an account, we sent it a link to choose a new password. The link works once.',
+    send: (tenant, email, resume) => deps.passwordReset.request(tenant, email, resume),
   });
 
   app.get('/tenants/:tenant/password/reset', PAGE_ROUTE, async (request, reply) => {
@@ -93,20 +62,6 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Password
     request.log.info({ ...request.logFields, event: 'password_reset', userId: outcome.user.id }, 'password reset; sessions and refresh tokens revoked');
     return seeOther(reply, await continueToSignIn(deps, request, tenant, deps.tenants.issuer(tenant.name), outcome.interactionId, 'password_reset', outcome.user.email));
   });
-
-  function forgotForm(tenant: Tenant, interactionId: string | undefined, csrf: string, email: string, error?: string): string {
-    return renderEmailRequestPage({
-      ...pageTenant(tenant),
-      title: 'Forgot your password?',
-      intro: 'Enter the address of your account and we will send you a link to choose a new password.',
-      action: `${pageBase(tenant)}/password/forgot`,
-      hidden: { csrf_token: csrf, interaction: interactionId },
-      email,
-      button: 'Send link',
-      error,
-      backHref: signInHref(pageBase(tenant), interactionId),
-    });
-  }
 
   function resetForm(tenant: Tenant, token: string, csrf: string, email: string | undefined, error?: string): string {
     return renderNewPasswordPage({

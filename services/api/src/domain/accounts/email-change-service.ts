@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../users/unique-violation.js';
 import { accountLink } from './account-links.js';
 import type { AccountMailer } from './account-mailer.js';
 import type { ActionTokenRefusal, ActionTokenService } from './action-token-service.js';
+import { mailActionLink } from './mail-action-link.js';
 
 export type EmailChangeOutcome =
   | { readonly ok: true; readonly user: User; readonly previousEmail: string }
@@ -30,10 +31,10 @@ export function maskEmail(email: string): string {
 export class EmailChange {
   constructor(
     private readonly db: Database,
-    private readonly tokens: Pick<ActionTokenService, 'issue' | 'use'>,
+    readonly tokens: Pick<ActionTokenService, 'issue' | 'use'>,
     private readonly users: Pick<UserLookup, 'findByEmail'>,
-    private readonly mailer: Pick<AccountMailer, 'send' | 'now'>,
-    private readonly issuerOf: (tenant: string) => string,
+    readonly mailer: Pick<AccountMailer, 'send' | 'now'>,
+    readonly issuerOf: (tenant: string) => string,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
   ) {}
@@ -51,11 +52,7 @@ export class EmailChange {
       });
       return;
     }
-    const { token, row } = await this.tokens.issue(user, 'email_change', this.ttlSeconds, { email });
-    await this.mailer.send(tenant, email, 'email_verification', `email_change.${row.id}`, {
-      link: accountLink(issuer, 'confirmEmailChange', token),
-      expiresInMinutes: Math.round(this.ttlSeconds / 60),
-    });
+    await mailActionLink(this, tenant, user, { purpose: 'email_change', template: 'email_verification', page: 'confirmEmailChange', ttlSeconds: this.ttlSeconds, to: email, data: { email } });
   }
 
   async confirm(tenant: Tenant, token: string | undefined): Promise<EmailChangeOutcome> {

@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { users, type Database, type Tenant, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import type { UserLookup } from '../users/user-service.js';
-import { accountLink } from './account-links.js';
 import type { AccountMailer } from './account-mailer.js';
 import type { ActionTokenRefusal, ActionTokenService } from './action-token-service.js';
+import { mailActionLink, resumeData } from './mail-action-link.js';
 
 export type VerificationOutcome =
   | { readonly ok: true; readonly user: User; readonly interactionId?: string | undefined }
@@ -18,10 +18,10 @@ export type VerificationOutcome =
 export class EmailVerification {
   constructor(
     private readonly db: Database,
-    private readonly tokens: Pick<ActionTokenService, 'issue' | 'use'>,
+    readonly tokens: Pick<ActionTokenService, 'issue' | 'use'>,
     private readonly users: Pick<UserLookup, 'findByEmail'>,
-    private readonly mailer: Pick<AccountMailer, 'send'>,
-    private readonly issuerOf: (tenant: string) => string,
+    readonly mailer: Pick<AccountMailer, 'send'>,
+    readonly issuerOf: (tenant: string) => string,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
   ) {}
@@ -31,13 +31,13 @@ export class EmailVerification {
    * when the address had its hourly quota of verification emails.
    */
   async send(tenant: Tenant, user: User, resume: { interactionId?: string | undefined } = {}): Promise<boolean> {
-    const { token, row } = await this.tokens.issue(user, 'email_verification', this.ttlSeconds, {
-      email: user.email,
-      ...(resume.interactionId === undefined ? {} : { interactionId: resume.interactionId }),
-    });
-    return this.mailer.send(tenant, user.email, 'email_verification', `email_verification.${row.id}`, {
-      link: accountLink(this.issuerOf(tenant.name), 'verifyEmail', token),
-      expiresInMinutes: Math.round(this.ttlSeconds / 60),
+    return mailActionLink(this, tenant, user, {
+      purpose: 'email_verification',
+      template: 'email_verification',
+      page: 'verifyEmail',
+      ttlSeconds: this.ttlSeconds,
+      to: user.email,
+      data: { email: user.email, ...resumeData(resume) },
     });
   }
 

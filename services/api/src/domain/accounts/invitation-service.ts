@@ -9,12 +9,12 @@ import { accountLink } from './account-links.js';
 import type { AccountMailer } from './account-mailer.js';
 import { accountPolicy } from './account-policy.js';
 import type { ActionTokenCheck, ActionTokenRefusal, ActionTokenService } from './action-token-service.js';
-import { checkPassword, type PasswordProblem } from './password-policy.js';
+import { refuseWeakPassword, type WeakPassword } from './password-policy.js';
 
 export type AcceptOutcome =
   | { readonly ok: true; readonly user: User }
   | { readonly ok: false; readonly reason: ActionTokenRefusal }
-  | { readonly ok: false; readonly reason: 'weak_password'; readonly problem: PasswordProblem; readonly minLength: number };
+  | WeakPassword;
 
 /**
  * Invitations: an admin names an address; its owner chooses a password through the emailed link.
@@ -68,9 +68,8 @@ export class Invitations {
   async accept(tenant: Tenant, token: string | undefined, input: { password: string; name?: string | undefined }): Promise<AcceptOutcome> {
     const checked = await this.check(tenant, token);
     if (!checked.ok) return checked;
-    const { passwordMinLength } = accountPolicy(tenant);
-    const problem = checkPassword(input.password, { minLength: passwordMinLength, email: checked.user.email });
-    if (problem !== undefined) return { ok: false, reason: 'weak_password', problem, minLength: passwordMinLength };
+    const weak = refuseWeakPassword(input.password, accountPolicy(tenant).passwordMinLength, checked.user.email);
+    if (weak !== undefined) return weak;
     const passwordHash = await this.passwords.hash(input.password);
     return this.db.transaction(async (tx): Promise<AcceptOutcome> => {
       const used = await this.tokens.use(tx, tenant.id, 'invitation', token);

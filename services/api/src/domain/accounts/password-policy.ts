@@ -34,3 +34,17 @@ export function checkPassword(password: string, context: { minLength: number; em
   }
   return undefined;
 }
+
+/** A new password the tenant's policy refused, as the services report it. */
+export interface WeakPassword {
+  readonly ok: false;
+  readonly reason: 'weak_password';
+  readonly problem: PasswordProblem;
+  readonly minLength: number;
+}
+
+/** The refusal of a new password under a minimum length, or undefined when it is acceptable. */
+export function refuseWeakPassword(password: string, minLength: number, email: string): WeakPassword | undefined {
+  const problem = checkPassword(password, { minLength, email });
+  return problem === undefined ? undefined : { ok: false, reason: 'weak_password', problem, minLength };
+}

@@ -4,17 +4,17 @@ import type { Clock } from '@lanyard/clock';
 import { revokeUserGrants } from '../tokens/revoke-user-grants.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import type { UserLookup } from '../users/user-service.js';
-import { accountLink } from './account-links.js';
 import type { AccountMailer } from './account-mailer.js';
 import { accountPolicy } from './account-policy.js';
 import type { ActionTokenCheck, ActionTokenRefusal, ActionTokenService } from './action-token-service.js';
-import { checkPassword, type PasswordProblem } from './password-policy.js';
+import { mailActionLink, resumeData } from './mail-action-link.js';
+import { refuseWeakPassword, type WeakPassword } from './password-policy.js';
 import type { PasswordChangedNotice } from './password-changed-notice.js';
 
 export type ResetOutcome =
   | { readonly ok: true; readonly user: User; readonly interactionId?: string | undefined }
   | { readonly ok: false; readonly reason: ActionTokenRefusal }
-  | { readonly ok: false; readonly reason: 'weak_password'; readonly problem: PasswordProblem; readonly minLength: number };
+  | WeakPassword;
 
 /**
  * Forgotten passwords. Rules:
@@ -29,12 +29,12 @@ export type ResetOutcome =
 export class PasswordReset {
   constructor(
     private readonly db: Database,
-    private readonly tokens: Pick<ActionTokenService, 'issue' | 'check' | 'use'>,
+    readonly tokens: Pick<ActionTokenService, 'issue' | 'check' | 'use'>,
     private readonly users: Pick<UserLookup, 'findByEmail'>,
     private readonly passwords: Pick<PasswordHasher, 'hash'>,
-    private readonly mailer: Pick<AccountMailer, 'send'>,
+    readonly mailer: Pick<AccountMailer, 'send'>,
     private readonly notice: PasswordChangedNotice,
-    private readonly issuerOf: (tenant: string) => string,
+    readonly issuerOf: (tenant: string) => string,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
   ) {}
@@ -42,13 +42,13 @@ export class PasswordReset {
   async request(tenant: Tenant, email: string, resume: { interactionId?: string | undefined } = {}): Promise<void> {
     const user = await this.users.findByEmail(tenant.id, email);
     if (user === undefined || user.disabled) return;
-    const { token, row } = await this.tokens.issue(user, 'password_reset', this.ttlSeconds, {
-      email: user.email,
-      ...(resume.interactionId === undefined ? {} : { interactionId: resume.interactionId }),
-    });
-    await this.mailer.send(tenant, user.email, 'password_reset', `password_reset.${row.id}`, {
-      link: accountLink(this.issuerOf(tenant.name), 'resetPassword', token),
-      expiresInMinutes: Math.round(this.ttlSeconds / 60),
+    await mailActionLink(this, tenant, user, {
+      purpose: 'password_reset',
+      template: 'password_reset',
+      page: 'resetPassword',
+      ttlSeconds: this.ttlSeconds,
+      to: user.email,
+      data: { email: user.email, ...resumeData(resume) },
     });
   }
 
@@ -61,9 +61,8 @@ export class PasswordReset {
   async reset(tenant: Tenant, token: string | undefined, password: string): Promise<ResetOutcome> {
     const checked = await this.check(tenant, token);
     if (!checked.ok) return checked;
-    const { passwordMinLength } = accountPolicy(tenant);
-    const problem = checkPassword(password, { minLength: passwordMinLength, email: checked.user.email });
-    if (problem !== undefined) return { ok: false, reason: 'weak_password', problem, minLength: passwordMinLength };
+    const weak = refuseWeakPassword(password, accountPolicy(tenant).passwordMinLength, checked.user.email);
+    if (weak !== undefined) return weak;
     // Hash outside the transaction: a slow hash must not hold a connection or a row lock.
     const passwordHash = await this.passwords.hash(password);
     const outcome = await this.db.transaction(async (tx): Promise<ResetOutcome> => {

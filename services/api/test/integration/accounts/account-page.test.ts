@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailPipeline, type MailPipeline } from '../../support/mail-pipeline.js';
-import { discover, PASSWORD, signInThroughPages, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountsFixture } from '../../support/accounts-fixture.js';
+import type { MailPipeline } from '../../support/mail-pipeline.js';
+import { discover, PASSWORD, signInThroughPages, startAuthorization, type OAuthFixture } from '../../support/oauth-fixture.js';
 import { UserAgent } from '../../support/user-agent.js';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -13,13 +14,9 @@ describe('the account page', () => {
   let email: string;
   let userId: string;
   let password: string;
-  beforeAll(async () => {
-    fx = await startOAuthFixture();
-    mail = await startMailPipeline(fx.api);
-  }, 120_000);
-  afterAll(async () => {
-    await mail?.close();
-    await fx?.close();
+  useAccountsFixture({}, (f, m) => {
+    fx = f;
+    mail = m;
   });
 
   let counter = 0;

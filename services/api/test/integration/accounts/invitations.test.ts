@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailPipeline, type MailPipeline } from '../../support/mail-pipeline.js';
-import { startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountsFixture } from '../../support/accounts-fixture.js';
+import type { MailPipeline } from '../../support/mail-pipeline.js';
+import type { OAuthFixture } from '../../support/oauth-fixture.js';
 import { UserAgent } from '../../support/user-agent.js';
 
 describe('sign-up policies and invitations', () => {
   let fx: OAuthFixture;
   let mail: MailPipeline;
-  beforeAll(async () => {
-    fx = await startOAuthFixture();
-    mail = await startMailPipeline(fx.api);
-  }, 120_000);
-  afterAll(async () => {
-    await mail?.close();
-    await fx?.close();
+  useAccountsFixture({}, (f, m) => {
+    fx = f;
+    mail = m;
   });
 
   async function trySignup(email: string) {

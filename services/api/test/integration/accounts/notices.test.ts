@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailPipeline, type MailPipeline } from '../../support/mail-pipeline.js';
-import { startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountsFixture } from '../../support/accounts-fixture.js';
+import type { MailPipeline } from '../../support/mail-pipeline.js';
+import type { OAuthFixture } from '../../support/oauth-fixture.js';
 import { UserAgent } from '../../support/user-agent.js';
 
 describe('lockout notices, resend verification, and the per-address email quota', () => {
   let fx: OAuthFixture;
   let mail: MailPipeline;
-  beforeAll(async () => {
-    // A lockout after 3 failures from one network, and a quota of 2 emails per template and address.
-    fx = await startOAuthFixture({ LOGIN_FAILURE_BURST: '100', LOGIN_LOCKOUT_FAILURES: '3', RATE_LIMIT_EMAILS_PER_ADDRESS_PER_HOUR: '2' });
-    mail = await startMailPipeline(fx.api);
-  }, 120_000);
-  afterAll(async () => {
-    await mail?.close();
-    await fx?.close();
+  useAccountsFixture({ env: { LOGIN_FAILURE_BURST: '100', LOGIN_LOCKOUT_FAILURES: '3', RATE_LIMIT_EMAILS_PER_ADDRESS_PER_HOUR: '2' } }, (f, m) => {
+    fx = f;
+    mail = m;
   });
 
   async function failSignIn(agent: UserAgent, email: string) {

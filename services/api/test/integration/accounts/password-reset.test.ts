@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailPipeline, type MailPipeline } from '../../support/mail-pipeline.js';
-import { discover, PASSWORD, SPA_REDIRECT, signInThroughPages, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountsFixture } from '../../support/accounts-fixture.js';
+import type { MailPipeline } from '../../support/mail-pipeline.js';
+import { discover, PASSWORD, SPA_REDIRECT, signInThroughPages, startAuthorization, type OAuthFixture } from '../../support/oauth-fixture.js';
 import { UserAgent } from '../../support/user-agent.js';
 
 const NEW_PASSWORD = 'seven ravens over the mill';
@@ -9,13 +10,9 @@ const NEW_PASSWORD = 'seven ravens over the mill';
 describe('forgotten password', () => {
   let fx: OAuthFixture;
   let mail: MailPipeline;
-  beforeAll(async () => {
-    fx = await startOAuthFixture();
-    mail = await startMailPipeline(fx.api);
-  }, 120_000);
-  afterAll(async () => {
-    await mail?.close();
-    await fx?.close();
+  useAccountsFixture({}, (f, m) => {
+    fx = f;
+    mail = m;
   });
 
   const resetMails = async () => (await mail.delivered()).filter((m) => m.to === fx.email && /reset/i.test(m.subject)).length;

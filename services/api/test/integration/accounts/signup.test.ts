@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailPipeline, type MailPipeline } from '../../support/mail-pipeline.js';
-import { discover, SPA_REDIRECT, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useAccountsFixture } from '../../support/accounts-fixture.js';
+import type { MailPipeline } from '../../support/mail-pipeline.js';
+import { discover, SPA_REDIRECT, startAuthorization, type OAuthFixture } from '../../support/oauth-fixture.js';
 import { UserAgent } from '../../support/user-agent.js';
 
 const NEW_PASSWORD = 'a quiet lake at dawn';
@@ -9,14 +10,9 @@ const NEW_PASSWORD = 'a quiet lake at dawn';
 describe('self-service sign-up with email verification', () => {
   let fx: OAuthFixture;
   let mail: MailPipeline;
-  beforeAll(async () => {
-    fx = await startOAuthFixture();
-    await fx.admin.put('/tenants/acme', { displayName: 'Acme', accounts: { signup: 'open', emailFromName: 'Acme Accounts', emailFromAddress: 'accounts@acme.example' } });
-    mail = await startMailPipeline(fx.api);
-  }, 120_000);
-  afterAll(async () => {
-    await mail?.close();
-    await fx?.close();
+  useAccountsFixture({ accounts: { signup: 'open', emailFromName: 'Acme Accounts', emailFromAddress: 'accounts@acme.example' } }, (f, m) => {
+    fx = f;
+    mail = m;
   });
 
   it('signs up from an app, verifies the address through the emailed link, and resumes the app sign-in', async () => {
