@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page, Response } from 'playwright-core';
-import { freePort } from '@lanyard/testing';
 import { launchBrowser } from '../support/browser.js';
 import { startMailPipeline, type MailPipeline } from '../support/mail-pipeline.js';
 import { discover, signInThroughPages, startAuthorization, startOAuthFixture, type OAuthFixture } from '../support/oauth-fixture.js';
-import { startSpaServer } from '../support/static-spa-server.js';
+import { startRegisteredSpa } from '../support/static-spa-server.js';
 import { UserAgent } from '../support/user-agent.js';
 
 /**
@@ -23,19 +22,7 @@ describe('account journeys (Chromium)', () => {
   beforeAll(async () => {
     fx = await startOAuthFixture();
     await fx.admin.put('/tenants/acme', { displayName: 'Acme', accounts: { signup: 'open' } });
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    await fx.admin.put('/tenants/acme/clients/journey-spa', {
-      type: 'public',
-      displayName: 'Journey SPA',
-      grantTypes: ['authorization_code', 'refresh_token'],
-      redirectUris: [`${origin}/callback`],
-      postLogoutRedirectUris: [`${origin}/`],
-      allowedCorsOrigins: [origin],
-      scopes: ['openid', 'profile', 'email', 'offline_access'],
-      firstParty: true,
-    });
-    spa = await startSpaServer(port, { issuer: fx.issuer, clientId: 'journey-spa', redirectUri: `${origin}/callback`, postLogoutRedirectUri: `${origin}/` });
+    spa = await startRegisteredSpa(fx, 'journey-spa', 'Journey SPA');
     mail = await startMailPipeline(fx.api);
   }, 120_000);
   afterAll(async () => {

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { PASSWORD, startOAuthFixture, type OAuthFixture } from '../support/oauth-fixture.js';
-import { freePort } from '@lanyard/testing';
-import { startSpaServer } from '../support/static-spa-server.js';
+import { startRegisteredSpa } from '../support/static-spa-server.js';
 import { authorizeUrl } from '../support/oauth-helpers.js';
 
 /**
@@ -26,19 +25,7 @@ describe('browser journey (Chromium)', () => {
 
   beforeAll(async () => {
     fx = await startOAuthFixture();
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    await fx.admin.put('/tenants/acme/clients/browser-spa', {
-      type: 'public',
-      displayName: 'Browser SPA',
-      grantTypes: ['authorization_code', 'refresh_token'],
-      redirectUris: [`${origin}/callback`],
-      postLogoutRedirectUris: [`${origin}/`],
-      allowedCorsOrigins: [origin],
-      scopes: ['openid', 'profile', 'email', 'offline_access'],
-      firstParty: true,
-    });
-    spa = await startSpaServer(port, { issuer: fx.issuer, clientId: 'browser-spa', redirectUri: `${origin}/callback`, postLogoutRedirectUri: `${origin}/` });
+    spa = await startRegisteredSpa(fx, 'browser-spa', 'Browser SPA');
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('request', (request) => requestedHosts.add(new URL(request.url()).host));
