@@ -10,7 +10,7 @@ export {
   ClientResource,
   ClientSecretCreate,
 } from './admin/clients.js';
-export { UserParams, UsersParams, UserCreate, UserPatch, UserResource, UserListQuery, UserList, ConsentParams, ConsentResource, ConsentList } from './admin/users.js';
+export { AccountProfile, UserParams, UsersParams, UserCreate, UserPatch, UserResource, UserListQuery, UserList, ConsentParams, ConsentResource, ConsentList } from './admin/users.js';
 export { TenantListQuery, TenantList, ClientListQuery, ClientList } from './admin/lists.js';
 export { SessionParams, SessionResource, SessionList } from './admin/sessions.js';
 /** The admin scope every admin API call needs (docs/reference/admin-api.md). */

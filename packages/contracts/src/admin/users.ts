@@ -43,6 +43,16 @@ const StandardClaims = {
   address: nullable(UserAddress),
 };
 
+/**
+ * What a user may change about themselves on the account page: the name and every standard claim
+ * but `phone_number_verified`, which only an admin (or a future phone check) sets; a changed phone
+ * number is unverified again. Same validation as the admin API.
+ */
+const { phoneNumberVerified: _adminOnly, ...SelfServiceClaims } = StandardClaims;
+void _adminOnly;
+export const AccountProfile = Type.Object({ name: nullable(Name), ...SelfServiceClaims }, { additionalProperties: false });
+export type AccountProfile = Static<typeof AccountProfile>;
+
 export const UserParams = Type.Object({ tenant: TenantName, userId: Uuid() });
 export const UsersParams = Type.Object({ tenant: TenantName });
 

@@ -16,6 +16,7 @@ import { describeBrowser, startBrowserSession, type StartSessionDeps } from '../
 import { loadTenant } from '../oauth/load-tenant.js';
 import { renderAccountPage } from '../pages/account-page.js';
 import type { FormCsrf } from './form-csrf.js';
+import { profileFieldLabel, profileValues, readProfileForm, type ProfileField } from './profile-form.js';
 import { looksLikeEmail, PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
 
 export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
@@ -24,7 +25,7 @@ export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps 
   readonly refreshTokens: Pick<RefreshTokenService, 'revokeSessionFamilies'>;
   readonly consents: Pick<ConsentService, 'list' | 'revoke'>;
   readonly clients: ClientLookup;
-  readonly accountSettings: Pick<AccountSettings, 'rename' | 'changePassword'>;
+  readonly accountSettings: Pick<AccountSettings, 'updateProfile' | 'changePassword'>;
   readonly emailChange: Pick<EmailChange, 'request'>;
   readonly formCsrf: FormCsrf;
   readonly audit: AuditRecorder;
@@ -33,7 +34,7 @@ export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps 
 /** Confirmations after a change: a code in the URL, a fixed sentence on the page. */
 const NOTICES = {
   welcome: 'Welcome! Your account is ready.',
-  name_saved: 'Your name was saved.',
+  profile_saved: 'Your profile was saved.',
   password_changed: 'Your password was changed. Every other session was signed out.',
   email_sent: 'Check the inbox of the new address: the change happens when you open the link we sent there.',
   session_ended: 'That session was signed out.',
@@ -45,12 +46,11 @@ const ERRORS = {
   locked: 'Too many failed attempts with this account. Try again later.',
   invalid_email: 'Enter a valid email address.',
   same_email: 'That is already your address.',
-  name_too_long: 'Use at most 200 characters for your name.',
   unknown_session: 'That session had already ended.',
   unknown_app: 'That app had no access to revoke.',
 } as const;
 
-type ErrorCode = keyof typeof ERRORS | `password_${PasswordProblem}`;
+type ErrorCode = keyof typeof ERRORS | `password_${PasswordProblem}` | `invalid_${ProfileField}`;
 
 const pick = <T extends Record<string, string>>(table: T, code: string | undefined) => (code !== undefined && Object.hasOwn(table, code) ? table[code as keyof T] : undefined);
 
@@ -93,8 +93,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const errorCode = query.get('error');
     const passwordProblem = errorCode?.startsWith('password_') === true ? errorCode.slice('password_'.length) : undefined;
     const minLength = accountPolicy(tenant).passwordMinLength;
+    const invalidField = errorCode?.startsWith('invalid_') === true ? profileFieldLabel(errorCode.slice('invalid_'.length)) : undefined;
     const error =
       pick(ERRORS, errorCode) ??
+      (invalidField === undefined ? undefined : `${invalidField}: this value is not valid, so nothing was saved.`) ??
       (passwordProblem !== undefined && Object.hasOwn(PASSWORD_PROBLEM_MESSAGES, passwordProblem) ? PASSWORD_PROBLEM_MESSAGES[passwordProblem as PasswordProblem](minLength) : undefined);
     const sessions = await deps.sessions.listActive(user.id);
     const consents = await deps.consents.list(user.id);
@@ -113,7 +115,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
         base: pageBase(tenant),
         email: user.email,
         emailVerified: user.emailVerified,
-        name: user.name ?? '',
+        profile: profileValues(user),
         minLength,
         csrf: { profile: csrf('profile'), password: csrf('password'), email: csrf('email'), sessions: csrf('sessions'), apps: csrf('apps'), logout: csrf('logout') },
         sessions: sessions.map((s) => ({
@@ -133,10 +135,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
   app.post('/tenants/:tenant/account/profile', PAGE_ROUTE, async (request, reply) => {
     const p = await post(request, reply, 'profile');
     if (p.redirected !== undefined) return p.redirected;
-    const name = (p.form.get('name') ?? '').trim();
-    if ([...name].length > 200) return back(reply, p.tenant, { error: 'name_too_long' });
-    await deps.accountSettings.rename(p.active.user, name === '' ? null : name);
-    return back(reply, p.tenant, { notice: 'name_saved' });
+    const read = readProfileForm(p.form);
+    if (!read.ok) return back(reply, p.tenant, { error: `invalid_${read.field}` });
+    await deps.accountSettings.updateProfile(p.active.user, read.profile);
+    return back(reply, p.tenant, { notice: 'profile_saved' });
   });
 
   app.post('/tenants/:tenant/account/password', PAGE_ROUTE, async (request, reply) => {

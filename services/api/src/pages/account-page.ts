@@ -1,5 +1,6 @@
+import { ADDRESS_FIELDS, PROFILE_FIELDS } from '../accounts/profile-form.js';
 import { errorBanner, hiddenFields, noticeBanner, passwordField } from './form-parts.js';
-import { html } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 
 export interface AccountSessionView {
@@ -22,7 +23,8 @@ export interface AccountPageModel {
   readonly base: string;
   readonly email: string;
   readonly emailVerified: boolean;
-  readonly name: string;
+  /** Current values of the profile form, by field name (`givenName`, `address.locality`, …). */
+  readonly profile: Readonly<Record<string, string>>;
   readonly minLength: number;
   readonly csrf: { readonly profile: string; readonly password: string; readonly email: string; readonly sessions: string; readonly apps: string; readonly logout: string };
   readonly sessions: readonly AccountSessionView[];
@@ -54,9 +56,12 @@ ${hiddenFields({ csrf_token: m.csrf.logout })}
 <h2 id="profile">Profile</h2>
 <form method="post" action="${action('profile')}">
 ${hiddenFields({ csrf_token: m.csrf.profile })}
-<label for="name">Name</label>
-<input id="name" name="name" type="text" autocomplete="name" maxlength="200" value="${m.name}">
-<button type="submit">Save name</button>
+${Object.entries(PROFILE_FIELDS).map(([field, label]) => profileInput(field, label, m.profile[field] ?? ''))}
+<fieldset>
+<legend>Address</legend>
+${Object.entries(ADDRESS_FIELDS).map(([field, label]) => profileInput(`address.${field}`, label, m.profile[`address.${field}`] ?? ''))}
+</fieldset>
+<button type="submit">Save profile</button>
 </form>
 </section>
 
@@ -108,4 +113,31 @@ ${m.apps.map(
 </ul>`}
 </section>`,
   });
+}
+
+/** Autocomplete tokens (HTML Living Standard §4.10.18.7) of the profile fields that have one. */
+const AUTOCOMPLETE: Readonly<Record<string, string>> = {
+  name: 'name',
+  givenName: 'given-name',
+  middleName: 'additional-name',
+  familyName: 'family-name',
+  nickname: 'nickname',
+  preferredUsername: 'username',
+  profile: 'url',
+  picture: 'photo',
+  website: 'url',
+  birthdate: 'bday',
+  locale: 'language',
+  phoneNumber: 'tel',
+  'address.street_address': 'street-address',
+  'address.locality': 'address-level2',
+  'address.region': 'address-level1',
+  'address.postal_code': 'postal-code',
+  'address.country': 'country-name',
+};
+
+function profileInput(field: string, label: string, value: string): SafeHtml {
+  const id = `profile-${field.replace('.', '-')}`;
+  return html`<label for="${id}">${label}</label>
+<input id="${id}" name="${field}" type="text" maxlength="500" value="${value}" autocomplete="${AUTOCOMPLETE[field] ?? 'off'}">`;
 }

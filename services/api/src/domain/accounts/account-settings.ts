@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { users, type Database, type Tenant, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
+import type { AccountProfile } from '@lanyard/contracts';
 import { revokeUserGrants } from '../tokens/revoke-user-grants.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import { accountPolicy } from './account-policy.js';
@@ -16,8 +17,17 @@ export class AccountSettings {
     private readonly clock: Clock,
   ) {}
 
-  async rename(user: User, name: string | null): Promise<User> {
-    const [updated] = await this.db.update(users).set({ name, updatedAt: this.clock() }).where(eq(users.id, user.id)).returning();
+  /**
+   * The name and standard claims (every field present; null clears one). A phone number that
+   * changes is no longer verified: nobody has checked the new one.
+   */
+  async updateProfile(user: User, profile: Required<AccountProfile>): Promise<User> {
+    const phoneChanged = profile.phoneNumber !== user.phoneNumber;
+    const [updated] = await this.db
+      .update(users)
+      .set({ ...profile, ...(phoneChanged ? { phoneNumberVerified: false } : {}), updatedAt: this.clock() })
+      .where(eq(users.id, user.id))
+      .returning();
     return updated!;
   }
 

@@ -48,14 +48,51 @@ describe('the account page', () => {
     expect(html).toContain('this browser');
   });
 
-  it('changes the name', async () => {
+  it('edits the profile: name and standard claims, validated like the admin API; a new phone number is unverified', async () => {
     await freshUser();
+    await fx.admin.patch(`/tenants/acme/users/${userId}`, { phoneNumber: '+1 555 010 0100', phoneNumberVerified: true });
     const agent = new UserAgent();
     const { url, html } = await signIn(agent);
-    const saved = await agent.submitFormTo(url, html, '/account/profile', { name: 'Renamed Person' });
-    expect(saved.url).toMatch(/notice=name_saved$/);
-    expect(await saved.response.text()).toContain('value="Renamed Person"');
-    expect((await fx.admin.get(`/tenants/acme/users/${userId}`)).json().name).toBe('Renamed Person');
+    expect(html).toContain('value="+1 555 010 0100"');
+    const saved = await agent.submitFormTo(url, html, '/account/profile', {
+      name: 'Renamed Person',
+      givenName: 'Renamed',
+      familyName: 'Person',
+      website: 'https://renamed.example',
+      locale: 'fr-CA',
+      zoneinfo: 'Europe/Paris',
+      birthdate: '0000-04-01',
+      phoneNumber: '+1 555 010 0199',
+      'address.locality': 'Montréal',
+      'address.country': 'Canada',
+    });
+    expect(saved.url).toMatch(/notice=profile_saved$/);
+    const page = await saved.response.text();
+    expect(page).toContain('value="Renamed Person"');
+    expect(page).toContain('value="Montréal"');
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}`)).json()).toMatchObject({
+      name: 'Renamed Person',
+      givenName: 'Renamed',
+      familyName: 'Person',
+      website: 'https://renamed.example',
+      locale: 'fr-CA',
+      zoneinfo: 'Europe/Paris',
+      birthdate: '0000-04-01',
+      phoneNumber: '+1 555 010 0199',
+      phoneNumberVerified: false,
+      address: { locality: 'Montréal', country: 'Canada' },
+      nickname: null,
+    });
+
+    const invalid = await agent.submitFormTo(saved.url, page, '/account/profile', { website: 'javascript:alert(1)' });
+    expect(invalid.url).toMatch(/error=invalid_website$/);
+    expect(await invalid.response.text()).toContain('Website (URL): this value is not valid, so nothing was saved.');
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}`)).json().website).toBe('https://renamed.example');
+
+    // Blank fields clear their claims, the address included.
+    const cleared = await agent.submitFormTo(saved.url, page, '/account/profile', { givenName: '', 'address.locality': '', 'address.country': '' });
+    expect(cleared.url).toMatch(/notice=profile_saved$/);
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}`)).json()).toMatchObject({ givenName: null, address: null, name: 'Renamed Person' });
   });
 
   it('changes the password only with the current one; other sessions and refresh tokens end, this one continues', async () => {
