@@ -160,7 +160,9 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   // Accounts: every email goes through the outbox (a BullMQ queue the worker drains).
   const issuerOf = (name: string) => tenants.issuer(name);
   const csrfKey = deriveKey(config.KEY_ENCRYPTION_KEY, 'csrf');
-  const outbox = new EmailOutbox(redis, config.REDIS_KEY_PREFIX, log);
+  const queueConnection = createRedis(config.REDIS_URL, 'lanyard-api-queue');
+  queueConnection.on('error', (error) => log.warn({ err: error }, 'redis connection error (email queue)'));
+  const outbox = new EmailOutbox(queueConnection, config.REDIS_KEY_PREFIX, log);
   const mailer = new AccountMailer(outbox, limiter, config, clock, log);
   const actionTokens = new ActionTokenService(database.db, clock);
   const passwordChangedNotice = new PasswordChangedNotice(mailer, issuerOf);

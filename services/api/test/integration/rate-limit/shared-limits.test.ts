@@ -81,9 +81,26 @@ describe('the sliding window at a window edge', () => {
     expect(after.find((d) => !d.allowed)?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
   });
 
+  it('Retry-After of a full window reaches past its end, to when the weighted count allows one more', async () => {
+    const long = { name: 'retry-after', limit: 4, windowSeconds: 10 };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Spend the limit in the last 1.5 s of a 10 s window, on Redis's clock.
+    const [seconds, micros] = await connections[0]!.time();
+    const intoWindow = (Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)) % 10_000;
+    if (intoWindow < 8_500) await sleep(8_500 - intoWindow);
+    for (let i = 0; i < long.limit; i += 1) expect((await a.hit(long, 'late-burst')).allowed).toBe(true);
+    const refused = await b.hit(long, 'late-burst');
+    expect(refused.allowed).toBe(false);
+    // The window ends within 1.5 s, but then its 4 count as the previous window at full weight:
+    // one more is allowed only once their weight is below 3/4, 2.5 s into the next window.
+    expect(refused.resetSeconds).toBeLessThanOrEqual(2);
+    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(refused.resetSeconds + 2);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(refused.resetSeconds + 3);
+  });
+
   it('every key it writes has a TTL, and its name carries a hash tag (Redis Cluster)', async () => {
     await a.hit(policy, 'ttl-check');
-    const keys = await connections[0]!.keys(`${prefix}rl:*`);
+    const keys = await connections[0]!.keys(`${prefix}rl:{edge:*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
       expect(key).toMatch(/^.+rl:\{edge:[A-Za-z0-9_-]{22}\}$/);
