@@ -28,6 +28,8 @@ export default tseslint.config(
     // Protocol time (token iat/exp, expiry checks, rate-limit windows) comes from the injected clock
     // (@lanyard/clock), so tests move time instead of sleeping (docs/architecture.md "Time").
     files: ['services/api/src/**/*.ts', 'services/worker/src/**/*.ts'],
+    // Command-line tools stamp their own log lines with the wall clock, as migrate does.
+    ignores: ['**/src/bin/**'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -19,6 +19,7 @@ const entryPoints = {
   worker: 'services/worker/src/server.ts',
   operator: 'operator/src/server.ts',
   migrate: 'packages/db/src/bin/migrate.ts',
+  'replay-audit': 'services/api/src/bin/replay-audit.ts',
 };
 
 /**

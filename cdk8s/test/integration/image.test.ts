@@ -21,7 +21,7 @@ describe('image contents', () => {
     mustRun('node', ['scripts/build-images.mjs', dist]);
   }, 120_000);
 
-  it.each(['api', 'worker', 'operator', 'migrate'])('dist/%s.js loads every module and stops on bad configuration', (entry) => {
+  it.each(['api', 'worker', 'operator', 'migrate', 'replay-audit'])('dist/%s.js loads every module and stops on bad configuration', (entry) => {
     const result = run('node', [join(dist, `${entry}.js`)], { env: { PATH: process.env.PATH, DATABASE_URL: 'nonsense', LANYARD_ADMIN_CLIENT_SECRET: '' } });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toMatch(/^invalid configuration: (DATABASE_URL|LANYARD_ADMIN_CLIENT_SECRET) /);

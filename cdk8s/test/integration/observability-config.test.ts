@@ -25,13 +25,15 @@ describe('prometheus/ (checked by the real promtool)', () => {
   });
 
   it('alerts.yml passes `promtool check rules` with one alert per failure mode, down and absent for every component', () => {
-    expect(mustRun(promtool(), ['check', 'rules', join(repoRoot, 'prometheus/alerts.yml')])).toMatch(/SUCCESS: 16 rules found/);
+    expect(mustRun(promtool(), ['check', 'rules', join(repoRoot, 'prometheus/alerts.yml')])).toMatch(/SUCCESS: 18 rules found/);
     const alerts = readYaml('prometheus/alerts.yml') as { groups: Array<{ name: string; rules: Array<{ alert: string }> }> };
     expect(alerts.groups.flatMap((g) => g.rules.map((r) => r.alert)).sort()).toEqual([
       'LanyardAccountLinkProbing',
       'LanyardApiDown',
       'LanyardApiHigh5xxRatio',
       'LanyardApiMetricsAbsent',
+      'LanyardAuditBacklog',
+      'LanyardAuditEventsDropped',
       'LanyardAuthFailureSpike',
       'LanyardDbPoolSaturated',
       'LanyardJobsFailing',

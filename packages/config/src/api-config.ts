@@ -89,6 +89,12 @@ const apiSchema = z
      * `limit / RATE_LIMIT_REPLICAS` on its own, so the fleet stays near the configured limit.
      */
     RATE_LIMIT_REPLICAS: int(1, 1, 1_000),
+    /** Where audit events wait on local disk while PostgreSQL refuses them (the pod's /tmp emptyDir). */
+    AUDIT_SPOOL_DIR: str('/tmp/lanyard-audit-spool'),
+    /** Largest spool file per process; past it, events are logged for replay and counted as dropped. */
+    AUDIT_SPOOL_MAX_BYTES: int(64 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
+    /** Audit events held in memory during a database outage before the oldest half is spooled. */
+    AUDIT_BUFFER_MAX: int(20_000, 1_000, 1_000_000),
     /** Longest a request waits for Redis before the per-process fallback decides. */
     REDIS_COMMAND_TIMEOUT_MS: int(50, 5, 5_000),
     /** Seeds a `demo` tenant, public client and user on start; defaults to on in development only. */

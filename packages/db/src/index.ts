@@ -2,4 +2,5 @@ export { createDatabase, type CreateDatabaseOptions, type Database, type Databas
 export type { Executor } from './executor.js';
 export { runMigrations, migrationsFolder } from './run-migrations.js';
 export { withAdvisoryLock } from './with-advisory-lock.js';
+export { isDatabaseUnavailable } from './database-unavailable.js';
 export * from './schema/index.js';

@@ -8,7 +8,8 @@ export interface LanyardErrorOptions {
 /**
  * Base of every deliberate error. `code` is stable and machine-readable, `status` is the HTTP status
  * the single error handler of a service answers with, and `expose` says whether `message` may be
- * shown to the caller (only for 4xx: a 5xx always gets a generic message).
+ * shown to the caller (4xx, and 503, whose messages only ever say "retry later"; any other 5xx
+ * gets a generic message).
  */
 export class LanyardError extends Error {
   readonly code: string;
@@ -21,7 +22,7 @@ export class LanyardError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.status = status;
-    this.expose = status < 500;
+    this.expose = status < 500 || status === 503;
     this.detail = options.detail;
   }
 }

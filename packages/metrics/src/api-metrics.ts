@@ -71,6 +71,25 @@ export function createApiMetrics(registry: Registry, poolStats: PoolStats, optio
     registers: [registry],
   });
   rateLimiterDegraded.set(0);
+  // The audit trail's durability (services/api/src/domain/audit/audit-log.ts): events waiting in
+  // memory for the database, events kept in the local spool file, and events lost for good.
+  const auditBuffered = new Gauge({
+    name: 'identity_audit_events_buffered',
+    help: 'Audit events held in memory until the database accepts them.',
+    registers: [registry],
+  });
+  const auditSpooled = new Gauge({
+    name: 'identity_audit_events_spooled',
+    help: 'Audit events kept in the local spool file until the database accepts them.',
+    registers: [registry],
+  });
+  const auditDropped = new Counter({
+    name: 'identity_audit_events_dropped_total',
+    help: 'Audit events lost because neither the database nor the spool file took them.',
+    registers: [registry],
+  });
+  auditBuffered.set(0);
+  auditSpooled.set(0);
   const httpDuration = new Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'HTTP request duration by route pattern.',
@@ -104,7 +123,7 @@ export function createApiMetrics(registry: Registry, poolStats: PoolStats, optio
       registers: [registry],
     }).set(options.poolMax);
   }
-  return { authEvents, tokenDuration, rateLimited, rateLimiterDegraded, httpDuration };
+  return { authEvents, tokenDuration, rateLimited, rateLimiterDegraded, httpDuration, auditBuffered, auditSpooled, auditDropped };
 }
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;

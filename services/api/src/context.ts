@@ -8,6 +8,8 @@ import { deriveKey, EnvelopeCipher, SecretHasher } from '@lanyard/security';
 import { createRedis } from './infra/create-redis.js';
 import { InvalidationBus } from './infra/invalidation-bus.js';
 import { AuditLog } from './domain/audit/audit-log.js';
+import { AuditStore } from './domain/audit/audit-store.js';
+import { FileAuditSpool, spoolScope } from './infra/audit-spool-file.js';
 import { ClientService } from './domain/clients/client-service.js';
 import { rotationPolicy, SigningKeyService } from './domain/keys/signing-key-service.js';
 import { LocalWindowLimiter } from './domain/rate-limit/local-window-limiter.js';
@@ -134,7 +136,14 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   );
   const users = new UserService(database.db, passwords, clock);
   const accessTokens = new AccessTokenService(tenants, keys, clock);
-  const audit = new AuditLog(database.pool, metrics, log);
+  const audit = new AuditLog(
+    new AuditStore(database.pool),
+    new FileAuditSpool(config.AUDIT_SPOOL_DIR, spoolScope(config.DATABASE_URL), config.AUDIT_SPOOL_MAX_BYTES, log),
+    metrics,
+    log,
+    clock,
+    { maxBuffered: config.AUDIT_BUFFER_MAX },
+  );
   const limiterGuard = new RedisGuard(
     redis,
     { timeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, probeIntervalMs: 1_000, onStateChange: (open) => metrics.rateLimiterDegraded.set(open ? 1 : 0) },
@@ -151,18 +160,32 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
     clock,
   );
-  const denylist = new AccessTokenDenylist(redis, config.REDIS_KEY_PREFIX, clock);
+  // Redis as a store (revocations, login interactions, the email queue) fails fast too, behind
+  // guards of its own: an outage of one use must not open the circuit of another's connection.
+  const storeGuard = new RedisGuard(
+    redis,
+    { timeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, probeIntervalMs: 1_000, whileOpen: 'logins, revocation checks and introspection answer 503', onceClosed: 'logins and revocation checks resume' },
+    clock,
+    log,
+  );
+  const denylist = new AccessTokenDenylist(redis, config.REDIS_KEY_PREFIX, clock, storeGuard);
   const codes = new AuthorizationCodeService(database.db, config.AUTHORIZATION_CODE_TTL_SECONDS, users, { refreshTokens, denylist }, clock);
   const idTokens = new IdTokenService(keys, clock);
   const accessTokenCheck = new AccessTokenValidator({ accessTokens, denylist, clients, users });
-  const interactions = new InteractionStore(redis, config.REDIS_KEY_PREFIX, config.INTERACTION_TTL_SECONDS);
+  const interactions = new InteractionStore(redis, config.REDIS_KEY_PREFIX, config.INTERACTION_TTL_SECONDS, storeGuard);
 
   // Accounts: every email goes through the outbox (a BullMQ queue the worker drains).
   const issuerOf = (name: string) => tenants.issuer(name);
   const csrfKey = deriveKey(config.KEY_ENCRYPTION_KEY, 'csrf');
   const queueConnection = createRedis(config.REDIS_URL, 'lanyard-api-queue');
   queueConnection.on('error', (error) => log.warn({ err: error }, 'redis connection error (email queue)'));
-  const outbox = new EmailOutbox(queueConnection, config.REDIS_KEY_PREFIX, log);
+  const queueGuard = new RedisGuard(
+    queueConnection,
+    { timeoutMs: Math.max(config.REDIS_COMMAND_TIMEOUT_MS, 1_000), probeIntervalMs: 1_000, whileOpen: 'emails cannot be queued; requests that send one answer 503', onceClosed: 'emails are queued again' },
+    clock,
+    log,
+  );
+  const outbox = new EmailOutbox(queueConnection, config.REDIS_KEY_PREFIX, log, queueGuard);
   const mailer = new AccountMailer(outbox, limiter, config, clock, log);
   const actionTokens = new ActionTokenService(database.db, clock);
   const passwordChangedNotice = new PasswordChangedNotice(mailer, issuerOf);

@@ -3,12 +3,18 @@ import { createdAt } from './columns.js';
 
 /**
  * Append-only record of authentication events. Keyed by tenant *name* rather than a foreign key, so
- * the trail survives the deletion of a tenant, user or client.
+ * the trail survives the deletion of a tenant, user or client. `created_at` is when the event
+ * happened, not when its batch reached the table.
  */
 export const auditEvents = pgTable(
   'audit_events',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /**
+     * Chosen by the API when the event happens, so a batch written again after a lost reply or
+     * replayed from the spool is stored once (rows written before migration 0006 have none).
+     */
+    eventId: uuid('event_id').unique(),
     tenant: text('tenant').notNull(),
     event: text('event').notNull(),
     result: text('result', { enum: ['success', 'failure'] }).notNull(),

@@ -8,14 +8,17 @@ import {
   NotFoundProblem,
   ProblemError,
   ServerError,
+  TemporarilyUnavailable,
   ValidationProblem,
   type InvalidParam,
   type LanyardError,
   type OAuthError,
 } from '@lanyard/errors';
 import { NO_CONTROL_CHARACTERS } from '@lanyard/contracts';
+import { isDatabaseUnavailable } from '@lanyard/db';
 import type { ErrorFormat } from './error-format.js';
 import type { RouteIndex } from './route-index.js';
+import { RedisUnavailable } from '../infra/redis-guard.js';
 import { renderErrorPage } from '../pages/render-error-page.js';
 
 /**
@@ -42,6 +45,9 @@ export function registerErrorHandler(app: FastifyInstance, routes: RouteIndex): 
   });
 }
 
+/** How long a client is asked to wait when PostgreSQL or Redis is unreachable: about a restart. */
+const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
 /** An error that the authorization endpoint may deliver to the client's redirect URI (RFC 6749 §4.1.2.1). */
 export interface RedirectableError {
   readonly redirectTo: string;
@@ -65,6 +71,13 @@ function normalize(raw: FastifyError | Error, format: ErrorFormat): { error: Lan
     // The HTTP layer's own client errors: unsupported media type, malformed JSON, body too large.
     const message = fastifyError.message.slice(0, 300);
     return { error: format === 'oauth' ? new InvalidRequest(message, { detail: fastifyError.code }) : new HttpProblem(status, message, { detail: fastifyError.code }) };
+  }
+  if (isDatabaseUnavailable(raw) || raw instanceof RedisUnavailable) {
+    // The request was fine; PostgreSQL or Redis was not (docs/reliability.md). 503 with
+    // Retry-After tells clients to come back, where a 500 would read as a bug.
+    const headers = { 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) };
+    const message = 'The service is temporarily unavailable; retry shortly.';
+    return { error: format === 'oauth' ? new TemporarilyUnavailable(message, { headers }) : new ProblemError('unavailable', 503, 'Service unavailable', message, { headers }) };
   }
   return { error: format === 'oauth' ? new ServerError() : new ProblemError('internal', 500, 'Internal server error', 'An unexpected error occurred.') };
 }

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { RedisCall } from './redis-guard.js';
 import { EMAIL_JOB_OPTIONS, EMAIL_JOBS, QUEUES, bullPrefix, type SendEmailJob } from '@lanyard/contracts';
 import type { Logger } from '@lanyard/logger';
 
@@ -19,7 +20,13 @@ export class EmailOutbox {
   readonly #queue: Queue<SendEmailJob>;
   readonly #connection: Redis;
 
-  constructor(connection: Redis, redisKeyPrefix: string, log: Logger) {
+  constructor(
+    connection: Redis,
+    redisKeyPrefix: string,
+    log: Logger,
+    /** Its own guard: with Redis away, a request that would mail something answers 503 at once. */
+    private readonly guard: RedisCall,
+  ) {
     this.#connection = connection;
     this.#queue = new Queue<SendEmailJob>(QUEUES.email, { connection, prefix: bullPrefix(redisKeyPrefix), defaultJobOptions: EMAIL_JOB_OPTIONS });
     this.#queue.on('error', (error) => log.warn({ queue: QUEUES.email, err: error }, 'email queue connection error'));
@@ -27,7 +34,7 @@ export class EmailOutbox {
 
   async enqueue(message: SendEmailJob): Promise<void> {
     if (!IDEMPOTENCY_KEY.test(message.idempotencyKey)) throw new Error(`email idempotency key "${message.idempotencyKey.slice(0, 40)}" is not a valid job id`);
-    await this.#queue.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey });
+    await this.guard.run(() => this.#queue.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey }));
   }
 
   /** Closes the queue and its connection. */

@@ -9,6 +9,9 @@ export class RedisUnavailable extends Error {
   }
 }
 
+/** The part of a guard its users need: run one Redis call under its deadline and circuit. */
+export type RedisCall = Pick<RedisGuard, 'run'>;
+
 export interface RedisGuardOptions {
   /** Longest a request waits for one Redis call before giving up on it. */
   readonly timeoutMs: number;
@@ -16,6 +19,10 @@ export interface RedisGuardOptions {
   readonly probeIntervalMs: number;
   /** Told when the state flips, e.g. to set a degraded gauge. */
   readonly onStateChange?: (open: boolean) => void;
+  /** What goes without Redis while the circuit is open, for the log lines. @default 'rate limits fall back to per-process counters' */
+  readonly whileOpen?: string;
+  /** What comes back when it closes. @default 'shared rate limits resume' */
+  readonly onceClosed?: string;
 }
 
 /**
@@ -75,13 +82,13 @@ export class RedisGuard {
     this.#openUntil = now + this.options.probeIntervalMs;
     if (this.#open) return;
     this.#open = true;
-    this.log.warn({ reason }, 'redis unreachable: rate limits fall back to per-process counters');
+    this.log.warn({ reason }, `redis unreachable: ${this.options.whileOpen ?? 'rate limits fall back to per-process counters'}`);
     this.options.onStateChange?.(true);
   }
 
   #close(): void {
     this.#open = false;
-    this.log.info({}, 'redis reachable again: shared rate limits resume');
+    this.log.info({}, `redis reachable again: ${this.options.onceClosed ?? 'shared rate limits resume'}`);
     this.options.onStateChange?.(false);
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadApiConfig, type ApiConfig } from '@lanyard/config';
 import { createLogger } from '@lanyard/logger';
@@ -45,6 +48,8 @@ export interface TestApiOptions {
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const database = options.replicaOf?.database ?? (await createTestDatabase());
   const port = options.listen ? await freePort() : 0;
+  // Each API its own spool directory, unless a test shares one to prove a restart replays it.
+  const spoolDirectory = mkdtempSync(join(tmpdir(), 'lanyard-audit-spool-'));
   const baseUrl = options.listen ? `http://127.0.0.1:${port}` : 'http://lanyard.test';
   const config = loadApiConfig({
     NODE_ENV: 'test',
@@ -60,6 +65,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     // Two cores run the whole suite at once: a 50 ms Redis deadline would trip on scheduling alone
     // and hand shared limits to the per-process fallback. The outage tests stop Redis for real.
     REDIS_COMMAND_TIMEOUT_MS: '5000',
+    AUDIT_SPOOL_DIR: spoolDirectory,
     ...options.env,
   });
   const captured = captureLogs();
@@ -101,6 +107,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await metricsApp.close();
       await ctx.close();
       if (options.replicaOf === undefined) await database.drop();
+      rmSync(spoolDirectory, { recursive: true, force: true });
     },
   };
 }

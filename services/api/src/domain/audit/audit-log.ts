@@ -1,7 +1,10 @@
-import type pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { epochMs, type Clock } from '@lanyard/clock';
 import type { ApiMetrics, AuthEvent, AuthResult } from '@lanyard/metrics';
 import type { Logger } from '@lanyard/logger';
+import { isDatabaseUnavailable } from '@lanyard/db';
 import type { AuthFailureReason } from './auth-failure-reason.js';
+import type { AuditRow } from './audit-row.js';
 
 /** What {@link AuditLog.record} takes; the narrow view endpoints depend on is {@link AuditRecorder}. */
 export interface AuthEventRecord {
@@ -18,64 +21,234 @@ export interface AuthEventRecord {
 /** The only part of the audit log an endpoint needs. */
 export type AuditRecorder = Pick<AuditLog, 'record'>;
 
-/** One buffered row, in the column order of {@link INSERT_BATCH}. */
-type Row = [tenant: string, event: string, result: string, reason: string, clientId: string | null, userId: string | null, ip: string | null, requestId: string | null];
+/** Where batches go: the `audit_events` table (idempotent per event id). */
+export interface AuditSink {
+  insert(rows: readonly AuditRow[]): Promise<unknown>;
+}
+
+/** Where events wait, durably, while the database refuses them (a local file; see infra/). */
+export interface AuditSpool {
+  /** Resolves once the rows are on disk; rejects when they cannot be kept (full, unwritable). */
+  append(rows: readonly AuditRow[]): Promise<void>;
+  /** Writes every spooled row through `write` and forgets what was written; the count replayed. */
+  replay(write: (rows: readonly AuditRow[]) => Promise<unknown>): Promise<number>;
+  /** The rows this process spooled and has not replayed. */
+  held(): Promise<AuditRow[]>;
+  /** How many rows this process spooled and has not replayed. */
+  readonly pending: number;
+  release(): void;
+}
+
+export interface AuditLogOptions {
+  /** Events that trigger a write before the interval. @default 500 */
+  readonly batchSize?: number;
+  /** How often buffered events are written. @default 1000 */
+  readonly intervalMs?: number;
+  /** Events held in memory during an outage before the oldest half moves to the spool. @default 20000 */
+  readonly maxBuffered?: number;
+  /** Longest wait between retries while the database refuses writes. @default 30000 */
+  readonly retryMaxMs?: number;
+}
+
+/** Rows per insert; a catch-up after an outage writes in pieces of this size. */
+const WRITE_CHUNK = 5_000;
+
+/** Longest text kept per field: a client id or request id an attacker chose cannot bloat the trail. */
+const MAX_FIELD_LENGTH = 256;
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
 /**
- * One array parameter per column, unnested server-side: a prepared statement whose text never
- * changes with the batch size, so neither Node nor PostgreSQL rebuild or re-plan it (building a
- * 500-row multi-VALUES insert cost ~30 µs per event on the token hot path).
+ * Every recorded field as PostgreSQL will take it: no NUL (which `text` refuses, and one such row
+ * would stall the whole trail behind it) and no other control characters, and bounded in length.
  */
-const INSERT_BATCH = `insert into audit_events (tenant, event, result, reason, client_id, user_id, ip, request_id)
-  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[])`;
+function auditText(value: string): string;
+function auditText(value: string | null | undefined): string | null;
+function auditText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return value.slice(0, MAX_FIELD_LENGTH).replace(CONTROL_CHARACTERS, '\ufffd');
+}
+
+type AuditMetrics = Pick<ApiMetrics, 'authEvents' | 'auditBuffered' | 'auditSpooled' | 'auditDropped'>;
 
 /**
  * Records authentication events: counted at once in `identity_auth_events_total`, written to the
- * audit table in batches (every second or 500 events), so the token hot path makes no database write
- * of its own. `close()` flushes what is buffered. A batch that cannot be written is logged with
- * its size and dropped (bounded memory beats an unbounded retry queue during a long outage).
+ * audit table in batches (every second or 500 events), so the token hot path makes no database
+ * write of its own.
+ *
+ * Nothing is dropped while the database is away: a batch that fails goes back to the buffer and is
+ * retried with exponential backoff. Past `maxBuffered` events, the oldest half moves to the spool
+ * (fsynced JSON lines), replayed once writes succeed again, by this process or the next. Shutdown
+ * writes what it can and spools the rest; if the database is still away then, every spooled
+ * event is also logged as `auditReplay` (the log pipeline outlives the pod's disk) for
+ * `replay-audit`. Only when the spool refuses too, or the database refuses a row for good, is an
+ * event counted in `identity_audit_events_dropped_total`, and then it is logged for replay as well.
+ * Each event has an id, so a write repeated after a lost reply, or a replay, stores it once.
  */
 export class AuditLog {
-  #buffer: Row[] = [];
-  #flushing: Promise<void> = Promise.resolve();
+  #buffer: AuditRow[] = [];
+  #writing: Promise<void> = Promise.resolve();
+  #spooling: Promise<unknown> = Promise.resolve();
+  /** Files from an earlier run may be waiting, so the first successful write replays. */
+  #spoolMayHoldRows = true;
+  #retryDelayMs = 0;
+  #retryAt = 0;
   readonly #timer: NodeJS.Timeout;
+  readonly #batchSize: number;
+  readonly #intervalMs: number;
+  readonly #maxBuffered: number;
+  readonly #retryMaxMs: number;
 
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly metrics: ApiMetrics,
+    private readonly sink: AuditSink,
+    private readonly spool: AuditSpool,
+    private readonly metrics: AuditMetrics,
     private readonly log: Logger,
-    private readonly batchSize = 500,
-    intervalMs = 1_000,
+    private readonly clock: Clock,
+    options: AuditLogOptions = {},
   ) {
-    this.#timer = setInterval(() => void this.flush(), intervalMs);
+    this.#batchSize = options.batchSize ?? 500;
+    this.#intervalMs = options.intervalMs ?? 1_000;
+    this.#maxBuffered = options.maxBuffered ?? 20_000;
+    this.#retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.#timer = setInterval(() => {
+      if (epochMs(this.clock) >= this.#retryAt) void this.flush();
+    }, this.#intervalMs);
     this.#timer.unref();
   }
 
   record(event: AuthEventRecord): void {
     const reason = event.result === 'success' ? '' : (event.reason ?? '');
     this.metrics.authEvents.inc({ tenant: event.tenant, event: event.event, result: event.result, reason });
-    this.#buffer.push([event.tenant, event.event, event.result, reason, event.clientId ?? null, event.userId ?? null, event.ip ?? null, event.requestId ?? null]);
-    if (this.#buffer.length >= this.batchSize) void this.flush();
-  }
-
-  /** Writes the buffered events; resolves when everything recorded so far is persisted (or logged as lost). */
-  flush(): Promise<void> {
-    if (this.#buffer.length === 0) return this.#flushing;
-    const batch = this.#buffer;
-    this.#buffer = [];
-    this.#flushing = this.#flushing.then(async () => {
-      try {
-        const columns = Array.from({ length: 8 }, (_, column) => batch.map((row) => row[column]));
-        await this.pool.query({ name: 'lanyard-audit-insert-batch', text: INSERT_BATCH, values: columns });
-      } catch (error) {
-        this.log.error({ err: error, lost: batch.length }, 'audit events could not be written');
-      }
+    this.#buffer.push({
+      eventId: randomUUID(),
+      at: epochMs(this.clock),
+      tenant: auditText(event.tenant),
+      event: event.event,
+      result: event.result,
+      reason,
+      clientId: auditText(event.clientId),
+      userId: event.userId ?? null,
+      ip: auditText(event.ip),
+      requestId: auditText(event.requestId),
     });
-    return this.#flushing;
+    if (this.#buffer.length > this.#maxBuffered) this.#spill();
+    else if (this.#buffer.length === this.#batchSize && this.#retryDelayMs === 0) void this.flush();
   }
 
+  /**
+   * Writes what is buffered (and replays the spool), now, whatever the backoff. Resolves when
+   * everything recorded so far is in the table, or kept (buffer or spool) because the database
+   * refused.
+   */
+  flush(): Promise<void> {
+    this.#writing = this.#writing.then(() => this.#write());
+    return this.#writing.then(() => this.#spooling).then(() => this.#gauges());
+  }
+
+  /** Stops the timer, writes what it can, and keeps the rest for the next process. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.flush();
+    const left = this.#buffer.splice(0);
+    if (left.length > 0) await this.#keep(left);
+    await this.#spooling;
+    if (this.spool.pending > 0) {
+      // The spool's disk may go with the pod: the log pipeline keeps a copy for replay-audit.
+      const held = await this.spool.held().catch(() => []);
+      for (const row of held) this.log.warn({ auditReplay: row }, 'audit event kept for replay');
+      this.log.warn({ spooled: held.length }, 'audit events left in the spool for the next start');
+    }
+    this.spool.release();
+    this.#gauges();
+  }
+
+  async #write(): Promise<void> {
+    while (this.#buffer.length > 0) {
+      const batch = this.#buffer.splice(0, WRITE_CHUNK);
+      try {
+        await this.#insert(batch);
+      } catch (error) {
+        this.#buffer = batch.concat(this.#buffer);
+        this.#failed(error);
+        return;
+      }
+    }
+    if (this.#spoolMayHoldRows) {
+      // Cleared before the replay: rows spilled while it runs set it again.
+      this.#spoolMayHoldRows = false;
+      try {
+        const replayed = await this.#spoolTask(() => this.spool.replay((rows) => this.#insert(rows)));
+        if (replayed > 0) this.log.info({ replayed }, 'audit events replayed from the spool');
+      } catch (error) {
+        this.#spoolMayHoldRows = true;
+        this.#failed(error);
+        return;
+      }
+      if (this.spool.pending > 0) this.#spoolMayHoldRows = true;
+    }
+    if (this.#retryDelayMs > 0) this.log.info({}, 'audit events are written again');
+    this.#retryDelayMs = 0;
+    this.#retryAt = 0;
+    this.#gauges();
+  }
+
+  /**
+   * Inserts a batch. Only an unreachable database is worth a retry; any other refusal would refuse
+   * the same rows forever and hold up every event behind them. The batch is halved until the
+   * refused rows are alone, and those are set aside: logged for replay and counted as dropped.
+   */
+  async #insert(rows: readonly AuditRow[]): Promise<void> {
+    try {
+      await this.sink.insert(rows);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      if (rows.length === 1) return this.#setAside(rows, error, 'an audit event was refused by the database; logged for replay instead');
+      const half = Math.ceil(rows.length / 2);
+      await this.#insert(rows.slice(0, half));
+      await this.#insert(rows.slice(half));
+    }
+  }
+
+  #setAside(rows: readonly AuditRow[], error: unknown, message: string): void {
+    this.metrics.auditDropped.inc(rows.length);
+    this.log.error({ err: error, dropped: rows.length }, message);
+    for (const row of rows) this.log.error({ auditReplay: row }, 'audit event kept for replay');
+  }
+
+  #failed(error: unknown): void {
+    this.#retryDelayMs = Math.min(this.#retryDelayMs === 0 ? this.#intervalMs : this.#retryDelayMs * 2, this.#retryMaxMs);
+    this.#retryAt = epochMs(this.clock) + this.#retryDelayMs;
+    this.log.warn({ err: error, buffered: this.#buffer.length, spooled: this.spool.pending, retryInMs: this.#retryDelayMs }, 'audit events could not be written yet; kept for a retry');
+    this.#gauges();
+  }
+
+  /** Moves the oldest half of the buffer to the spool, so memory stays bounded in a long outage. */
+  #spill(): void {
+    const rows = this.#buffer.splice(0, this.#buffer.length - Math.floor(this.#maxBuffered / 2));
+    void this.#keep(rows);
+  }
+
+  /** Hands rows to the spool; if it refuses, logs them for replay and counts them as dropped. */
+  async #keep(rows: AuditRow[]): Promise<void> {
+    this.#spoolMayHoldRows = true;
+    try {
+      await this.#spoolTask(() => this.spool.append(rows));
+    } catch (error) {
+      this.#setAside(rows, error, 'audit events could not be spooled; logged for replay instead');
+    }
+    this.#gauges();
+  }
+
+  /** Spool operations run one at a time: a replay never reads a file an append is writing. */
+  #spoolTask<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.#spooling.then(task);
+    this.#spooling = next.catch(() => undefined);
+    return next;
+  }
+
+  #gauges(): void {
+    this.metrics.auditBuffered.set(this.#buffer.length);
+    this.metrics.auditSpooled.set(this.spool.pending);
   }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { InvalidRequest } from '@lanyard/errors';
 import { randomToken } from '@lanyard/security';
+import type { RedisCall } from '../../infra/redis-guard.js';
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
 
 /**
@@ -40,6 +41,8 @@ export class InteractionStore {
     private readonly redis: Redis,
     private readonly keyPrefix: string,
     private readonly ttlSeconds: number,
+    /** Fails at once while Redis is away: the login page answers 503 instead of hanging. */
+    private readonly guard: RedisCall,
   ) {}
 
   async create(request: AuthorizationRequest, browserBindingHash: string): Promise<Interaction> {
@@ -50,19 +53,19 @@ export class InteractionStore {
 
   async find(id: string | undefined): Promise<Interaction | undefined> {
     if (id === undefined || !/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
-    const raw = await this.redis.get(this.#key(id));
+    const raw = await this.guard.run(() => this.redis.get(this.#key(id)));
     return raw === null ? undefined : (JSON.parse(raw) as Interaction);
   }
 
   async save(interaction: Interaction): Promise<void> {
     const serialized = JSON.stringify(interaction);
     if (Buffer.byteLength(serialized) > MAX_INTERACTION_BYTES) throw new InvalidRequest('The authorization request is too large.', { detail: `interaction of ${serialized.length} characters` });
-    await this.redis.set(this.#key(interaction.id), serialized, 'EX', this.ttlSeconds);
+    await this.guard.run(() => this.redis.set(this.#key(interaction.id), serialized, 'EX', this.ttlSeconds));
   }
 
   /** Ends the interaction; returns false if it was already gone (double submit). */
   async delete(id: string): Promise<boolean> {
-    return (await this.redis.del(this.#key(id))) === 1;
+    return (await this.guard.run(() => this.redis.del(this.#key(id)))) === 1;
   }
 
   #key(id: string): string {

@@ -75,4 +75,109 @@ describe('rate limits while Redis is down', () => {
     expect(resumed.filter((s) => s === 200).length).toBeLessThanOrEqual(3);
     expect(resumed.every((s) => s === 200 || s === 429)).toBe(true);
   });
+
+  it('what needs Redis answers 503 at once, never waiting on it, while the API stays ready (degraded) and tokens flow', async () => {
+    const secret = await client('introspector');
+    const flowing = await client('flowing');
+    const accessToken = (await token('introspector', secret)).json().access_token as string;
+    await admin.put('/tenants/acme/clients/web', {
+      type: 'public',
+      grantTypes: ['authorization_code'],
+      redirectUris: ['https://app.acme.example/callback'],
+      scopes: ['openid'],
+    });
+    const introspect = () =>
+      api.app.inject({
+        method: 'POST',
+        url: '/tenants/acme/oauth2/introspect',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ token: accessToken, client_id: 'introspector', client_secret: secret }).toString(),
+      });
+    const authorize = () =>
+      api.app.inject(
+        `/tenants/acme/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'web', redirect_uri: 'https://app.acme.example/callback', scope: 'openid', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`,
+      );
+    expect((await introspect()).json()).toMatchObject({ active: true });
+    const failuresBefore = api.logs.length;
+
+    await stop(redis);
+    for (let i = 0; i < 10; i += 1) {
+      const refused = await introspect();
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; retry shortly.' });
+    }
+    const page = await authorize();
+    expect(page.statusCode).toBe(503);
+    expect(page.headers['content-type']).toContain('text/html');
+    // After the first (which may have been sent before the client saw the socket close, and
+    // failed with it), every refusal came from the connection state or the open circuit: none was
+    // sent to Redis, none waited for a deadline.
+    const reasons = api.logs.slice(failuresBefore).filter((line) => line.msg === 'request failed').map((line) => (line.err as { message: string }).message);
+    expect(reasons).toHaveLength(11);
+    expect(reasons.every((reason) => reason.startsWith('redis unavailable: ') && !reason.includes('no answer within'))).toBe(true);
+    expect(reasons.slice(1).every((reason) => /^redis unavailable: (connection \w+|circuit open)$/.test(reason))).toBe(true);
+    expect((await token('flowing', flowing)).statusCode).toBe(200);
+    const ready = await api.app.inject('/readyz');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'degraded', checks: { database: 'ok', redis: 'unavailable', shutdown: 'ok' } });
+
+    redis = await startRedis(port);
+    await expect.poll(async () => (await introspect()).statusCode, { timeout: 15_000, interval: 250 }).toBe(200);
+    expect((await authorize()).statusCode).toBe(303);
+    expect((await api.app.inject('/readyz')).json().status).toBe('ready');
+  });
+});
+
+/**
+ * The bound for a Redis that is connected but does not answer (CLIENT PAUSE: a stalled or
+ * overloaded server): the first call waits REDIS_COMMAND_TIMEOUT_MS, opens the circuit, and the
+ * calls after it fail at once. All of it happens while Redis is still paused.
+ */
+describe('a Redis that stops answering', () => {
+  let port: number;
+  let redis: ChildProcess;
+  let api: TestApi;
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    api = await startTestApi({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_COMMAND_TIMEOUT_MS: '50' } });
+  });
+  afterAll(async () => {
+    await api?.close();
+    if (redis !== undefined) await stop(redis);
+  });
+
+  it('costs one request the deadline, then every request fails at once until Redis answers again', async () => {
+    const admin = adminClient(api.app, await api.adminToken());
+    await admin.put('/tenants/acme', { displayName: 'Acme' });
+    const secret = (await admin.put('/tenants/acme/clients/introspector', { type: 'confidential', grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_post' })).json().clientSecret as string;
+    const form = (body: Record<string, string>) => ({ method: 'POST' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(body).toString() });
+    const accessToken = (await api.app.inject({ url: '/tenants/acme/oauth2/token', ...form({ grant_type: 'client_credentials', client_id: 'introspector', client_secret: secret }) })).json().access_token as string;
+    const introspect = () => api.app.inject({ url: '/tenants/acme/oauth2/introspect', ...form({ token: accessToken, client_id: 'introspector', client_secret: secret }) });
+    expect((await introspect()).statusCode).toBe(200);
+
+    const { Redis } = await import('ioredis');
+    const control = new Redis(`redis://127.0.0.1:${port}`);
+    const witness = new Redis(`redis://127.0.0.1:${port}`);
+    try {
+      await control.call('CLIENT', 'PAUSE', '3000', 'ALL');
+      // Answered only once the pause is over: everything that settles before it, settled during it.
+      let pauseOver = false;
+      const witnessed = witness.ping().then(() => (pauseOver = true));
+      const from = api.logs.length;
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i += 1) statuses.push((await introspect()).statusCode);
+      expect(pauseOver).toBe(false);
+      expect(statuses).toEqual(Array(10).fill(503));
+      const reasons = api.logs.slice(from).filter((line) => line.msg === 'request failed').map((line) => (line.err as { message: string }).message);
+      expect(reasons[0]).toBe('redis unavailable: no answer within 50 ms');
+      expect(reasons.slice(1)).toEqual(Array(9).fill('redis unavailable: circuit open'));
+      await witnessed;
+      await expect.poll(async () => (await introspect()).statusCode, { timeout: 15_000, interval: 250 }).toBe(200);
+    } finally {
+      control.disconnect();
+      witness.disconnect();
+    }
+  });
 });
