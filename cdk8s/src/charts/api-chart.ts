@@ -45,6 +45,8 @@ export function apiChart(scope: Construct): HelmChart {
         configDefault('PUBLIC_URL', inClusterApiUrl(`(include "${NAME}.fullname" .)`)),
         // Behind the chart's Ingress the client address is one proxy hop away; without it, trust none.
         configDefault('TRUST_PROXY_HOPS', '(ternary (toString .Values.ingress.trustedProxyHops) "0" .Values.ingress.enabled)'),
+        // Endpoints drop a terminating pod a few seconds after SIGTERM: keep serving until then.
+        configDefault('SHUTDOWN_DRAIN_SECONDS', '"5"'),
       ].join('\n'),
     ),
   });

@@ -23,6 +23,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- $data := dict }}
 {{- $_ := set $data "PUBLIC_URL" (printf "http://%s.%s.svc:8000" (include "lanyard-api.fullname" .) .Release.Namespace) }}
 {{- $_ := set $data "TRUST_PROXY_HOPS" (ternary (toString .Values.ingress.trustedProxyHops) "0" .Values.ingress.enabled) }}
+{{- $_ := set $data "SHUTDOWN_DRAIN_SECONDS" "5" }}
 {{- range $name, $value := .Values.config }}
 {{- $_ := set $data $name (toString $value) }}
 {{- end }}

@@ -89,6 +89,11 @@ const apiSchema = z
      * `limit / RATE_LIMIT_REPLICAS` on its own, so the fleet stays near the configured limit.
      */
     RATE_LIMIT_REPLICAS: int(1, 1, 1_000),
+    /**
+     * Seconds the API keeps serving after SIGTERM, with readiness already 503, before its listener
+     * closes: the time a load balancer needs to stop sending new connections (the chart sets 5).
+     */
+    SHUTDOWN_DRAIN_SECONDS: int(0, 0, 60),
     /** Where audit events wait on local disk while PostgreSQL refuses them (the pod's /tmp emptyDir). */
     AUDIT_SPOOL_DIR: str('/tmp/lanyard-audit-spool'),
     /** Largest spool file per process; past it, events are logged for replay and counted as dropped. */

@@ -4,20 +4,15 @@
 // ES256 ID token per refresh.
 // Run: npx tsx services/api/bench/refresh.ts   (or services/api/bench/run-all.sh)
 import type { Options, RawRequest } from 'autocannon';
-import { and, eq, inArray } from 'drizzle-orm';
-import { systemClock } from '@lanyard/clock';
-import { clients, createDatabase, tenants, users } from '@lanyard/db';
-import { RefreshTokenService } from '../src/domain/tokens/refresh-token-service.js';
 import { benchDatabase } from './support/bench-database.js';
-import { basicAuth, BENCH_TENANT, ensureBenchTenant, startLanyard, WEB_CLIENT } from './support/lanyard.js';
+import { basicAuth, ensureBenchTenant, startLanyard, WEB_CLIENT } from './support/lanyard.js';
 import { medianRound, runLoad, type LoadFigures } from './support/load.js';
 import { startPeer } from './support/peer.js';
+import { refreshMinter } from './support/refresh-minter.js';
 import { pinSelf } from './support/processes.js';
 import { fmt, percent, printConditions, printLoadTable, printRatios, ratio, times, writeResults } from './support/report.js';
 import { benchSecrets, settings } from './support/settings.js';
 
-/** What Lanyard's families and the peer's refresh tokens are granted (same on both sides). */
-const REFRESH_SCOPES = ['openid', 'email', 'offline_access', 'orders:read'];
 /** Tokens minted for the warm-up; its rate sizes the measured run's pool. */
 const WARMUP_POOL = 3_000;
 
@@ -87,46 +82,15 @@ async function checkRefresh(tokenUrl: string, headers: Record<string, string>, t
 /** Lanyard: families created directly through RefreshTokenService.createFamily in the bench database. */
 async function lanyard(databaseUrl: string): Promise<RefreshRun> {
   const server = await startLanyard(databaseUrl);
-  // Minting is set-up, not measurement: skip the WAL flush wait on these connections only.
-  const mintUrl = new URL(databaseUrl);
-  mintUrl.searchParams.set('options', '-c synchronous_commit=off');
-  const handle = createDatabase({ url: mintUrl.toString(), poolMax: 16, applicationName: 'lanyard-bench-mint' });
   try {
     const { emails } = await ensureBenchTenant(server);
-    const [tenant] = await handle.db.select().from(tenants).where(eq(tenants.name, BENCH_TENANT));
-    const [client] = await handle.db.select().from(clients).where(and(eq(clients.tenantId, tenant!.id), eq(clients.clientId, WEB_CLIENT)));
-    const userIds = (await handle.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenant!.id), inArray(users.email, emails)))).map((u) => u.id);
-    // The successor key only matters for rotation, which the API does with its own key.
-    const service = new RefreshTokenService(handle.db, Buffer.alloc(32), 10, systemClock);
-    const mint: Minter = async (count) => {
-      const tokens: string[] = new Array<string>(count);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          for (let i = next++; i < count; i = next++) {
-            const { token } = await service.createFamily({
-              tenantId: tenant!.id,
-              clientRef: client!.id,
-              userId: userIds[i % userIds.length]!,
-              sessionId: null,
-              scopes: REFRESH_SCOPES,
-              authTime: new Date(),
-              claims: null,
-              amr: ['pwd'],
-              acr: null,
-              delivery: 'body',
-              idleTtlSeconds: 14 * 86_400,
-              absoluteTtlSeconds: 30 * 86_400,
-            });
-            tokens[i] = token;
-          }
-        }),
-      );
-      return tokens;
-    };
-    return await measure('Lanyard', `${server.issuer}/oauth2/token`, server.process.pid, mint);
+    const minter = await refreshMinter(databaseUrl, emails);
+    try {
+      return await measure('Lanyard', `${server.issuer}/oauth2/token`, server.process.pid, (count) => minter.mint(count));
+    } finally {
+      await minter.close();
+    }
   } finally {
-    await handle.close();
     await server.stop();
   }
 }

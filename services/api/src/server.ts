@@ -1,4 +1,5 @@
 // Process entry point: configuration, logging, listening and graceful shutdown (docs/architecture.md: app.ts never listens).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadApiConfigOrExit } from '@lanyard/config';
 import { installGracefulShutdown } from '@lanyard/health';
 import { createLogger } from '@lanyard/logger';
@@ -40,8 +41,14 @@ installGracefulShutdown({
   log,
   graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   async stop() {
-    // Readiness turns 503, new connections stop, in-flight requests finish; then pools and the audit buffer.
+    // Readiness turns 503 and, for SHUTDOWN_DRAIN_SECONDS, requests are still served while load
+    // balancers take us out; then new connections stop, in-flight requests finish, and pools and
+    // the audit buffer close.
     ctx.lifecycle.shuttingDown = true;
+    if (config.SHUTDOWN_DRAIN_SECONDS > 0) {
+      log.info({ drainSeconds: config.SHUTDOWN_DRAIN_SECONDS }, 'draining: not ready, still serving');
+      await sleep(config.SHUTDOWN_DRAIN_SECONDS * 1000);
+    }
     await app.close();
     await metricsApp.close();
     await ctx.close();

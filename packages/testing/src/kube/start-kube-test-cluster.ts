@@ -29,6 +29,12 @@ export interface KubeTestCluster {
   serviceAccountKubeconfig(namespace: string, name: string): Promise<string>;
   /** Every write (create/update/patch/delete) audited so far, oldest first. */
   auditEvents(): Promise<AuditEvent[]>;
+  /**
+   * Stops kube-apiserver (SIGTERM, as a control-plane upgrade does), keeps it down `downMs`, starts
+   * it again on the same port and storage, and waits for `/readyz`. Watches see their connections
+   * end; etcd and everything stored stay.
+   */
+  restartApiServer(downMs?: number): Promise<void>;
   /** Stops kube-apiserver, then etcd, and removes {@link dir}. */
   stop(): Promise<void>;
 }
@@ -71,33 +77,32 @@ export async function startKubeTestCluster(options: KubeTestClusterOptions = {})
         '--log-level=warn',
       ]),
     );
-    children.push(
-      launch(binaries.kubeApiServer, join(dir, 'kube-apiserver.log'), [
-        `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        `--tls-cert-file=${credentials.servingCert}`,
-        `--tls-private-key-file=${credentials.servingKey}`,
-        `--service-account-issuer=${server}`,
-        `--service-account-key-file=${credentials.saPub}`,
-        `--service-account-signing-key-file=${credentials.saKey}`,
-        `--token-auth-file=${credentials.tokenFile}`,
-        '--authorization-mode=RBAC',
-        '--service-cluster-ip-range=10.96.0.0/16',
-        // No controller-manager runs, so nothing would create default ServiceAccount tokens.
-        '--disable-admission-plugins=ServiceAccount',
-        // Off by default, on in hardened clusters: setting blockOwnerDeletion then needs RBAC on the
-        // owner's finalizers subresource, so tests prove an operator's RBAC covers it.
-        '--enable-admission-plugins=OwnerReferencesPermissionEnforcement',
-        '--endpoint-reconciler-type=none',
-        '--profiling=false',
-        `--audit-policy-file=${credentials.auditPolicy}`,
-        `--audit-log-path=${auditLog}`,
-        '--audit-log-format=json',
-        '--audit-log-mode=blocking',
-      ]),
-    );
+    const apiServerArgs = [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--tls-cert-file=${credentials.servingCert}`,
+      `--tls-private-key-file=${credentials.servingKey}`,
+      `--service-account-issuer=${server}`,
+      `--service-account-key-file=${credentials.saPub}`,
+      `--service-account-signing-key-file=${credentials.saKey}`,
+      `--token-auth-file=${credentials.tokenFile}`,
+      '--authorization-mode=RBAC',
+      '--service-cluster-ip-range=10.96.0.0/16',
+      // No controller-manager runs, so nothing would create default ServiceAccount tokens.
+      '--disable-admission-plugins=ServiceAccount',
+      // Off by default, on in hardened clusters: setting blockOwnerDeletion then needs RBAC on the
+      // owner's finalizers subresource, so tests prove an operator's RBAC covers it.
+      '--enable-admission-plugins=OwnerReferencesPermissionEnforcement',
+      '--endpoint-reconciler-type=none',
+      '--profiling=false',
+      `--audit-policy-file=${credentials.auditPolicy}`,
+      `--audit-log-path=${auditLog}`,
+      '--audit-log-format=json',
+      '--audit-log-mode=blocking',
+    ];
+    children.push(launch(binaries.kubeApiServer, join(dir, 'kube-apiserver.log'), apiServerArgs));
 
     const caPem = await readFile(credentials.servingCert, 'utf8');
     const admin = (method: string, path: string, requestOptions?: KubeRequestOptions) =>
@@ -122,6 +127,13 @@ export async function startKubeTestCluster(options: KubeTestClusterOptions = {})
         return kubeconfigDocument(server, caPem, `system:serviceaccount:${namespace}:${name}`, token);
       },
       auditEvents: () => readAuditEvents(auditLog),
+      async restartApiServer(downMs = 0) {
+        const index = children.length - 1;
+        await terminate(children[index]!);
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        children[index] = launch(binaries.kubeApiServer, join(dir, 'kube-apiserver.log'), apiServerArgs);
+        await waitForReady(admin, children, dir, options.readyTimeoutMs ?? 90_000);
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -151,7 +163,8 @@ const WATCHDOG = [
 ].join('\n');
 
 function launch(binary: string, logFile: string, args: string[]): ChildProcess {
-  const log = createWriteStream(logFile);
+  // Appended: a restarted server keeps its predecessor's log.
+  const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn('/bin/sh', ['-c', WATCHDOG, binary, ...args], {
     // Its own process group, so watchdog and binary can be signalled together.
     detached: true,

@@ -26,10 +26,11 @@ export interface LanyardServer {
  * The real API as production runs it: `node --import tsx services/api/src/server.ts`, NODE_ENV
  * production, LOG_LEVEL warn, pinned to the server CPUs, against the bench database and a fresh
  * Redis key prefix (so rate-limit windows never carry over between runs). `entry` swaps the entry
- * point only for the bench-only limiter A/B cross-check.
+ * point (the limiter A/B cross-check, the production bundle); `fixedPort` lets a restarted process
+ * take its predecessor's address (the fault suite).
  */
-export async function startLanyard(databaseUrl: string, env: Record<string, string> = {}, entry = 'services/api/src/server.ts'): Promise<LanyardServer> {
-  const port = await freePort();
+export async function startLanyard(databaseUrl: string, env: Record<string, string> = {}, entry = 'services/api/src/server.ts', fixedPort?: number): Promise<LanyardServer> {
+  const port = fixedPort ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const processUnderTest = spawnPinned(settings.serverCpus, entry, {
     NODE_ENV: 'production',
@@ -108,7 +109,7 @@ export async function ensureBenchTenant(server: LanyardServer, users = 8): Promi
   return { emails };
 }
 
-async function adminToken(baseUrl: string): Promise<string> {
+export async function adminToken(baseUrl: string): Promise<string> {
   const response = await fetch(`${baseUrl}/tenants/system/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(benchSecrets.bootstrapClientId, benchSecrets.bootstrapClientSecret) },

@@ -66,11 +66,13 @@ export interface PinnedProcess {
 }
 
 /**
- * Starts `node --import tsx <entry>` pinned to `cpus` with exactly `env` (plus PATH/HOME). The pid is
- * node's own: taskset execs it. With `ipc`, the child gets a message channel.
+ * Starts `node --import tsx <entry>` (or plain `node <entry>` for a built `.js` bundle) pinned to
+ * `cpus` with exactly `env` (plus PATH/HOME). The pid is node's own: taskset execs it. With `ipc`,
+ * the child gets a message channel.
  */
 export function spawnPinned(cpus: string, entry: string, env: Record<string, string>, options: { ipc?: boolean; args?: string[] } = {}): PinnedProcess {
-  const child = spawn('taskset', ['-c', cpus, process.execPath, '--import', 'tsx', entry, ...(options.args ?? [])], {
+  const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn('taskset', ['-c', cpus, process.execPath, ...loader, entry, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '@lanyard/db';
 import type { Tenant } from '@lanyard/db';
 import { InvalidClient, SlowDown, UnauthorizedClient, UnsupportedGrantType } from '@lanyard/errors';
 import type { ApiMetrics } from '@lanyard/metrics';
@@ -10,7 +11,7 @@ import type { RateLimiter } from '../../domain/rate-limit/sliding-window-limiter
 import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
 import { rateLimitHeaders } from '../../http/rate-limit-headers.js';
 import { loadTenant } from '../load-tenant.js';
-import { readForm } from '../read-form.js';
+import { readForm, type OAuthParams } from '../read-form.js';
 import { authenticateClient, type ClientAuthenticationDeps } from './authenticate-client.js';
 import { lookupGrant, type GrantDeps } from './grant-table.js';
 import { readBasicCredentials } from './read-basic-credentials.js';
@@ -37,7 +38,10 @@ export interface TokenEndpointDeps extends GrantDeps, ClientAuthenticationDeps {
 export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointDeps): void {
   app.post('/tenants/:tenant/oauth2/token', { config: { errorFormat: 'oauth' }, schema: { hide: true } }, async (request, reply) => {
     const started = process.hrtime.bigint();
-    const tenant = await loadTenant(deps.tenants, request);
+    const tenant = await loadTenant(deps.tenants, request).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) recordUnavailable(request, deps.audit);
+      throw error;
+    });
     const params = readForm(request);
     const grantType = params.get('grant_type');
     const grant = lookupGrant(grantType);
@@ -81,6 +85,29 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.tokenDuration.observe({ tenant: tenant.name, grant_type: grantLabel }, seconds);
     }
+  });
+}
+
+/**
+ * A token request whose tenant could not be read because PostgreSQL is away is still an attempt,
+ * and kept in the trail (docs/reliability.md). The name is the path's (a DNS label, checked before
+ * any lookup); while the database is away an unknown name cannot be told apart, so it is kept too.
+ */
+function recordUnavailable(request: FastifyRequest, audit: AuditRecorder): void {
+  let params: OAuthParams | undefined;
+  try {
+    params = readForm(request);
+  } catch {
+    params = undefined;
+  }
+  audit.record({
+    tenant: (request.params as { tenant: string }).tenant,
+    event: lookupGrant(params?.get('grant_type'))?.auditEvent ?? 'token',
+    result: 'failure',
+    reason: 'server_error',
+    clientId: params?.get('client_id') ?? readBasicCredentials(request.headers.authorization)?.id ?? null,
+    ip: request.ip,
+    requestId: request.id,
   });
 }
 

@@ -164,6 +164,10 @@ describe('audit events across a real PostgreSQL restart', () => {
     await postgres.start();
     expect(await token()).toBe(200);
     expect((await adminClient(api.app, await api.adminToken()).get('/tenants/acme')).statusCode).toBe(200);
+    // The refused token request is in the trail like any other attempt.
+    await api.ctx.audit.flush();
+    const [refused] = await query<{ n: string }>(postgres.url, `select count(*) as n from audit_events where tenant = 'acme' and result = 'failure' and reason = 'server_error' and client_id = 'billing'`);
+    expect(refused).toEqual({ n: '1' });
   });
 
   it('when the spool cannot take them either, events are counted as dropped, logged, and replay-audit restores them', async () => {

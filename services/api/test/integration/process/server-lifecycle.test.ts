@@ -112,4 +112,29 @@ describe('the API process', () => {
     expect(api.stdout()).toContain('"msg":"shutdown complete"');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
+
+  it('with SHUTDOWN_DRAIN_SECONDS, keeps serving new connections while not ready, then closes and exits 0', async () => {
+    const port = await freePort();
+    const api = spawnEntry('services/api/src/server.ts', env(port, { SHUTDOWN_DRAIN_SECONDS: '2' }));
+    await api.waitFor('Server listening');
+    api.child.kill('SIGTERM');
+    await api.waitFor('draining: not ready, still serving');
+    // A load balancer that has not yet seen readiness fail still sends new connections: served.
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`, { headers: { connection: 'close' } });
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: { shutdown: string } }).checks.shutdown).toBe('draining');
+    const token = await fetch(`http://127.0.0.1:${port}/tenants/system/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`lanyard-admin:${encodeURIComponent(testSecrets.bootstrapClientSecret)}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials',
+    });
+    expect(token.status).toBe(200);
+    // Kept-alive clients are told to reconnect (elsewhere) after this answer.
+    expect(token.headers.get('connection')).toBe('close');
+    expect(await api.exited).toBe(0);
+    expect(api.stdout()).toContain('"msg":"shutdown complete"');
+  });
 });
