@@ -44,6 +44,10 @@ interface PhaseFigures {
   readonly p99DuringMs: number;
   readonly p99AfterMs: number;
   readonly recoverySeconds: number;
+  /** Why requests went unanswered, by error code. */
+  readonly unanswered: Record<string, number>;
+  /** Messages the SMTP server accepted twice (same Message-ID) during this phase. */
+  readonly emailDuplicates: number;
 }
 
 const p99 = (values: number[]) => {
@@ -61,7 +65,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   throw new Error(`not recovered within ${timeoutMs / 1000} s`);
 }
 
-function phaseFigures(name: string, outcomes: readonly Outcome[], from: number, healedAt: number, to: number, recoverySeconds: number): PhaseFigures {
+function phaseFigures(name: string, outcomes: readonly Outcome[], from: number, healedAt: number, to: number, recoverySeconds: number, emailDuplicates: number): PhaseFigures {
   const window = outcomes.filter((o) => o.at >= from && o.at < to);
   const tokenLatencies = (a: number, b: number) => window.filter((o) => o.kind === 'client_credentials' && o.at >= a && o.at < b && o.status === 200).map((o) => o.latencyMs);
   return {
@@ -76,6 +80,8 @@ function phaseFigures(name: string, outcomes: readonly Outcome[], from: number, 
     p99DuringMs: p99(tokenLatencies(from, healedAt)),
     p99AfterMs: p99(tokenLatencies(healedAt, to)),
     recoverySeconds,
+    unanswered: window.filter((o) => o.status === 0).reduce<Record<string, number>>((counts, o) => ({ ...counts, [o.error ?? '?']: (counts[o.error ?? '?'] ?? 0) + 1 }), {}),
+    emailDuplicates,
   };
 }
 
@@ -132,12 +138,20 @@ async function main(): Promise<void> {
       },
       { name: `SMTP unreachable ${SMTP_SECONDS} s`, inject: () => stack.smtp.down(), outageMs: SMTP_SECONDS * 1000, heal: () => stack.smtp.up(), recovered: () => until(mailDrained, 300_000) },
       {
+        // The load stands in for a Service: it stops sending once /readyz answers 503 (polled every
+        // 100 ms, as a readiness probe would), and resumes once the new process is ready.
         name: 'API SIGTERMed under load',
         inject: async () => {
-          await stack.api.stop();
+          const stopped = stack.api.stop();
+          await until(async () => (await fetch(`${stack.api.baseUrl}/readyz`)).status === 503, 10_000);
+          running.pause();
+          await stopped;
         },
         outageMs: 0,
-        heal: () => stack.startApi(),
+        heal: async () => {
+          await stack.startApi();
+          running.resume();
+        },
         recovered: async () => {
           token = await adminToken(stack.api.baseUrl);
           await until(async () => running.outcomes.some((o) => o.kind === 'client_credentials' && o.status === 200 && o.at > running.now() - 200), 30_000);
@@ -146,7 +160,9 @@ async function main(): Promise<void> {
     ];
 
     const phases: PhaseFigures[] = [];
+    const duplicates = () => stack.smtp.messages.length - delivered();
     for (const fault of faults) {
+      const duplicatesBefore = duplicates();
       token = await adminToken(stack.api.baseUrl);
       await sleep(BASELINE_MS);
       const from = running.now();
@@ -158,7 +174,7 @@ async function main(): Promise<void> {
       await fault.recovered();
       const recoverySeconds = (running.now() - healedAt) / 1000;
       await sleep(AFTER_MS);
-      phases.push(phaseFigures(fault.name, running.outcomes, from, healedAt, running.now(), recoverySeconds));
+      phases.push(phaseFigures(fault.name, running.outcomes, from, healedAt, running.now(), recoverySeconds, duplicates() - duplicatesBefore));
     }
     await running.stop();
     load = undefined;
@@ -204,7 +220,7 @@ async function main(): Promise<void> {
 
     printTable(
       `Faults under load (client_credentials ×${CONCURRENCY}, 8 refresh chains, 4 e-mails/s), production bundles`,
-      ['fault', 'requests', '2xx', '4xx', '503', 'other 5xx', 'refused', 'cut off', 'p99 during', 'p99 after', 'recovery'],
+      ['fault', 'requests', '2xx', '4xx', '503', 'other 5xx', 'refused', 'cut off', 'p99 during', 'p99 after', 'recovery', 'mail twice'],
       phases.map((p) => [
         p.name,
         String(p.requests),
@@ -217,6 +233,7 @@ async function main(): Promise<void> {
         `${fmt(p.p99DuringMs, 1)} ms`,
         `${fmt(p.p99AfterMs, 1)} ms`,
         `${fmt(p.recoverySeconds, 1)} s`,
+        String(p.emailDuplicates),
       ]),
     );
     const lostAudit = Math.max(0, losses.auditTokenAnswered - losses.auditTokenRows) + Math.max(0, losses.auditRefreshAnswered - losses.auditRefreshRows);
@@ -228,6 +245,7 @@ async function main(): Promise<void> {
       ['refresh chains still rotating', String(lastChains.length), String(lastChains.length - chainsLost), String(chainsLost)],
       ['refresh families forked / revoked', '0', `${losses.refreshFamiliesForked} / ${losses.refreshFamiliesRevoked}`, String(losses.refreshFamiliesForked + losses.refreshFamiliesRevoked)],
     ]);
+    for (const p of phases.filter((phase) => Object.keys(phase.unanswered).length > 0)) console.log(`${p.name}: unanswered by cause ${JSON.stringify(p.unanswered)}`);
     console.log(`\nlost audit events: ${lostAudit}; answered requests are compared with rows (a request cut off by the API's exit may have been written without an answer: rows ≥ answered).`);
     writeResults('faults', { phases, losses });
   } finally {

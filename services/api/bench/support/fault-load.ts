@@ -36,6 +36,9 @@ export interface RunningLoad {
   readonly lostChains: number;
   /** `verification-email` requests that were accepted (202): messages the worker owes. */
   readonly emailsAccepted: number;
+  /** Stops sending new requests (in-flight ones finish), as a Service stops routing to a pod that is not ready. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -53,10 +56,12 @@ export function startFaultLoad(targets: LoadTargets, concurrency = 16): RunningL
   const outcomes: Outcome[] = [];
   const chains = [...targets.refreshTokens];
   let running = true;
+  let paused = false;
   let lostChains = 0;
   let emailsAccepted = 0;
 
   const send = async (kind: RequestKind, path: string, init: RequestInit): Promise<Response | undefined> => {
+    while (paused && running) await sleep(20);
     const at = now();
     try {
       const response = await fetch(`${targets.baseUrl()}${path}`, { ...init, signal: AbortSignal.timeout(5_000) });
@@ -112,6 +117,12 @@ export function startFaultLoad(targets: LoadTargets, concurrency = 16): RunningL
     },
     get emailsAccepted() {
       return emailsAccepted;
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
     },
     async stop() {
       running = false;

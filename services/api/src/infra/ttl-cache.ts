@@ -12,15 +12,29 @@ export class TtlCache<K, V> {
     private readonly ttlMs: number,
     private readonly maxEntries: number,
     private readonly clock: Clock,
+    /**
+     * How long past its expiry an entry is still kept for {@link getStale} (stale-if-error, as in
+     * RFC 5861 §4): what a loader may fall back to while its source is unreachable. @default 0
+     */
+    private readonly staleMs = 0,
   ) {}
 
+  /** The value while it is fresh. */
   get(key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= epochMs(this.clock)) {
-      this.#entries.delete(key);
+    const now = epochMs(this.clock);
+    if (entry.expiresAt <= now) {
+      if (entry.expiresAt + this.staleMs <= now) this.#entries.delete(key);
       return undefined;
     }
+    return entry.value;
+  }
+
+  /** The value even if it expired, up to `staleMs` ago; never one that was deleted (invalidated). */
+  getStale(key: K): V | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.expiresAt + this.staleMs <= epochMs(this.clock)) return undefined;
     return entry.value;
   }
 

@@ -73,3 +73,56 @@ describe('LoadThrough', () => {
     expect(await fresh).toBe(2);
   });
 });
+
+describe('stale-if-error', () => {
+  const unreachable = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  const isUnreachable = (error: unknown) => (error as { code?: string }).code === 'ECONNREFUSED';
+
+  it('serves an expired value within the stale window when the source is unreachable, and never after it', async () => {
+    const time = testClock({ frozenAt: new Date('2026-01-01T00:00:00Z') });
+    let fail: Error | undefined;
+    let loads = 0;
+    const lt = new LoadThrough(
+      new TtlCache<string, number>(1_000, 10, time.clock, 5_000),
+      async () => {
+        loads += 1;
+        if (fail !== undefined) throw fail;
+        return loads;
+      },
+      isUnreachable,
+    );
+    expect(await lt.get('k')).toBe(1);
+    time.advance(1_000);
+    fail = unreachable;
+    // Expired, the source is down: the last value, and each get still tries the source first.
+    expect(await lt.get('k')).toBe(1);
+    expect(await lt.get('k')).toBe(1);
+    expect(loads).toBe(3);
+    // Any other failure is the caller's to see.
+    fail = new Error('syntax error');
+    await expect(lt.get('k')).rejects.toThrow('syntax error');
+    // The stale window ends 5 s after expiry.
+    time.advance(5_000);
+    fail = unreachable;
+    await expect(lt.get('k')).rejects.toThrow('ECONNREFUSED');
+    fail = undefined;
+    expect(await lt.get('k')).toBe(6);
+  });
+
+  it('never serves an invalidated value, whatever the source does', async () => {
+    const time = testClock({ frozenAt: new Date('2026-01-01T00:00:00Z') });
+    let fail = false;
+    const lt = new LoadThrough(
+      new TtlCache<string, string>(1_000, 10, time.clock, 60_000),
+      async () => {
+        if (fail) throw unreachable;
+        return 'enabled';
+      },
+      isUnreachable,
+    );
+    expect(await lt.get('client')).toBe('enabled');
+    lt.invalidate('client');
+    fail = true;
+    await expect(lt.get('client')).rejects.toThrow('ECONNREFUSED');
+  });
+});

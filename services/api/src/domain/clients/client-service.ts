@@ -1,11 +1,12 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { clients, clientSecrets, type Client, type ClientSecret, type Database, type Executor, type Tenant } from '@lanyard/db';
+import { clients, clientSecrets, type Client, type ClientSecret, type Database, type Executor, type Tenant, isDatabaseUnavailable } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@lanyard/errors';
 import { randomToken, type SecretHasher } from '@lanyard/security';
 import type { ClientSecretCreate, ClientSpec } from '@lanyard/contracts';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
+import { STALE_IF_UNAVAILABLE_MS } from '../../infra/stale-if-unavailable.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
 import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import { validateClientSpec } from './validate-client-spec.js';
@@ -51,11 +52,15 @@ export class ClientService {
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
   ) {
-    this.#clients = new LoadThrough(new TtlCache(30_000, 50_000, clock), async (key) => {
-      const [tenantId, clientId] = key.split(SEPARATOR) as [string, string];
-      return this.#load(tenantId, clientId);
-    });
-    this.#origins = new LoadThrough(new TtlCache(30_000, 10_000, clock), (tenantId) => this.#loadOrigins(tenantId));
+    this.#clients = new LoadThrough(
+      new TtlCache(30_000, 50_000, clock, STALE_IF_UNAVAILABLE_MS),
+      async (key) => {
+        const [tenantId, clientId] = key.split(SEPARATOR) as [string, string];
+        return this.#load(tenantId, clientId);
+      },
+      isDatabaseUnavailable,
+    );
+    this.#origins = new LoadThrough(new TtlCache(30_000, 10_000, clock, STALE_IF_UNAVAILABLE_MS), (tenantId) => this.#loadOrigins(tenantId), isDatabaseUnavailable);
     bus.on((m) => {
       if (m.kind === 'client') {
         this.#clients.invalidate(clientKey(m.tenantId, m.clientId));

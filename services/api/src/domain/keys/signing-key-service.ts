@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { signingKeys, type Database, type Executor } from '@lanyard/db';
+import { signingKeys, type Database, type Executor, isDatabaseUnavailable } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import type { EnvelopeCipher } from '@lanyard/security';
 import { MAX_SIGNED_TOKEN_LIFETIME_SECONDS, rotateSigningKeys, SIGNING_ALGS, SigningKeyRing, type RotationPolicy, type SigningAlg, type UsableKey } from '@lanyard/signing-keys';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
+import { STALE_IF_UNAVAILABLE_MS } from '../../infra/stale-if-unavailable.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
 
 export interface SigningKeyPolicyConfig {
@@ -37,7 +38,7 @@ export class SigningKeyService {
     bus: InvalidationBus,
     private readonly clock: Clock,
   ) {
-    this.#rings = new LoadThrough(new TtlCache(60_000, 10_000, clock), (tenantId) => this.#load(tenantId));
+    this.#rings = new LoadThrough(new TtlCache(60_000, 10_000, clock, STALE_IF_UNAVAILABLE_MS), (tenantId) => this.#load(tenantId), isDatabaseUnavailable);
     bus.on((m) => {
       if (m.kind === 'signing-keys') this.#rings.invalidate(m.tenantId);
     });

@@ -1,10 +1,11 @@
 import { asc, eq, gt } from 'drizzle-orm';
-import { tenants, type Database, type Tenant } from '@lanyard/db';
+import { tenants, type Database, type Tenant, isDatabaseUnavailable } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { ConflictProblem, NotFoundProblem } from '@lanyard/errors';
 import { SYSTEM_TENANT, type TenantSpec } from '@lanyard/contracts';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
+import { STALE_IF_UNAVAILABLE_MS } from '../../infra/stale-if-unavailable.js';
 import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
@@ -28,11 +29,15 @@ export class TenantService {
     /** Told each time a tenant is loaded (at most once per cache lifetime), e.g. to create its metric series. */
     private readonly onLoaded: (tenant: Tenant) => void = () => {},
   ) {
-    this.#byName = new LoadThrough(new TtlCache(30_000, 10_000, clock), async (name) => {
-      const [row] = await this.db.select().from(tenants).where(eq(tenants.name, name));
-      if (row !== undefined) this.onLoaded(row);
-      return row ?? null;
-    });
+    this.#byName = new LoadThrough(
+      new TtlCache(30_000, 10_000, clock, STALE_IF_UNAVAILABLE_MS),
+      async (name) => {
+        const [row] = await this.db.select().from(tenants).where(eq(tenants.name, name));
+        if (row !== undefined) this.onLoaded(row);
+        return row ?? null;
+      },
+      isDatabaseUnavailable,
+    );
     bus.on((m) => {
       if (m.kind === 'tenant') this.#byName.invalidate(m.tenant);
     });

@@ -142,6 +142,19 @@ describe('audit events across a real PostgreSQL restart', () => {
     expect(await stored()).toEqual({ n: String(before + 7), ids: String(before + 7) });
   }, 60_000);
 
+  it('keeps issuing tokens from cached tenants, clients and keys a few minutes past their cache lifetime while PostgreSQL is stopped', async () => {
+    expect(await token()).toBe(200);
+    await postgres.stop();
+    try {
+      // Every cache entry has expired (30–60 s), but not by more than the stale window (5 min).
+      api.time.advance(120_000);
+      expect(await token()).toBe(200);
+      expect(await token()).toBe(200);
+    } finally {
+      await postgres.start();
+    }
+  });
+
   it('a request that needs PostgreSQL while it is stopped gets 503 with Retry-After in its route’s error format, and works once it is back', async () => {
     const adminToken = await api.adminToken();
     // Two hours on: every cache entry is stale, so each request below has to ask the database.
