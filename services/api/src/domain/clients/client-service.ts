@@ -7,6 +7,7 @@ import type { ClientSecretCreate, ClientSpec } from '@lanyard/contracts';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
 import { STALE_IF_UNAVAILABLE_MS } from '../../infra/stale-if-unavailable.js';
+import { retryOnCreateRace } from '../retry-on-create-race.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
 import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import { validateClientSpec } from './validate-client-spec.js';
@@ -128,7 +129,7 @@ export class ClientService {
       accessTokenSigningAlg: spec.accessTokenSigningAlg ?? ('ES256' as const),
       idTokenScopeClaims: spec.idTokenScopeClaims ?? false,
     };
-    const result = await this.db.transaction(async (tx) => {
+    const result = await retryOnCreateRace(() => this.db.transaction(async (tx) => {
       const [existing] = await tx
         .select()
         .from(clients)
@@ -152,9 +153,11 @@ export class ClientService {
       }
       if (spec.secret !== undefined) await this.#ensureSecret(tx, existing.id, this.hasher.hash(spec.secret), null);
       return { id: existing.id, created: false, generatedSecret: undefined };
-    });
+    }));
     await this.bus.publish({ kind: 'client', tenantId: tenant.id, clientId });
-    const client = (await this.#load(tenant.id, clientId))!;
+    const client = await this.#load(tenant.id, clientId);
+    // A DELETE that committed between the write and this read.
+    if (client === null) throw new ConflictProblem(`Client ${clientId} was deleted while it was being written; send the request again.`);
     return result.generatedSecret === undefined
       ? { client, created: result.created }
       : { client, created: result.created, generatedSecret: result.generatedSecret };

@@ -6,6 +6,7 @@ import { SYSTEM_TENANT, type TenantSpec } from '@lanyard/contracts';
 import { LoadThrough } from '../../infra/load-through.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
 import { STALE_IF_UNAVAILABLE_MS } from '../../infra/stale-if-unavailable.js';
+import { retryOnCreateRace } from '../retry-on-create-race.js';
 import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
@@ -62,7 +63,7 @@ export class TenantService {
    * so a tenant is never visible without a key to sign with.
    */
   async upsert(name: string, spec: TenantSpec): Promise<{ tenant: Tenant; created: boolean }> {
-    const result = await this.db.transaction(async (tx) => {
+    const result = await retryOnCreateRace(() => this.db.transaction(async (tx) => {
       const [existing] = await tx.select().from(tenants).where(eq(tenants.name, name)).for('update');
       const managedBy = spec.managedBy ?? null;
       const rateLimits = { ...(spec.rateLimits ?? {}) };
@@ -82,7 +83,7 @@ export class TenantService {
         .where(eq(tenants.id, existing.id))
         .returning();
       return { tenant: tenant!, created: false };
-    });
+    }));
     await this.bus.publish({ kind: 'tenant', tenant: name, tenantId: result.tenant.id });
     return result;
   }
