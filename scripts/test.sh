@@ -22,6 +22,9 @@ if [ "${LANYARD_SKIP_PROVISION:-0}" != 1 ]; then
 
   step "Kubernetes test binaries (kube-apiserver, etcd, kubectl, helm, tilt)"
   bash scripts/build-k8s-test-bins.sh --with-tilt
+
+  step "API fuzzer (schemathesis from PyPI, pinned, into ~/.cache/lanyard)"
+  bash scripts/ensure-schemathesis.sh
 fi
 
 step "lint (eslint, including the dependency-direction rules)"

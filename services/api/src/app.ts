@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import type { AppContext } from './context.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRouteIndex } from './http/route-index.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -52,6 +52,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Trust X-Forwarded-* from exactly the configured number of proxy hops, never more.
     trustProxy: (_address: string, hop: number) => hop < ctx.config.TRUST_PROXY_HOPS,
     bodyLimit: 64 * 1024,
+    // Client ids are up to 128 characters (ClientIdString); longer parameters reach the schema (400).
+    routerOptions: { maxParamLength: 1024 },
+    // Router errors (bad percent-encoding, a parameter over that) as problem details too.
+    frameworkErrors,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });

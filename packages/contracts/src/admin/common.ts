@@ -25,6 +25,13 @@ export const Timestamp = Type.String({ format: 'date-time' });
 export const Uuid = (options: { description?: string } = {}) =>
   Type.String({ ...options, format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
 
+/**
+ * A list's paging cursor, as every page's `nextCursor` is: unpadded base64url (RFC 4648 §5) of the
+ * last key of that page, at most 200 characters. Opaque beyond that: a cursor of that shape that no
+ * page returned (a key that cannot exist) is still a 400 naming `querystring/cursor`.
+ */
+export const Cursor = (description: string) => Type.String({ pattern: '^[A-Za-z0-9_-]*$', minLength: 1, maxLength: 200, description });
+
 export const uniqueList = <T extends TSchema>(item: T, maxItems: number, description: string) =>
   Type.Array(item, { uniqueItems: true, maxItems, default: [], description });
 

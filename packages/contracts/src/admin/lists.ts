@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ClientResource } from './clients.js';
-import { Text } from './common.js';
+import { Cursor } from './common.js';
 import { TenantResource } from './tenants.js';
 
 /**
@@ -11,12 +11,12 @@ const pageQuery = (description: string) =>
   Type.Object(
     {
       limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-      cursor: Type.Optional(Text({ maxLength: 200, description: 'Opaque cursor from `nextCursor`.' })),
+      cursor: Type.Optional(Cursor('Opaque cursor from `nextCursor`.')),
     },
     { additionalProperties: false, description },
   );
 
-const NextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass back as `cursor` for the next page; `null` on the last page.' });
+const NextCursor = Type.Union([Cursor('Pass back as `cursor` for the next page.'), Type.Null()], { description: 'Pass back as `cursor` for the next page; `null` on the last page.' });
 
 export const TenantListQuery = pageQuery('Tenants in name order, `system` included.');
 export const TenantList = Type.Object({ items: Type.Array(TenantResource), nextCursor: NextCursor });

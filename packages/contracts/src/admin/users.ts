@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { ClientIdString, TenantName, Text, Timestamp, Uuid } from './common.js';
+import { ClientIdString, Cursor, TenantName, Text, Timestamp, Uuid } from './common.js';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Text({ minLength: 8, maxLength: 256, description: 'NIST SP 800-63B: at least 8 characters, no composition rules; no control characters.' });
@@ -109,13 +109,16 @@ export const UserResource = Type.Object({
 export const UserListQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    cursor: Type.Optional(Text({ maxLength: 200, description: 'Opaque cursor from `nextCursor`.' })),
+    cursor: Type.Optional(Cursor('Opaque cursor from `nextCursor`.')),
     email: Type.Optional(Text({ maxLength: 254, description: 'Exact email filter.' })),
   },
   { additionalProperties: false },
 );
 
-export const UserList = Type.Object({ items: Type.Array(UserResource), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const UserList = Type.Object({
+  items: Type.Array(UserResource),
+  nextCursor: Type.Union([Cursor('Pass back as `cursor` for the next page.'), Type.Null()], { description: 'Pass back as `cursor` for the next page; `null` on the last page.' }),
+});
 
 export type UserCreate = Static<typeof UserCreate>;
 export type UserPatch = Static<typeof UserPatch>;

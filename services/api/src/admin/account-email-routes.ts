@@ -6,11 +6,7 @@ import type { EmailVerification } from '../domain/accounts/email-verification-se
 import type { Invitations } from '../domain/accounts/invitation-service.js';
 import type { TenantService } from '../domain/tenants/tenant-service.js';
 import type { UserService } from '../domain/users/user-service.js';
-
-// The admin API's conventions, as in every admin route file: problem responses, bearer security.
-const problem = { $ref: 'Problem#' } as const;
-const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
-const security = [{ adminToken: ['lanyard:admin'] }];
+import { bodyErrors, errors, json, location, security } from './responses.js';
 
 export interface AccountEmailRoutesDeps {
   readonly tenants: Pick<TenantService, 'require'>;
@@ -29,7 +25,7 @@ export function registerAccountEmailRoutes(scope: FastifyInstance, deps: Account
 
   app.post(
     '/tenants/:tenant/invitations',
-    { schema: { tags: ['users'], summary: 'Invite someone: creates their account without a password and emails the link to choose one', security, params: UsersParams, body: InvitationCreate, response: { 201: InvitationResource, ...errors } } },
+    { schema: { tags: ['users'], summary: 'Invite someone: creates their account without a password and emails the link to choose one', security, params: UsersParams, body: InvitationCreate, response: { 201: json('The invitation sent.', InvitationResource, location('The invited user.')), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const { user, expiresAt, created } = await deps.invitations.invite(tenant, request.body);
@@ -43,7 +39,7 @@ export function registerAccountEmailRoutes(scope: FastifyInstance, deps: Account
 
   app.post(
     '/tenants/:tenant/users/:userId/verification-email',
-    { schema: { tags: ['users'], summary: 'Email the user a new address-verification link', security, params: UserParams, response: { 202: VerificationEmailResource, ...errors } } },
+    { schema: { tags: ['users'], summary: 'Email the user a new address-verification link', security, params: UserParams, response: { 202: VerificationEmailResource, ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await deps.users.get(tenant, request.params.userId);

@@ -5,11 +5,7 @@ import { ClientList, ClientListQuery, ClientParams, ClientResource, ClientSecret
 import type { ClientService } from '../domain/clients/client-service.js';
 import type { TenantService } from '../domain/tenants/tenant-service.js';
 import { presentClient } from './present.js';
-
-// The admin API's conventions, as in every admin route file: problem responses, bearer security.
-const problem = { $ref: 'Problem#' } as const;
-const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
-const security = [{ adminToken: ['lanyard:admin'] }];
+import { bodyErrors, errors, security } from './responses.js';
 
 export interface ClientRoutesDeps {
   readonly tenants: Pick<TenantService, 'require'>;
@@ -34,7 +30,7 @@ export function registerClientRoutes(scope: FastifyInstance, deps: ClientRoutesD
   );
   app.put(
     '/tenants/:tenant/clients/:clientId',
-    { schema: { tags: ['clients'], summary: 'Create or update an OAuth client', security, params: ClientParams, body: ClientSpec, response: { 200: ClientResource, 201: ClientResource, ...errors } } },
+    { schema: { tags: ['clients'], summary: 'Create or update an OAuth client', security, params: ClientParams, body: ClientSpec, response: { 200: ClientResource, 201: ClientResource, ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const result = await deps.clients.upsert(tenant, request.params.clientId, request.body);
@@ -55,7 +51,7 @@ export function registerClientRoutes(scope: FastifyInstance, deps: ClientRoutesD
   );
   app.delete(
     '/tenants/:tenant/clients/:clientId',
-    { schema: { tags: ['clients'], summary: 'Delete an OAuth client', security, params: ClientParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { tags: ['clients'], summary: 'Delete an OAuth client', security, params: ClientParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       await deps.clients.delete(tenant, request.params.clientId);
@@ -65,7 +61,7 @@ export function registerClientRoutes(scope: FastifyInstance, deps: ClientRoutesD
   );
   app.post(
     '/tenants/:tenant/clients/:clientId/secrets',
-    { schema: { tags: ['clients'], summary: 'Register a client secret (rotation)', security, params: ClientParams, body: ClientSecretCreate, response: { 200: ClientSecretInfo, 201: ClientSecretInfo, ...errors } } },
+    { schema: { tags: ['clients'], summary: 'Register a client secret (rotation)', security, params: ClientParams, body: ClientSecretCreate, response: { 200: ClientSecretInfo, 201: ClientSecretInfo, ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const { secret, created } = await deps.clients.addSecret(tenant, request.params.clientId, request.body);
@@ -75,7 +71,7 @@ export function registerClientRoutes(scope: FastifyInstance, deps: ClientRoutesD
   );
   app.delete(
     '/tenants/:tenant/clients/:clientId/secrets/:secretId',
-    { schema: { tags: ['clients'], summary: 'Remove a client secret', security, params: ClientSecretParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { tags: ['clients'], summary: 'Remove a client secret', security, params: ClientSecretParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       await deps.clients.removeSecret(tenant, request.params.clientId, request.params.secretId);

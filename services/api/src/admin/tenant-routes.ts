@@ -4,11 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { TenantList, TenantListQuery, TenantParams, TenantResource, TenantSpec } from '@lanyard/contracts';
 import type { TenantService } from '../domain/tenants/tenant-service.js';
 import { presentTenant } from './present.js';
-
-// The admin API's conventions, as in every admin route file: problem responses, bearer security.
-const problem = { $ref: 'Problem#' } as const;
-const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
-const security = [{ adminToken: ['lanyard:admin'] }];
+import { bodyErrors, errors, security } from './responses.js';
 
 export interface TenantRoutesDeps {
   readonly tenants: Pick<TenantService, 'list' | 'require' | 'upsert' | 'delete' | 'issuer'>;
@@ -28,7 +24,7 @@ export function registerTenantRoutes(scope: FastifyInstance, deps: TenantRoutesD
   );
   app.put(
     '/tenants/:tenant',
-    { schema: { tags: ['tenants'], summary: 'Create or update a tenant', security, params: TenantParams, body: TenantSpec, response: { 200: TenantResource, 201: TenantResource, ...errors } } },
+    { schema: { tags: ['tenants'], summary: 'Create or update a tenant', security, params: TenantParams, body: TenantSpec, response: { 200: TenantResource, 201: TenantResource, ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const { tenant, created } = await deps.tenants.upsert(request.params.tenant, request.body);
       request.log.info({ ...request.logFields, tenant: tenant.name, created }, 'tenant applied');
@@ -45,7 +41,7 @@ export function registerTenantRoutes(scope: FastifyInstance, deps: TenantRoutesD
   );
   app.delete(
     '/tenants/:tenant',
-    { schema: { tags: ['tenants'], summary: 'Delete a tenant and everything in it', security, params: TenantParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { tags: ['tenants'], summary: 'Delete a tenant and everything in it', security, params: TenantParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       await deps.tenants.delete(request.params.tenant);
       request.log.info({ ...request.logFields, tenant: request.params.tenant }, 'tenant deleted');

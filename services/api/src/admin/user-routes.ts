@@ -23,11 +23,7 @@ import type { SessionService } from '../domain/sessions/session-service.js';
 import type { TenantService } from '../domain/tenants/tenant-service.js';
 import type { UserService } from '../domain/users/user-service.js';
 import { presentUser } from './present.js';
-
-// The admin API's conventions, as in every admin route file: problem responses, bearer security.
-const problem = { $ref: 'Problem#' } as const;
-const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
-const security = [{ adminToken: ['lanyard:admin'] }];
+import { bodyErrors, errors, json, location, security } from './responses.js';
 
 export interface UserRoutesDeps {
   readonly tenants: Pick<TenantService, 'require'>;
@@ -54,7 +50,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
   // --- users -----------------------------------------------------------------------------
   app.post(
     '/tenants/:tenant/users',
-    { schema: { tags: ['users'], summary: 'Create a user', security, params: UsersParams, body: UserCreate, response: { 201: UserResource, ...errors } } },
+    { schema: { tags: ['users'], summary: 'Create a user', security, params: UsersParams, body: UserCreate, response: { 201: json('The user created.', UserResource, location('The new user.')), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await deps.users.create(tenant, request.body);
@@ -81,7 +77,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
   );
   app.patch(
     '/tenants/:tenant/users/:userId',
-    { schema: { tags: ['users'], summary: 'Update a user (disabling or a new password revokes sessions and refresh tokens)', security, params: UserParams, body: UserPatch, response: { 200: UserResource, ...errors } } },
+    { schema: { tags: ['users'], summary: 'Update a user (disabling or a new password revokes sessions and refresh tokens)', security, params: UserParams, body: UserPatch, response: { 200: UserResource, ...errors, ...bodyErrors } } },
     async (request) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await deps.users.patch(tenant, request.params.userId, request.body);
@@ -91,7 +87,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
   );
   app.delete(
     '/tenants/:tenant/users/:userId',
-    { schema: { tags: ['users'], summary: 'Delete a user', security, params: UserParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { tags: ['users'], summary: 'Delete a user', security, params: UserParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       await deps.users.delete(tenant, request.params.userId);
@@ -113,7 +109,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
   );
   app.delete(
     '/tenants/:tenant/users/:userId/consents/:clientId',
-    { schema: { tags: ['users'], summary: 'Revoke a consent (and the refresh tokens it allowed)', security, params: ConsentParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { tags: ['users'], summary: 'Revoke a consent (and the refresh tokens it allowed)', security, params: ConsentParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await deps.users.get(tenant, request.params.userId);
@@ -136,7 +132,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
   );
   app.delete(
     '/tenants/:tenant/users/:userId/sessions/:sessionId',
-    { schema: { tags: ['users'], summary: 'End one session and revoke the refresh tokens issued in it', security, params: SessionParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { tags: ['users'], summary: 'End one session and revoke the refresh tokens issued in it', security, params: SessionParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await requireUser(tenant, request.params.userId);
@@ -148,7 +144,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
   );
   app.delete(
     '/tenants/:tenant/users/:userId/sessions',
-    { schema: { tags: ['users'], summary: 'End all of a user’s sessions and revoke the refresh tokens issued in them', security, params: UserParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { tags: ['users'], summary: 'End all of a user’s sessions and revoke the refresh tokens issued in them', security, params: UserParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await requireUser(tenant, request.params.userId);

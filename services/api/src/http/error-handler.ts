@@ -28,7 +28,19 @@ import { renderErrorPage } from '../pages/render-error-page.js';
  * a method it does not serve is 405 with `Allow` (RFC 9110 §15.5.6).
  */
 export function registerErrorHandler(app: FastifyInstance, routes: RouteIndex): void {
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const known = routes.lookup(path);
+    // A route that served this method and found nothing (reply.callNotFound) is a plain 404.
+    if (known.methods.length > 0 && !known.methods.includes(request.method)) return send(reply, request, known.errorFormat, new MethodNotAllowedProblem(request.method, known.methods));
+    return send(reply, request, 'problem', new NotFoundProblem('No such resource.', { detail: `${request.method} ${path.slice(0, 200)}` }));
+  };
+
   app.setErrorHandler((raw: FastifyError | Error, request, reply) => {
+    // No route serves this method and path, but Fastify checks a body before the not-found handler
+    // runs (a QUERY without Content-Type, a media type nothing parses, a body too large): the
+    // answer is still that the resource or method does not exist, 404 or 405 with `Allow`.
+    if (request.is404 && isClientError(raw)) return notFound(request, reply);
     const format: ErrorFormat = request.routeOptions.config?.errorFormat ?? 'problem';
     const error = normalize(raw, format);
     logError(request, raw, error.error);
@@ -36,13 +48,27 @@ export function registerErrorHandler(app: FastifyInstance, routes: RouteIndex): 
     return send(reply, request, format, error.error);
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    const known = routes.lookup(path);
-    // A route that served this method and found nothing (reply.callNotFound) is a plain 404.
-    if (known.methods.length > 0 && !known.methods.includes(request.method)) return send(reply, request, known.errorFormat, new MethodNotAllowedProblem(request.method, known.methods));
-    return send(reply, request, 'problem', new NotFoundProblem('No such resource.', { detail: `${request.method} ${path.slice(0, 200)}` }));
+  app.setNotFoundHandler(notFound);
+}
+
+/** An error the HTTP layer raised about the request itself (4xx), not one of ours. */
+const isClientError = (raw: FastifyError | Error): boolean => {
+  const status = (raw as FastifyError).statusCode;
+  return !isLanyardError(raw) && status !== undefined && status >= 400 && status < 500;
+};
+
+/**
+ * Fastify's `frameworkErrors` option: errors its router raises before any route or hook runs — a
+ * path that is not valid percent-encoding (FST_ERR_BAD_URL, 400) or a path parameter longer than
+ * `routerOptions.maxParamLength` (FST_ERR_MAX_PARAM_LENGTH, 414). Without it Fastify writes its own
+ * `application/json` body; with it they are problem details like every other client error.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problem = new HttpProblem(error.statusCode ?? 400, error.code === 'FST_ERR_BAD_URL' ? 'The request path is not valid percent-encoding.' : 'A path segment is too long.', {
+    detail: error.code,
   });
+  logError(request, error, problem);
+  return send(reply, request, 'problem', problem);
 }
 
 /** How long a client is asked to wait when PostgreSQL or Redis is unreachable: about a restart. */

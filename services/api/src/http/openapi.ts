@@ -41,6 +41,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
       },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transformObject: (document) => ('openapiObject' in document ? liftRequiredHeaders(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
@@ -54,4 +55,31 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
       },
     },
   });
+}
+
+interface HeaderObject {
+  required?: boolean;
+  schema?: { required?: unknown };
+}
+
+/**
+ * Route schemas declare a response header as `{type, description, required: true}` (admin/responses.ts);
+ * @fastify/swagger copies all of it into the header's `schema`, where `required` is not JSON Schema.
+ * OpenAPI wants it on the header object (3.1 §4.8.21), which is what fuzzers and clients read.
+ */
+function liftRequiredHeaders<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, { responses?: Record<string, { headers?: Record<string, HeaderObject> }> }>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const response of Object.values(operation.responses ?? {})) {
+        for (const header of Object.values(response.headers ?? {})) {
+          if (header.schema?.required === true) {
+            header.required = true;
+            delete header.schema.required;
+          }
+        }
+      }
+    }
+  }
+  return document;
 }
