@@ -20,6 +20,9 @@ if ! flock -n 8; then
   log "another provisioning run is in progress; waiting for it"
   flock 8
 fi
+# Every daemon this script starts (and apt's maintainer scripts, which may start PostgreSQL) runs
+# with fd 8 closed (`8>&-`): a daemon that inherited it would hold the lock for as long as it runs,
+# and every later run (`npm run up` after `npm test`) would wait for it forever.
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -36,7 +39,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]} from Debian"
   as_root apt-get update -qq
   # --no-install-recommends: docker-compose would otherwise drag in the docker engine.
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 8>&-
 fi
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -51,7 +54,7 @@ if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
   as_root sed -i "s/^#\?max_connections = .*/max_connections = 300/" "$conf/postgresql.conf"
   as_root sed -i "s/^#\?port = .*/port = ${PGPORT}/" "$conf/postgresql.conf"
   log "starting PostgreSQL ${pg_version} on :${PGPORT}"
-  as_root pg_ctlcluster --skip-systemctl-redirect "$pg_version" main start
+  as_root pg_ctlcluster --skip-systemctl-redirect "$pg_version" main start 8>&-
 fi
 for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p "$PGPORT" && break; sleep 0.2; done
 
@@ -72,7 +75,7 @@ fi
 if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
   log "starting Redis on :${REDIS_PORT}"
   redis-server --daemonize yes --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --logfile /tmp/lanyard-redis.log
+    --logfile /tmp/lanyard-redis.log 8>&-
   for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 

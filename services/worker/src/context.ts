@@ -78,10 +78,18 @@ export function createWorkerContext(config: Readonly<WorkerConfig>, log: Logger,
 
   const transport = createMailTransport(config.SMTP_URL, Math.min(MAX_SMTP_CONNECTIONS, config.WORKER_CONCURRENCY));
   const cipher = new EnvelopeCipher(deriveKey(config.KEY_ENCRYPTION_KEY, 'signing-key-encryption'));
+  // After an SMTP outage, the e-mails that failed during it wait out an exponential backoff (up to
+  // minutes); once one goes through, the rest are moved forward so delivery resumes in seconds.
+  const onSmtpRecovered = () => {
+    queues.email
+      .promoteJobs()
+      .then(() => log.info({}, 'SMTP reachable again: waiting e-mail retries moved forward'))
+      .catch((error: unknown) => log.warn({ err: error }, 'could not move e-mail retries forward'));
+  };
   const workers = [
     // Sent records go over the email worker's own connection, which waits through a Redis restart:
     // a record write that gave up after SMTP's 250 would let a retry send the message again.
-    createWorker(QUEUES.email, new EmailProcessor({ transport, from: config.SMTP_FROM, sentRecords: new SentEmailRecords(workerConnections[0], config.REDIS_KEY_PREFIX) }), {
+    createWorker(QUEUES.email, new EmailProcessor({ transport, from: config.SMTP_FROM, sentRecords: new SentEmailRecords(workerConnections[0], config.REDIS_KEY_PREFIX), onSmtpRecovered }), {
       connection: workerConnections[0],
       prefix,
       concurrency: config.WORKER_CONCURRENCY,

@@ -27,6 +27,11 @@ export interface EmailProcessorOptions {
    */
   readonly from: string;
   readonly sentRecords: SentEmailRecords;
+  /**
+   * Told once when a message goes through after deliveries failed to reach the server, so the
+   * waiting retries can be moved forward instead of sitting out their backoff. @default none
+   */
+  readonly onSmtpRecovered?: () => void;
 }
 
 /**
@@ -40,8 +45,12 @@ export class EmailProcessor implements JobHandler {
   readonly #from: string;
   readonly #envelopeFrom: string | undefined;
   readonly #sentRecords: SentEmailRecords;
+  readonly #onSmtpRecovered: () => void;
+  /** Set by a failure worth retrying (the server unreachable, a 4xx), cleared by the next success. */
+  #smtpFailing = false;
 
   constructor(options: EmailProcessorOptions) {
+    this.#onSmtpRecovered = options.onSmtpRecovered ?? (() => {});
     this.#transport = options.transport;
     this.#from = options.from;
     this.#envelopeFrom = mailboxAddress(options.from);
@@ -100,7 +109,13 @@ export class EmailProcessor implements JobHandler {
         headers: { 'Auto-Submitted': 'auto-generated' },
       });
     } catch (error) {
-      throw classifySmtpError(error);
+      const classified = classifySmtpError(error);
+      if (!(classified instanceof UnrecoverableError)) this.#smtpFailing = true;
+      throw classified;
+    }
+    if (this.#smtpFailing) {
+      this.#smtpFailing = false;
+      this.#onSmtpRecovered();
     }
 
     try {

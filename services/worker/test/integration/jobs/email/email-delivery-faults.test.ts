@@ -60,6 +60,30 @@ describe('email delivery faults, against the worker process and a real SMTP serv
     await eventually(() => worker.logs().filter((l) => l.jobId === jobId && l.msg === 'job failed; will retry').length >= 2, 5_000, 'the retries logged');
   });
 
+  it('once a message gets through after an outage, the retries waiting out a long backoff are sent at once', async () => {
+    await smtp.down();
+    const stuck = email('carol@acme.example');
+    // A backoff of ten minutes: without the promotion it would still be waiting when the test ends.
+    const stuckId = await producer.send(stuck, { backoff: { type: 'exponential', delay: 600_000 } });
+    await eventually(
+      async () => {
+        const job = await producer.queue.getJob(stuckId);
+        return job?.attemptsMade === 1 && (await job.getState()) === 'delayed';
+      },
+      15_000,
+      'a refused attempt, now delayed',
+    );
+
+    await smtp.up();
+    const first = await producer.send(email('dave@acme.example'));
+    expect(await (await waitForJob(producer.queue, first, ['completed', 'failed'], 20_000)).getState()).toBe('completed');
+    const done = await waitForJob(producer.queue, stuckId, ['completed', 'failed'], 20_000);
+    expect(await done.getState()).toBe('completed');
+    expect(done.attemptsMade).toBe(2);
+    expect(smtp.messages.filter((m) => m.to.includes('carol@acme.example'))).toHaveLength(1);
+    await eventually(() => worker.logs().some((l) => l.msg === 'SMTP reachable again: waiting e-mail retries moved forward'), 5_000, 'the promotion logged');
+  });
+
   it('fails a permanently rejected (550) message after one attempt, and keeps it on the dashboard', async () => {
     smtp.rejectRecipient('nobody@acme.example', 550);
     const message = email('nobody@acme.example');
