@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie';
 import type { AppContext } from './context.js';
 import { frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
+import { AJV_OPTIONS } from './http/validator-compilers.js';
 import { registerRouteIndex } from './http/route-index.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerLogFields } from './http/log-fields.js';
@@ -57,7 +58,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Router errors (bad percent-encoding, a parameter over that) as problem details too.
     frameworkErrors,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: { customOptions: AJV_OPTIONS },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { jsonBodyValidatorCompiler } from '../http/validator-compilers.js';
 import { registerAccountEmailRoutes, type AccountEmailRoutesDeps } from './account-email-routes.js';
 import { adminAuthenticator, type AdminAuthDeps } from './admin-auth.js';
 import { registerClientRoutes, type ClientRoutesDeps } from './client-routes.js';
-import { registerStrictJsonTypes } from './strict-json-types.js';
 import { registerTenantRoutes, type TenantRoutesDeps } from './tenant-routes.js';
 import { registerUserRoutes, type UserRoutesDeps } from './user-routes.js';
 
@@ -12,7 +12,7 @@ export type AdminRoutesDeps = AdminAuthDeps & TenantRoutesDeps & ClientRoutesDep
 /**
  * The admin API (docs/reference/admin-api.md) under `/admin/v1`: one encapsulated plugin whose
  * `onRequest` hook authenticates every route in it (bearer token, `lanyard:admin`) and which takes
- * JSON bodies as sent (strict-json-types.ts: no type coercion), then one file per resource
+ * JSON bodies as sent (validator-compilers.ts: no type coercion), then one file per resource
  * (`*-routes.ts`). Every route has a schema for params, body and each response status,
  * which also feeds the OpenAPI document at /docs. A new resource gets its own file and one line here.
  */
@@ -20,7 +20,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, deps: AdminRo
   await parent.register(
     async (scope) => {
       scope.addHook('onRequest', adminAuthenticator(deps));
-      registerStrictJsonTypes(scope);
+      scope.setValidatorCompiler(jsonBodyValidatorCompiler());
       registerTenantRoutes(scope, deps);
       registerClientRoutes(scope, deps);
       registerUserRoutes(scope, deps);
