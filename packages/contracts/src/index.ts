@@ -31,5 +31,6 @@ export {
   type QueueName,
   type SendEmailJob,
   type JobOptions,
+  isIdempotencyKey,
 } from './jobs.js';
 export { InvitationCreate, InvitationResource, VerificationEmailResource } from './admin/invitations.js';

@@ -60,6 +60,13 @@ export interface SendEmailJob {
   readonly idempotencyKey: string;
 }
 
+/**
+ * Whether `key` may be a {@link SendEmailJob.idempotencyKey}: what BullMQ accepts as a custom job
+ * id (no `:`, not an integer; stricter than BullMQ, which takes `007`: no all-digit key at all),
+ * bounded and printable. The API checks it before queueing, the worker again before sending.
+ */
+export const isIdempotencyKey = (key: unknown): key is string => typeof key === 'string' && /^[A-Za-z0-9._-]{1,200}$/.test(key) && !/^-?\d+$/.test(key);
+
 export const EMAIL_JOBS = { send: 'send' } as const;
 
 /** `maintenance` queue job names; both run on a schedule (BullMQ job schedulers). */

@@ -2,10 +2,10 @@ import { EmailParamError } from './email-param-error.js';
 
 // C0 and C1 controls (NUL, CR, LF, TAB, ESC, DEL, …) and the Unicode line and paragraph separators:
 // each would end a header line, break the text layout, or be invisible.
-const BREAKING = /[\p{Cc}\u2028\u2029]/gu;
+export const BREAKING = /[\p{Cc}\u2028\u2029]/gu;
 // Bidirectional embeddings, overrides and isolates (Unicode TR 9): they can make a name or an
 // address display reversed ("Trojan Source", CVE-2021-42574).
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
 
 /**
  * Makes a free-text value (a display name, a browser description) printable on one line: control

@@ -1,7 +1,7 @@
 import type { EmailContent } from '../email-content.js';
 import { EmailParamError } from '../email-param-error.js';
 import { LIMITS } from '../limits.js';
-import { oneLine } from '../one-line.js';
+import { BIDI_CONTROLS, BREAKING, oneLine } from '../one-line.js';
 
 const TEMPLATE = 'generic';
 
@@ -12,9 +12,6 @@ export interface GenericParams {
   readonly text: string;
 }
 
-// As in `oneLine`: controls and Unicode line separators, and bidi controls ("Trojan Source").
-const BREAKING = /[\p{Cc}\u2028\u2029]/gu;
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
 
 /** A message whose text the producer wrote itself; it is shown as text in both parts, never as markup. */
 export function generic(params: GenericParams): EmailContent {

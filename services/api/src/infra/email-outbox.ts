@@ -1,11 +1,10 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisCall } from './redis-guard.js';
-import { EMAIL_JOB_OPTIONS, EMAIL_JOBS, QUEUES, bullPrefix, type SendEmailJob } from '@lanyard/contracts';
+import { EMAIL_JOB_OPTIONS, EMAIL_JOBS, QUEUES, bullPrefix, isIdempotencyKey, type SendEmailJob } from '@lanyard/contracts';
 import type { Logger } from '@lanyard/logger';
 
 /** BullMQ custom job ids: no `:` (reserved for its own keys), bounded, printable. */
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._-]{1,200}$/;
 
 /**
  * Where the API hands emails to the worker: a BullMQ queue in Redis. A request waits for Redis to
@@ -33,7 +32,7 @@ export class EmailOutbox {
   }
 
   async enqueue(message: SendEmailJob): Promise<void> {
-    if (!IDEMPOTENCY_KEY.test(message.idempotencyKey)) throw new Error(`email idempotency key "${message.idempotencyKey.slice(0, 40)}" is not a valid job id`);
+    if (!isIdempotencyKey(message.idempotencyKey)) throw new Error(`email idempotency key "${String(message.idempotencyKey).slice(0, 40)}" is not a valid job id`);
     await this.guard.run(() => this.#queue.add(EMAIL_JOBS.send, message, { ...EMAIL_JOB_OPTIONS, jobId: message.idempotencyKey }));
   }
 

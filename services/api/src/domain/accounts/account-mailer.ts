@@ -1,5 +1,4 @@
 import type { Clock } from '@lanyard/clock';
-import type { ApiConfig } from '@lanyard/config';
 import type { EmailTemplate, SendEmailJob } from '@lanyard/contracts';
 import type { Tenant } from '@lanyard/db';
 import type { Logger } from '@lanyard/logger';
@@ -9,13 +8,7 @@ import { rateLimitPolicies, type RateLimitConfig } from '../rate-limit/rate-limi
 import type { RateLimiter } from '../rate-limit/sliding-window-limiter.js';
 import { accountPolicy } from './account-policy.js';
 
-/** Facts about a sign-in, for the new-device notice. */
-export interface SignInFacts {
-  readonly userAgent?: string | undefined;
-  readonly ipNetwork?: string | undefined;
-}
-
-export type MailerConfig = RateLimitConfig & Pick<ApiConfig, 'PUBLIC_URL'>;
+export type MailerConfig = RateLimitConfig;
 
 /**
  * Renders the account emails (packages/emails) and hands them to the worker. Rules:

@@ -6,7 +6,7 @@ import { revokeUserGrants } from '../tokens/revoke-user-grants.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import { accountPolicy } from './account-policy.js';
 import type { PasswordChangedNotice } from './password-changed-notice.js';
-import { checkPassword, type PasswordProblem } from './password-policy.js';
+import { refuseWeakPassword, type WeakPassword } from './password-policy.js';
 
 /** What a signed-in user changes about themselves on the account page (their credentials apart). */
 export class AccountSettings {
@@ -36,10 +36,9 @@ export class AccountSettings {
    * the user is revoked in the same transaction; the caller starts a fresh session for the browser
    * that made the change. The owner is told by email.
    */
-  async changePassword(tenant: Tenant, user: User, password: string): Promise<{ ok: true; user: User } | { ok: false; problem: PasswordProblem; minLength: number }> {
-    const { passwordMinLength } = accountPolicy(tenant);
-    const problem = checkPassword(password, { minLength: passwordMinLength, email: user.email });
-    if (problem !== undefined) return { ok: false, problem, minLength: passwordMinLength };
+  async changePassword(tenant: Tenant, user: User, password: string): Promise<{ ok: true; user: User } | WeakPassword> {
+    const weak = refuseWeakPassword(password, accountPolicy(tenant).passwordMinLength, user.email);
+    if (weak !== undefined) return weak;
     const passwordHash = await this.passwords.hash(password);
     const updated = await this.db.transaction(async (tx) => {
       const now = this.clock();

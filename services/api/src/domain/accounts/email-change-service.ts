@@ -3,10 +3,9 @@ import { users, type Database, type Tenant, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { normalizeEmail, type UserLookup } from '../users/user-service.js';
 import { isUniqueViolation } from '../users/unique-violation.js';
-import { accountLink } from './account-links.js';
 import type { AccountMailer } from './account-mailer.js';
 import type { ActionTokenRefusal, ActionTokenService } from './action-token-service.js';
-import { mailActionLink } from './mail-action-link.js';
+import { mailAccountExists, mailActionLink } from './mail-action-link.js';
 
 export type EmailChangeOutcome =
   | { readonly ok: true; readonly user: User; readonly previousEmail: string }
@@ -41,15 +40,10 @@ export class EmailChange {
 
   async request(tenant: Tenant, user: User, newEmail: string): Promise<void> {
     const email = normalizeEmail(newEmail);
-    const issuer = this.issuerOf(tenant.name);
     const owner = await this.users.findByEmail(tenant.id, email);
     if (owner !== undefined) {
       if (owner.id === user.id) return;
-      const hour = Math.floor(this.clock().getTime() / 3_600_000);
-      await this.mailer.send(tenant, email, 'account_exists', `account_exists.${owner.id}.${hour}`, {
-        signInLink: accountLink(issuer, 'account'),
-        resetLink: accountLink(issuer, 'forgotPassword'),
-      });
+      await mailAccountExists({ mailer: this.mailer, issuerOf: this.issuerOf, clock: this.clock }, tenant, email, owner.id);
       return;
     }
     await mailActionLink(this, tenant, user, { purpose: 'email_change', template: 'email_verification', page: 'confirmEmailChange', ttlSeconds: this.ttlSeconds, to: email, data: { email } });

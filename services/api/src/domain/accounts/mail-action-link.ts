@@ -1,3 +1,4 @@
+import type { Clock } from '@lanyard/clock';
 import type { Tenant, User, UserActionData, UserActionPurpose } from '@lanyard/db';
 import { accountLink, type AccountPage } from './account-links.js';
 import type { AccountMailer } from './account-mailer.js';
@@ -35,3 +36,17 @@ export async function mailActionLink(deps: MailActionLinkDeps, tenant: Tenant, u
 
 /** `interactionId` in a token's data only when there is one. */
 export const resumeData = (resume: { interactionId?: string | undefined }): UserActionData => (resume.interactionId === undefined ? {} : { interactionId: resume.interactionId });
+
+/**
+ * Tells the owner of an address that someone tried to register it (sign-up, or another account's
+ * address change), with links to sign in or reset: the answer to the stranger stays the same as
+ * for a free address (no enumeration). One per hour per account, whatever the address quota says.
+ */
+export async function mailAccountExists(deps: Pick<MailActionLinkDeps, 'mailer' | 'issuerOf'> & { readonly clock: Clock }, tenant: Tenant, to: string, ownerId: string): Promise<void> {
+  const issuer = deps.issuerOf(tenant.name);
+  const hour = Math.floor(deps.clock().getTime() / 3_600_000);
+  await deps.mailer.send(tenant, to, 'account_exists', `account_exists.${ownerId}.${hour}`, {
+    signInLink: accountLink(issuer, 'account'),
+    resetLink: accountLink(issuer, 'forgotPassword'),
+  });
+}

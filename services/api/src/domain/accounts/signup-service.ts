@@ -3,7 +3,7 @@ import type { Clock } from '@lanyard/clock';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import { normalizeEmail, type UserLookup } from '../users/user-service.js';
 import { isUniqueViolation } from '../users/unique-violation.js';
-import { accountLink } from './account-links.js';
+import { mailAccountExists } from './mail-action-link.js';
 import type { AccountMailer } from './account-mailer.js';
 import { accountPolicy } from './account-policy.js';
 import type { EmailVerification } from './email-verification-service.js';
@@ -52,7 +52,7 @@ export class SignupService {
     const passwordHash = await this.passwords.hash(input.password);
     const existing = await this.users.findByEmail(tenant.id, email);
     if (existing !== undefined) {
-      await this.#tellOwner(tenant, email, existing.id);
+      await mailAccountExists({ mailer: this.mailer, issuerOf: this.issuerOf, clock: this.clock }, tenant, email, existing.id);
       return { kind: 'accepted' };
     }
     const now = this.clock();
@@ -66,20 +66,11 @@ export class SignupService {
       if (!isUniqueViolation(error)) throw error;
       // Lost a race with a concurrent sign-up of the same address: that one owns it now.
       const winner = await this.users.findByEmail(tenant.id, email);
-      if (winner !== undefined) await this.#tellOwner(tenant, email, winner.id);
+      if (winner !== undefined) await mailAccountExists({ mailer: this.mailer, issuerOf: this.issuerOf, clock: this.clock }, tenant, email, winner.id);
       return { kind: 'accepted' };
     }
     await this.verification.send(tenant, created!, resume);
     return { kind: 'accepted' };
   }
 
-  async #tellOwner(tenant: Tenant, email: string, userId: string): Promise<void> {
-    const issuer = this.issuerOf(tenant.name);
-    // One per hour per account at most, whatever the per-address quota says.
-    const hour = Math.floor(this.clock().getTime() / 3_600_000);
-    await this.mailer.send(tenant, email, 'account_exists', `account_exists.${userId}.${hour}`, {
-      signInLink: accountLink(issuer, 'account'),
-      resetLink: accountLink(issuer, 'forgotPassword'),
-    });
-  }
 }

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { EMAIL_TEMPLATES, type EmailTemplate, type SendEmailJob } from '@lanyard/contracts';
+import { EMAIL_TEMPLATES, isIdempotencyKey, type EmailTemplate, type SendEmailJob } from '@lanyard/contracts';
 
 // CR or LF in a header value would let a payload add headers of its own (header injection).
 const LINE_BREAK = /[\r\n]/;
@@ -7,11 +7,6 @@ const ADDRESS = /^[^@\s<>]+@[^@\s<>]+$/;
 // `addr@host` or `Display Name <addr@host>` (RFC 5322 §3.4 name-addr, display name optional);
 // nodemailer quotes or encodes the display name itself.
 const MAILBOX = /^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/;
-// The job id, the sent record's key and the Message-ID seed: what BullMQ accepts as a custom job id
-// (no `:`, not an integer), bounded, printable.
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._-]{1,200}$/;
-// Stricter than BullMQ (which takes `007`): no all-digit keys at all.
-const INTEGER = /^-?\d+$/;
 
 /**
  * Checks an `email/send` payload against the {@link SendEmailJob} contract. A malformed payload
@@ -34,7 +29,7 @@ export function parseSendEmailJob(data: unknown): SendEmailJob {
   if (typeof job.tenant !== 'string' || job.tenant === '') throw invalid('tenant');
   if (!EMAIL_TEMPLATES.includes(job.template as EmailTemplate)) throw invalid('template');
   const key = job.idempotencyKey;
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key) || INTEGER.test(key)) throw invalid('idempotencyKey');
+  if (!isIdempotencyKey(key)) throw invalid('idempotencyKey');
   return {
     to,
     ...(from === undefined ? {} : { from: (from as string).trim() }),
