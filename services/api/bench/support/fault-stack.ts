@@ -62,6 +62,8 @@ export class FaultStack {
   api!: LanyardServer;
   worker!: PinnedProcess;
   readonly #prefix = `fault:${randomBytes(4).toString('hex')}:`;
+  /** The API's audit spool, kept across its restart (a restarted process replays it). */
+  readonly #spoolDir = mkdtempSync(join(tmpdir(), 'lanyard-fault-spool-'));
   #apiPort = 0;
 
   private constructor(
@@ -98,7 +100,7 @@ export class FaultStack {
         // The shipped default deadline: the suite measures what production does.
         REDIS_COMMAND_TIMEOUT_MS: '50',
         RATE_LIMIT_EMAILS_PER_ADDRESS_PER_HOUR: '1000',
-        AUDIT_SPOOL_DIR: join(tmpdir(), `lanyard-fault-spool-${this.#prefix.slice(6, 14)}`),
+        AUDIT_SPOOL_DIR: this.#spoolDir,
         SHUTDOWN_GRACE_SECONDS: '20',
         // As the chart runs it (5 s there): kept-alive clients are moved off before the listener closes.
         SHUTDOWN_DRAIN_SECONDS: '2',
@@ -131,5 +133,6 @@ export class FaultStack {
     await this.smtp.close().catch(() => undefined);
     await this.redis.destroy().catch(() => undefined);
     await this.postgres.destroy().catch(() => undefined);
+    rmSync(this.#spoolDir, { recursive: true, force: true });
   }
 }
