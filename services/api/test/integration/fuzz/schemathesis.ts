@@ -125,11 +125,12 @@ function toToml(data: FuzzerData): string {
   const lines: string[] = [];
   for (const [name, values] of Object.entries(data.dictionaries)) lines.push(`[dictionaries.${q(name)}]`, `values = [${values.map(q).join(', ')}]`, '');
   lines.push('[parameters]', ...table(data.parameters), '');
-  for (const [operation, { parameters, reuseResponses }] of Object.entries(data.operations)) {
+  for (const [operation, { parameters, reuseResponses, emptiedByDelete }] of Object.entries(data.operations)) {
     lines.push('[[operations]]', `include-name = ${q(operation)}`, '[operations.parameters]', ...table({ ...data.parameters, ...parameters }));
     if (!reuseResponses) {
       for (const phase of ['examples', 'coverage', 'fuzzing']) lines.push(`[operations.phases.${phase}.extra-data-sources]`, 'responses = false');
     }
+    if (emptiedByDelete === true) lines.push('[operations.checks.use_after_free]', 'enabled = false');
     lines.push('');
   }
   return lines.join('\n');
