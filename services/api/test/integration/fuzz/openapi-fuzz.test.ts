@@ -63,12 +63,12 @@ describe('admin API under schemathesis (all phases, positive and negative inputs
       schemaUrl: `${api.baseUrl}/docs/json`,
       bearerToken: token,
       data,
+      checks: CHECKS,
       timeoutMs: RUN_BUDGET_MS,
       keepReportsIn: process.env.LANYARD_FUZZ_REPORTS,
       args: [
         '--phases', 'examples,coverage,fuzzing,stateful',
         '--mode', 'all',
-        '--checks', CHECKS.join(','),
         '--max-examples', String(MAX_EXAMPLES),
         '--seed', String(SEED),
         // One worker: deterministic order, and CPython 3.11's parser is not safe from several threads.

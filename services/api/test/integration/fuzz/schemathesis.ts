@@ -36,6 +36,12 @@ export interface SchemathesisOptions {
   readonly schemaUrl: string;
   readonly bearerToken: string;
   readonly data: FuzzerData;
+  /**
+   * The checks to run, written into the config file rather than passed as `--checks`: schemathesis
+   * applies command-line checks above every config level, so a per-operation `enabled = false`
+   * (see `emptiedByDelete`) would silently lose to them.
+   */
+  readonly checks: readonly string[];
   /** `st run` arguments besides location, auth, config and reports. */
   readonly args: readonly string[];
   /** Kill it after this long (the test's own budget). */
@@ -53,7 +59,7 @@ export async function runSchemathesis(options: SchemathesisOptions): Promise<Sch
   mkdirSync(scratch, { recursive: true });
   try {
     const config = join(scratch, 'schemathesis.toml');
-    writeFileSync(config, toToml(options.data));
+    writeFileSync(config, toToml(options.data, options.checks));
     const reports = join(scratch, 'reports');
     const args = ['--config-file', config, 'run', options.schemaUrl, '--header', `Authorization: Bearer ${options.bearerToken}`, ...options.args, '--report', options.keepReportsIn === undefined ? 'junit' : 'junit,ndjson', '--report-dir', reports];
     const started = Date.now();
@@ -117,12 +123,12 @@ function unescapeXml(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** schemathesis.toml: the dictionaries and which path parameters they fill (JSON strings are TOML basic strings). */
-function toToml(data: FuzzerData): string {
+/** schemathesis.toml: the checks, the dictionaries and which path parameters they fill (JSON strings are TOML basic strings). */
+function toToml(data: FuzzerData, checks: readonly string[]): string {
   const q = (text: string) => JSON.stringify(text);
   const table = (bindings: Readonly<Record<string, DictionaryBinding>>) =>
     Object.entries(bindings).map(([parameter, b]) => `${q(parameter)} = { dictionary = ${q(b.dictionary)}, probability = ${b.probability} }`);
-  const lines: string[] = [];
+  const lines: string[] = ['[checks]', 'enabled = false', ...checks.flatMap((check) => [`[checks.${check}]`, 'enabled = true']), ''];
   for (const [name, values] of Object.entries(data.dictionaries)) lines.push(`[dictionaries.${q(name)}]`, `values = [${values.map(q).join(', ')}]`, '');
   lines.push('[parameters]', ...table(data.parameters), '');
   for (const [operation, { parameters, reuseResponses, emptiedByDelete }] of Object.entries(data.operations)) {
