@@ -47,11 +47,14 @@ export interface SmtpSink {
    * {@link messages}, or to {@link abandoned} if its client has already gone.
    */
   releaseHeld(match?: (message: ReceivedMessage) => boolean): void;
-  /** Messages received in full whose client left before it was answered: never accepted. */
+  /** Messages received in full but never accepted: their client left before the reply, or the sink was going down (421). */
   readonly abandoned: readonly ReceivedMessage[];
   /** SMTP connections accepted so far (to show that a client did not talk to the server at all). */
   readonly connections: number;
-  /** Closes the listening socket, so clients get "connection refused" until {@link up}. */
+  /**
+   * Closes the listening socket, so clients get "connection refused" until {@link up}; a message
+   * whose data ends from now on is refused with 421, and open connections are cut after 50 ms.
+   */
   down(): Promise<void>;
   /** Listens again on the same port (no-op while up). */
   up(): Promise<void>;
@@ -71,6 +74,8 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
   const waiters = new Set<() => void>();
   let replyDelayMs = 0;
   let holding = false;
+  /** Set from the moment {@link SmtpSink.down} begins until {@link SmtpSink.up}. */
+  let goingDown = false;
   const held: Array<{ readonly message: ReceivedMessage; readonly sessionId: string; readonly reply: () => void }> = [];
   const abandoned: ReceivedMessage[] = [];
   const closedSessions = new Set<string>();
@@ -141,9 +146,21 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
             notify();
             return;
           }
-          messages.push(message);
-          notify();
-          setTimeout(() => callback(), replyDelayMs);
+          setTimeout(() => {
+            // Accepted only by a 250 on a connection that is still open and not about to be cut:
+            // once `down` has begun, smtp-server answers 421 to every open connection, and a 250
+            // behind that 421 never counts for the client, which rightly sends the message again.
+            if (goingDown || closedSessions.has(session.id)) {
+              abandoned.push(message);
+              notify();
+              const error: SMTPServerError = new Error('Service not available, closing transmission channel');
+              error.responseCode = 421;
+              return callback(error);
+            }
+            messages.push(message);
+            notify();
+            callback();
+          }, replyDelayMs);
         });
       },
     });
@@ -201,8 +218,12 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
     get connections() {
       return connections;
     },
-    down: () => close(server),
+    async down() {
+      goingDown = true;
+      await close(server);
+    },
     async up() {
+      goingDown = false;
       if (server.server.listening) return;
       server = createServer();
       await listen(server, port);
