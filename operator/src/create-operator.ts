@@ -41,8 +41,6 @@ export interface OperatorDependencies {
   readonly kubeConfig: KubeConfig;
   readonly log: Logger;
   readonly registry: Registry;
-  /** Called when leadership is lost after it was held; server.ts exits, as controller-runtime does. */
-  readonly onLostLeadership?: () => void;
   readonly fetch?: typeof fetch;
   readonly now?: () => Date;
   readonly generateSecret?: () => string;
@@ -149,9 +147,15 @@ export function createOperator(deps: OperatorDependencies): Operator {
           wasLeader = true;
           startLeading();
         },
+        // A leader that could not renew in time (most often: the apiserver itself was away) steps
+        // down, lets its running reconciles end, and campaigns again, instead of exiting as
+        // controller-runtime does: a control-plane restart longer than the renew deadline would
+        // otherwise restart every operator pod. No new reconcile starts while it is not leading,
+        // and a reconcile that is still running only repeats declarative PUTs and applies that a
+        // new leader would make too.
         onStoppedLeading: () => {
+          if (wasLeader && !stopping) log.warn('lost the Lease: reconciles stopped; campaigning again');
           void stopLeading();
-          if (wasLeader && !stopping) deps.onLostLeadership?.();
         },
       })
     : undefined;

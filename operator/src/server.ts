@@ -21,12 +21,10 @@ const operator = createOperator({
   kubeConfig,
   log,
   registry,
-  // controller-runtime's rule: a replica that lost the Lease exits, so it cannot act on stale leadership.
-  onLostLeadership: () => void shutdown('lost leadership', 1),
 });
 const http = buildHealthServer(registry, operator);
 // Installed before listening: a SIGTERM that arrives as soon as the port opens is still graceful.
-const shutdown = installGracefulShutdown({
+installGracefulShutdown({
   log,
   graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   async stop() {
