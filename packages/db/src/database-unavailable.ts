@@ -1,3 +1,5 @@
+import { CIRCUIT_OPEN_MESSAGE } from './connect-circuit.js';
+
 /** Socket-level failures: the server is down, restarting, or unreachable. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
@@ -8,8 +10,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOST
  */
 const UNAVAILABLE_STATE = /^(08...|57P0[123]|53300|57014)$/;
 
-/** What node-postgres throws when it has no connection to give, in its own words. */
-const POOL_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated', 'Client has encountered a connection error and is not queryable'];
+/** What node-postgres throws when it has no connection to give or no answer came, in its own words; and our circuit's refusal. */
+const POOL_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated', 'Client has encountered a connection error and is not queryable', 'Query read timeout', CIRCUIT_OPEN_MESSAGE];
 
 /**
  * Whether an error (or one of its causes: drizzle wraps the driver's) means PostgreSQL could not

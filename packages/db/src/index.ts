@@ -1,4 +1,4 @@
-export { createDatabase, type CreateDatabaseOptions, type Database, type DatabaseHandle } from './create-database.js';
+export { createDatabase, type CreateDatabaseOptions, type Database, type DatabaseHandle, type DatabaseLog } from './create-database.js';
 export type { Executor } from './executor.js';
 export { runMigrations, migrationsFolder } from './run-migrations.js';
 export { withAdvisoryLock } from './with-advisory-lock.js';

@@ -7,3 +7,4 @@ export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.j
 export { captureLogs, type LogCapture } from './log-capture.js';
 export { spawnEntry, type SpawnedProcess } from './spawn-entry.js';
 export { testClock, type TestClock, type TestClockOptions } from './test-clock.js';
+export { startBlackholeProxy, type BlackholeProxy } from './blackhole-proxy.js';

@@ -112,7 +112,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
     applicationName: 'lanyard-api',
-    onPoolError: (error) => log.warn({ err: error }, 'idle database connection lost'),
+    log,
   });
   const redis = createRedis(config.REDIS_URL, 'lanyard-api');
   const subscriber = createRedis(config.REDIS_URL, 'lanyard-api-sub');

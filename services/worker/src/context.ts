@@ -59,7 +59,7 @@ export function createWorkerContext(config: Readonly<WorkerConfig>, log: Logger,
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
     applicationName: 'lanyard-worker',
-    onPoolError: (error) => log.warn({ err: error }, 'idle database connection lost'),
+    log,
   });
   const prefix = bullPrefix(config.REDIS_KEY_PREFIX);
   const redis = createRedis(config.REDIS_URL, 'lanyard-worker', 'commands');

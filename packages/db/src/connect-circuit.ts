@@ -1,0 +1,112 @@
+import type pg from 'pg';
+
+/** What node-postgres says when the server gave no answer in time: to a new connection (pg-pool), to a query (`query_timeout`). */
+const SERVER_SILENT = ['Connection terminated due to connection timeout', 'Query read timeout'];
+
+/** The refusal while the circuit is open; `isDatabaseUnavailable` recognises it, so callers answer 503. */
+export const CIRCUIT_OPEN_MESSAGE = 'PostgreSQL did not answer in time; refusing until a probe gets through';
+
+export interface ConnectCircuitOptions {
+  /** One round trip on a connection of its own (connect, `select 1`), each bounded by the pool's timeouts. */
+  readonly probe: () => Promise<void>;
+  /** While open, the probe runs this often. */
+  readonly probeIntervalMs: number;
+  /** Told when the circuit opens and when it closes again. */
+  readonly onChange?: (open: boolean, cause?: Error) => void;
+}
+
+type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, release: () => void) => void;
+
+/**
+ * A circuit breaker on the pool. A refused connection fails at once by itself, but a server that
+ * drops packets (a dead host, a partition) would make every request wait the whole connection
+ * timeout, and the pool's idle connections to it would hang until the query timeout. So once a new
+ * connection or a query gets no answer in time, every checkout fails at once, idle connections
+ * included, and a probe of its own (never a user's request) tries the server every
+ * `probeIntervalMs`; its first success closes the circuit. A pool that is merely busy ("timeout
+ * exceeded when trying to connect": no free client in time) does not open it: that is load, not an
+ * outage, and refusing would not make the queries in flight finish sooner.
+ */
+export class ConnectCircuit {
+  readonly #options: ConnectCircuitOptions;
+  #open = false;
+  #closed = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: ConnectCircuitOptions) {
+    this.#options = options;
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Guards `pool.connect` (which `pool.query` goes through too) and watches `pool.query` for read timeouts. */
+  install(pool: pg.Pool): void {
+    const checkout = pool.connect.bind(pool) as (callback: ConnectCallback) => void;
+    const connect = (callback?: ConnectCallback): Promise<pg.PoolClient> | undefined => {
+      if (callback !== undefined) {
+        this.#checkout(checkout, callback);
+        return undefined;
+      }
+      return new Promise((resolve, reject) => this.#checkout(checkout, (error, client) => (error === undefined ? resolve(client!) : reject(error))));
+    };
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    const watchedQuery = (...args: unknown[]): unknown => {
+      const result = query(...args);
+      if (result instanceof Promise) result.catch((error: unknown) => this.observe(error));
+      return result;
+    };
+    Object.assign(pool, { connect, query: watchedQuery });
+  }
+
+  /** A failure seen elsewhere (a query in a transaction): a read timeout opens the circuit too. */
+  observe(error: unknown): void {
+    if (isServerSilent(error)) this.#trip(error as Error);
+  }
+
+  /** Stops probing (the pool is closing). */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #checkout(checkout: (callback: ConnectCallback) => void, callback: ConnectCallback): void {
+    if (this.#open) {
+      process.nextTick(() => callback(new Error(CIRCUIT_OPEN_MESSAGE), undefined, () => undefined));
+      return;
+    }
+    checkout((error, client, release) => {
+      if (error !== undefined && error !== null) this.observe(error);
+      callback(error ?? undefined, client, release);
+    });
+  }
+
+  #trip(cause: Error): void {
+    if (this.#open || this.#closed) return;
+    this.#open = true;
+    this.#options.onChange?.(true, cause);
+    this.#scheduleProbe();
+  }
+
+  #scheduleProbe(): void {
+    this.#timer = setTimeout(() => {
+      this.#options.probe().then(
+        () => {
+          this.#open = false;
+          this.#timer = undefined;
+          this.#options.onChange?.(false);
+        },
+        () => {
+          if (!this.#closed) this.#scheduleProbe();
+        },
+      );
+    }, this.#options.probeIntervalMs);
+    this.#timer.unref();
+  }
+}
+
+function isServerSilent(error: unknown): boolean {
+  return error instanceof Error && SERVER_SILENT.some((message) => error.message.startsWith(message));
+}
