@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { imageEnvironment } from '@lanyard/testing';
 import { mustRun, repoRoot, run, tempDir } from '../support/tools.js';
 
 /**
@@ -50,6 +51,17 @@ describe('image contents', () => {
       '--from=build /src/packages/db/drizzle ./drizzle',
       'docker/healthcheck.mjs ./healthcheck.mjs',
     ]);
+  });
+
+  it('the runtime stage’s ENV is one node accepts, and it bounds the heap (docs/reliability.md#memory)', () => {
+    const env = imageEnvironment(repoRoot);
+    expect(env).toMatchObject({ NODE_ENV: 'production', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '4194304' });
+    // A flag node does not allow in NODE_OPTIONS would stop every process of the image at start.
+    const result = run('node', ['-e', 'console.log(require("v8").getHeapStatistics().heap_size_limit)'], { env: { PATH: process.env.PATH, ...env } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    // 128 MiB of old space plus the young generation of 4 MiB semi-spaces.
+    expect(Number(result.stdout) / 2 ** 20).toBe(140);
   });
 
   it('.dockerignore keeps secrets, dependencies and caches out of the build context', () => {

@@ -8,3 +8,4 @@ export { captureLogs, type LogCapture } from './log-capture.js';
 export { spawnEntry, type SpawnedProcess } from './spawn-entry.js';
 export { testClock, type TestClock, type TestClockOptions } from './test-clock.js';
 export { startBlackholeProxy, type BlackholeProxy } from './blackhole-proxy.js';
+export { imageEnvironment } from './image-environment.js';

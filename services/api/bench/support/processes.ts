@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { imageEnvironment } from './production-bundle.js';
 import { repoRoot } from './settings.js';
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -71,10 +72,12 @@ export interface PinnedProcess {
  * the child gets a message channel.
  */
 export function spawnPinned(cpus: string, entry: string, env: Record<string, string>, options: { ipc?: boolean; args?: string[] } = {}): PinnedProcess {
-  const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const bundle = entry.endsWith('.js');
+  const loader = bundle ? [] : ['--import', 'tsx'];
   const child = spawn('taskset', ['-c', cpus, process.execPath, ...loader, entry, ...(options.args ?? [])], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    // A production bundle runs with the image's environment under the caller's, as in a container.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...(bundle ? imageEnvironment() : {}), ...env },
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { imageEnvironment as imageEnvironmentOf } from '@lanyard/testing';
 import { repoRoot } from './settings.js';
 
 /**
@@ -19,4 +20,12 @@ export function productionBundle(name: 'api' | 'worker' | 'operator' | 'migrate'
   const entry = join(built, `${name}.js`);
   if (!existsSync(entry)) throw new Error(`bundle ${entry} was not built`);
   return entry;
+}
+
+/** The image's runtime environment (docker/Dockerfile), checked once: a bench of the bundles runs with it. */
+let imageEnv: Record<string, string> | undefined;
+export function imageEnvironment(): Record<string, string> {
+  imageEnv ??= imageEnvironmentOf(repoRoot);
+  if (imageEnv.NODE_ENV !== 'production') throw new Error('docker/Dockerfile: no ENV NODE_ENV=production in the runtime stage');
+  return imageEnv;
 }
