@@ -3,6 +3,9 @@ import type pg from 'pg';
 /** What node-postgres says when the server gave no answer in time: to a new connection (pg-pool), to a query (`query_timeout`). */
 const SERVER_SILENT = ['Connection terminated due to connection timeout', 'Query read timeout'];
 
+/** pg-pool's words for a checkout that found no free client in time. */
+const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect';
+
 /** The refusal while the circuit is open; `isDatabaseUnavailable` recognises it, so callers answer 503. */
 export const CIRCUIT_OPEN_MESSAGE = 'PostgreSQL did not answer in time; refusing until a probe gets through';
 
@@ -11,6 +14,8 @@ export interface ConnectCircuitOptions {
   readonly probe: () => Promise<void>;
   /** While open, the probe runs this often. */
   readonly probeIntervalMs: number;
+  /** The pool's connection timeout: a checkout that waited this long while no work finished at all means the server stopped answering. */
+  readonly stalledAfterMs: number;
   /** Told when the circuit opens and when it closes again. */
   readonly onChange?: (open: boolean, cause?: Error) => void;
 }
@@ -20,18 +25,23 @@ type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefi
 /**
  * A circuit breaker on the pool. A refused connection fails at once by itself, but a server that
  * drops packets (a dead host, a partition) would make every request wait the whole connection
- * timeout, and the pool's idle connections to it would hang until the query timeout. So once a new
- * connection or a query gets no answer in time, every checkout fails at once, idle connections
- * included, and a probe of its own (never a user's request) tries the server every
- * `probeIntervalMs`; its first success closes the circuit. A pool that is merely busy ("timeout
- * exceeded when trying to connect": no free client in time) does not open it: that is load, not an
- * outage, and refusing would not make the queries in flight finish sooner.
+ * timeout, and the pool's connections to it would hang until the query timeout. So the circuit
+ * opens when the server is seen not answering:
+ * - a new connection or a query got no answer in time;
+ * - or a checkout waited the whole connection timeout for a busy pool while not one unit of work
+ *   finished in that time. A pool that is merely busy keeps finishing work (that is load, and
+ *   refusing would not make the queries in flight finish sooner); a pool whose every connection
+ *   hangs finishes none.
+ * While open, every checkout fails at once, idle connections included, and a probe of its own
+ * (never a user's request) tries the server every `probeIntervalMs`; its first success closes it.
  */
 export class ConnectCircuit {
   readonly #options: ConnectCircuitOptions;
   #open = false;
   #closed = false;
   #timer: NodeJS.Timeout | undefined;
+  /** When a unit of work last finished (a client released without error, or a new connection made). */
+  #lastProgress = performance.now();
 
   constructor(options: ConnectCircuitOptions) {
     this.#options = options;
@@ -58,6 +68,9 @@ export class ConnectCircuit {
       return result;
     };
     Object.assign(pool, { connect, query: watchedQuery });
+    pool.on('release', (error: Error | undefined) => {
+      if (error === undefined || error === null) this.#lastProgress = performance.now();
+    });
   }
 
   /** A failure seen elsewhere (a query in a transaction): a read timeout opens the circuit too. */
@@ -78,7 +91,9 @@ export class ConnectCircuit {
       return;
     }
     checkout((error, client, release) => {
-      if (error !== undefined && error !== null) this.observe(error);
+      if (error === undefined || error === null) this.#lastProgress = performance.now();
+      else if (error.message.startsWith(POOL_WAIT_TIMEOUT) && performance.now() - this.#lastProgress >= this.#options.stalledAfterMs) this.#trip(error);
+      else this.observe(error);
       callback(error ?? undefined, client, release);
     });
   }

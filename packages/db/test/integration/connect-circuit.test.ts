@@ -100,16 +100,32 @@ describe('the circuit on a PostgreSQL that stops answering', () => {
     await db.ping();
   });
 
-  it('stays closed when the pool is only busy: no free connection in time is load, not an outage', async () => {
+  it('opens when a checkout waited its whole timeout and no work finished meanwhile: every connection hangs', async () => {
     const db = open({ poolMax: 1 });
-    const held = await db.pool.connect();
-    try {
-      const busy = await refusal(() => db.ping());
-      expect(busy.message).toMatch(/^timeout exceeded when trying to connect/);
-      expect(isDatabaseUnavailable(busy)).toBe(true);
-    } finally {
-      held.release();
-    }
+    await db.ping();
+    proxy.blackhole(true);
+    // The only connection hangs on its query; the next request waits for it, and nothing finishes.
+    const hanging = refusal(() => db.ping());
+    const waiting = await refusal(() => db.ping());
+    expect(waiting.message).toMatch(/^timeout exceeded when trying to connect/);
+    expect(changes).toEqual([true]);
+    expect((await refusal(() => db.ping())).message).toBe(CIRCUIT_OPEN_MESSAGE);
+    expect((await hanging).message).toMatch(/^Query read timeout/);
+
+    proxy.blackhole(false);
+    await eventually(() => changes.length === 2, 'the circuit to close');
+    await db.ping();
+  });
+
+  it('stays closed when the pool is only busy: checkouts time out while work keeps finishing (load, not an outage)', async () => {
+    const db = open({ poolMax: 1 });
+    // Twelve 100 ms queries through one connection with a 400 ms checkout timeout: the first few run,
+    // the rest give up waiting, and a query finished every 100 ms throughout.
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => db.pool.query('select pg_sleep(0.1)')));
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => (o.reason as Error).message);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeGreaterThan(0);
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const message of rejected) expect(message).toMatch(/^timeout exceeded when trying to connect/);
     expect(changes).toEqual([]);
     await db.ping();
   });
