@@ -120,6 +120,14 @@ async function main(): Promise<void> {
       { name: `Redis stopped ${FAULT_SECONDS} s`, inject: () => stack.redis.stop(), outageMs: FAULT_SECONDS * 1000, heal: () => stack.redis.start(), recovered: () => until(introspects, 60_000) },
       { name: `PostgreSQL stopped ${FAULT_SECONDS} s`, inject: () => stack.postgres.stop(), outageMs: FAULT_SECONDS * 1000, heal: () => stack.postgres.start(), recovered: () => until(readsDatabase, 60_000) },
       {
+        // A host that drops packets: connections hang instead of being refused, the case the pool's circuit is for.
+        name: `PostgreSQL host silent ${FAULT_SECONDS} s`,
+        inject: async () => stack.postgresPath.blackhole(true),
+        outageMs: FAULT_SECONDS * 1000,
+        heal: async () => stack.postgresPath.blackhole(false),
+        recovered: () => until(readsDatabase, 60_000),
+      },
+      {
         name: 'worker SIGKILLed mid-job',
         inject: async () => {
           // Deliveries held before their 250 are in flight when the kill lands; the server takes

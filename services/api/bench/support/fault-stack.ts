@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startPrivatePostgres, startSmtpSink, type PrivatePostgres, type SmtpSink } from '@lanyard/testing';
+import { freePort, startBlackholeProxy, startPrivatePostgres, startSmtpSink, type BlackholeProxy, type PrivatePostgres, type SmtpSink } from '@lanyard/testing';
 import { startLanyard, type LanyardServer } from './lanyard.js';
 import { spawnPinned, waitForHttp, type PinnedProcess } from './processes.js';
 import { productionBundle } from './production-bundle.js';
@@ -68,13 +68,17 @@ export class FaultStack {
 
   private constructor(
     readonly postgres: PrivatePostgres,
+    /** The API reaches PostgreSQL through it, so the suite can make the host go silent (packets dropped) as well as stop the server. */
+    readonly postgresPath: BlackholeProxy,
     readonly redis: PrivateRedis,
     readonly smtp: SmtpSink,
   ) {}
 
   static async start(): Promise<FaultStack> {
     const postgres = await startPrivatePostgres();
-    const stack = new FaultStack(postgres, await PrivateRedis.start(), await startSmtpSink());
+    const target = new URL(postgres.url);
+    const path = await startBlackholeProxy({ host: target.hostname, port: Number(target.port) });
+    const stack = new FaultStack(postgres, path, await PrivateRedis.start(), await startSmtpSink());
     try {
       execFileSync('npm', ['run', '--silent', 'migrate'], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: postgres.url }, stdio: ['ignore', 'ignore', 'inherit'] });
       stack.#apiPort = await freePort();
@@ -92,8 +96,10 @@ export class FaultStack {
   }
 
   async startApi(): Promise<void> {
+    const viaPath = new URL(this.postgres.url);
+    viaPath.host = `${this.postgresPath.host}:${this.postgresPath.port}`;
     this.api = await startLanyard(
-      this.postgres.url,
+      viaPath.toString(),
       {
         REDIS_URL: this.redis.url,
         REDIS_KEY_PREFIX: this.#prefix,
@@ -132,6 +138,7 @@ export class FaultStack {
     await this.worker?.stop().catch(() => undefined);
     await this.smtp.close().catch(() => undefined);
     await this.redis.destroy().catch(() => undefined);
+    await this.postgresPath.close().catch(() => undefined);
     await this.postgres.destroy().catch(() => undefined);
     rmSync(this.#spoolDir, { recursive: true, force: true });
   }
