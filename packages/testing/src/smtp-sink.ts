@@ -47,6 +47,8 @@ export interface SmtpSink {
    * {@link messages}, or to {@link abandoned} if its client has already gone.
    */
   releaseHeld(match?: (message: ReceivedMessage) => boolean): void;
+  /** Resolves once `count` messages have been abandoned in total (their clients' connections seen closed). */
+  waitForAbandoned(count: number, timeoutMs?: number): Promise<readonly ReceivedMessage[]>;
   /** Messages received in full but never accepted: their client left before the reply, or the sink was going down (421). */
   readonly abandoned: readonly ReceivedMessage[];
   /** SMTP connections accepted so far (to show that a client did not talk to the server at all). */
@@ -215,6 +217,14 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
       notify();
     },
     abandoned,
+    waitForAbandoned(count, timeoutMs = 10_000) {
+      return waitUntil(
+        () => abandoned.length >= count,
+        () => abandoned,
+        timeoutMs,
+        () => `expected ${count} abandoned message(s) within ${timeoutMs} ms, got ${abandoned.length}`,
+      );
+    },
     get connections() {
       return connections;
     },

@@ -65,6 +65,7 @@ export class FaultStack {
   /** The API's audit spool, kept across its restart (a restarted process replays it). */
   readonly #spoolDir = mkdtempSync(join(tmpdir(), 'lanyard-fault-spool-'));
   #apiPort = 0;
+  readonly #workerLogs: string[] = [];
 
   private constructor(
     readonly postgres: PrivatePostgres,
@@ -116,11 +117,18 @@ export class FaultStack {
     );
   }
 
+  /** Log lines of every worker process so far (the one killed included). */
+  workerLog(): string[] {
+    return [...this.#workerLogs, this.worker?.output() ?? ''].join('\n').split('\n');
+  }
+
   async startWorker(): Promise<void> {
+    if (this.worker !== undefined) this.#workerLogs.push(this.worker.output());
     const port = await freePort();
     this.worker = spawnPinned(settings.clientCpus, productionBundle('worker'), {
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      // Info: a line per message sent, with its Message-ID, for the duplicate report.
+      LOG_LEVEL: 'info',
       WORKER_HOST: '127.0.0.1',
       WORKER_PORT: String(port),
       DATABASE_URL: this.postgres.url,
