@@ -37,6 +37,11 @@ export function createWorker(queue: QueueName, handler: JobHandler, options: Cre
     concurrency,
     removeOnComplete: retention.removeOnComplete,
     removeOnFail: retention.removeOnFail,
+    // A job whose worker died (SIGKILL, OOM, a lost node) goes back to the queue once its lock has
+    // expired and a stalled check has run: BullMQ's 30 s + 30 s made a crashed worker's e-mails wait
+    // a minute. Locks are renewed every 5 s by a timer, and no handler blocks the event loop that long.
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
     autorun: false,
   });
   worker.on('error', (error) => log.error({ queue, err: error }, 'worker error'));

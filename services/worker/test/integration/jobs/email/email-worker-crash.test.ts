@@ -17,9 +17,9 @@ const email = (to: string): SendEmailJob => ({
   idempotencyKey: `email_verification.${randomUUID()}`,
 });
 
-// BullMQ notices a dead worker's job once its lock has expired (30 s) and two stalled-job checks
-// (every 30 s) have seen it without one: up to about a minute after the kill.
-const RECOVERY_MS = 100_000;
+// BullMQ notices a dead worker's job once its lock has expired (10 s, create-worker.ts) and two
+// stalled-job checks (every 5 s) have seen it without one: up to about 20 s after the kill.
+const RECOVERY_MS = 60_000;
 
 /**
  * Where "mid-send" can be, for a worker that is SIGKILLed while SMTP is delivering its messages:
