@@ -112,6 +112,10 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
     applicationName: 'lanyard-api',
+    // Every query on a request path is short; one that has had no answer for 5 s is a server that
+    // stopped answering, and it opens the pool's circuit (docs/reliability.md), so the requests after
+    // it are refused at once instead of each waiting as long. The worker keeps the 20 s default.
+    queryTimeoutMs: 5_000,
     log,
   });
   const redis = createRedis(config.REDIS_URL, 'lanyard-api');
