@@ -3,6 +3,7 @@ export { TenantParams, TenantSpec, TenantResource, TenantRateLimits, TenantAccou
 export {
   GrantType,
   TokenLifetimes,
+  MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
   ClientParams,
   ClientSecretParams,
   ClientSpec,

@@ -156,7 +156,6 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   );
   const limiter = new SlidingWindowLimiter(redis, config.REDIS_KEY_PREFIX, limiterGuard, new LocalWindowLimiter(config.RATE_LIMIT_REPLICAS, clock));
   const loginAttempts = new LoginAttempts(limiter, config);
-  const sessions = new SessionService(database.db, config.SESSION_TTL_SECONDS, clock);
   const consents = new ConsentService(database.db, clock);
   const refreshTokens = new RefreshTokenService(
     database.db,
@@ -173,6 +172,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     log,
   );
   const denylist = new AccessTokenDenylist(redis, config.REDIS_KEY_PREFIX, clock, storeGuard);
+  const sessions = new SessionService(database.db, config.SESSION_TTL_SECONDS, clock, denylist);
   const codes = new AuthorizationCodeService(database.db, config.AUTHORIZATION_CODE_TTL_SECONDS, users, { refreshTokens, denylist }, clock);
   const idTokens = new IdTokenService(keys, clock);
   const accessTokenCheck = new AccessTokenValidator({ accessTokens, denylist, clients, users });

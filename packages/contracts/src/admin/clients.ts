@@ -9,10 +9,12 @@ export const GrantType = Type.Union(
 const Uri = Text({ minLength: 1, maxLength: 2000 });
 const Scope = Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$', maxLength: 200, description: 'RFC 6749 §3.3 scope token.' });
 const Seconds = (max: number) => Type.Integer({ minimum: 30, maximum: max });
+/** The longest an access token may live (a client's `tokenLifetimes.accessToken`, ACCESS_TOKEN_TTL_SECONDS). */
+export const MAX_ACCESS_TOKEN_LIFETIME_SECONDS = 86_400;
 
 export const TokenLifetimes = Type.Object(
   {
-    accessToken: Type.Optional(Seconds(86_400)),
+    accessToken: Type.Optional(Seconds(MAX_ACCESS_TOKEN_LIFETIME_SECONDS)),
     idToken: Type.Optional(Seconds(86_400)),
     refreshTokenIdle: Type.Optional(Seconds(365 * 86_400)),
     refreshTokenAbsolute: Type.Optional(Seconds(365 * 86_400)),

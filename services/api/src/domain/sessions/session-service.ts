@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { refreshTokenFamilies, sessions, users, type Database, type Session, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
+import type { AccessTokenDenylist } from '../tokens/access-token-denylist.js';
 
 /** What the authorization endpoint and pages need: the session behind a cookie. */
 export type SessionLookup = Pick<SessionService, 'find'>;
@@ -30,6 +31,8 @@ export class SessionService {
     private readonly db: Database,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
+    /** Ends the access tokens issued in a session when it ends. */
+    private readonly accessTokens: Pick<AccessTokenDenylist, 'revokeSessions'>,
   ) {}
 
   async create(tenantId: string, userId: string, amr: readonly string[], origin: SessionOrigin = {}): Promise<{ token: string; session: Session }> {
@@ -71,7 +74,13 @@ export class SessionService {
     return row;
   }
 
+  /**
+   * Ends a session, and with it the access tokens issued in it. Their deny-list entry is written
+   * first: if Redis refuses, nothing changed and the caller answers 503, rather than a session gone
+   * whose tokens still work and that a retry would no longer find.
+   */
   async revoke(sessionId: string): Promise<void> {
+    await this.accessTokens.revokeSessions([sessionId]);
     await this.db.update(sessions).set({ revokedAt: this.clock() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
   }
 
@@ -85,27 +94,25 @@ export class SessionService {
   }
 
   /**
-   * Ends one live session of a user (or, without `sessionId`, all of them) and revokes every
-   * refresh-token family issued in it, as logout does, in one transaction: no moment where the
-   * session is gone but its refresh tokens still rotate. Returns the ids of the sessions ended;
-   * empty when `sessionId` names no live session of this user (an id that is not a UUID cannot,
-   * and is answered without a query).
+   * Ends one live session of a user (or, without `sessionId`, all of them), the access tokens issued
+   * in them, and every refresh-token family issued in them, as logout does. The sessions' tokens
+   * are deny-listed before anything is written (see {@link revoke}); the sessions and families end
+   * in one transaction: no moment where a session is gone but its refresh tokens still rotate.
+   * Returns the ids of the sessions ended; empty when `sessionId` names no live session of this user
+   * (an id that is not a UUID cannot, and is answered without a query).
    */
   async revokeForUser(userId: string, sessionId?: string): Promise<string[]> {
     if (sessionId !== undefined && !UUID.test(sessionId)) return [];
     const now = this.clock();
+    const live = and(eq(sessions.userId, userId), sessionId === undefined ? undefined : eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
+    const targets = (await this.db.select({ id: sessions.id }).from(sessions).where(live)).map((s) => s.id);
+    if (targets.length === 0) return [];
+    await this.accessTokens.revokeSessions(targets);
     return this.db.transaction(async (tx) => {
       const ended = await tx
         .update(sessions)
         .set({ revokedAt: now })
-        .where(
-          and(
-            eq(sessions.userId, userId),
-            sessionId === undefined ? undefined : eq(sessions.id, sessionId),
-            isNull(sessions.revokedAt),
-            gt(sessions.expiresAt, now),
-          ),
-        )
+        .where(and(inArray(sessions.id, targets), isNull(sessions.revokedAt)))
         .returning({ id: sessions.id });
       const ids = ended.map((s) => s.id);
       if (ids.length > 0) {

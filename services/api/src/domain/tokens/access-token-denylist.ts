@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { epochMs, type Clock } from '@lanyard/clock';
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '@lanyard/contracts';
 import type { RedisCall } from '../../infra/redis-guard.js';
 
 /**
- * Revoked access tokens (by `jti`) until they would have expired anyway. JWT access tokens are
+ * Revoked access tokens until they would have expired anyway: one by one (by `jti`, RFC 7009), and
+ * all those of an ended session (by `sid`: logout, "end this session", an admin ending them). JWT access tokens are
  * verified locally by resource servers, so revocation is only visible to our own introspection and
  * userinfo — which is why access tokens stay short-lived (RFC 9068 §5, RFC 7009 §2). Calls go
  * through a guard: with Redis away, `has` fails at once (the caller answers 503) rather than
@@ -19,10 +21,39 @@ export class AccessTokenDenylist {
 
   async add(jti: string, expiresAt: Date): Promise<void> {
     const ttl = Math.ceil((expiresAt.getTime() - epochMs(this.clock)) / 1000);
-    if (ttl > 0) await this.guard.run(() => this.redis.set(`${this.keyPrefix}revoked-jti:${jti}`, '1', 'EX', ttl));
+    if (ttl > 0) await this.guard.run(() => this.redis.set(this.#jtiKey(jti), '1', 'EX', ttl));
   }
 
-  async has(jti: string): Promise<boolean> {
-    return (await this.guard.run(() => this.redis.exists(`${this.keyPrefix}revoked-jti:${jti}`))) === 1;
+  /**
+   * No access token issued in these sessions is accepted again. Tokens carry their session as
+   * `sid`; none outlives the longest lifetime a client may set, so neither does the entry.
+   */
+  async revokeSessions(sessionIds: readonly string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    const results = await this.guard.run(() => {
+      const batch = this.redis.pipeline();
+      for (const id of sessionIds) batch.set(this.#sidKey(id), '1', 'EX', MAX_ACCESS_TOKEN_LIFETIME_SECONDS);
+      return batch.exec();
+    });
+    const failed = results?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
+  }
+
+  /** Whether the token with this `jti` (and `sid`, for a user token) was revoked: one round trip. */
+  async has(jti: string, sid?: string): Promise<boolean> {
+    if (sid === undefined) return (await this.guard.run(() => this.redis.exists(this.#jtiKey(jti)))) === 1;
+    // Two commands in one pipeline rather than one EXISTS of two keys, which Redis Cluster refuses across slots.
+    const results = await this.guard.run(() => this.redis.pipeline().exists(this.#jtiKey(jti)).exists(this.#sidKey(sid)).exec());
+    const failed = results?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
+    return (results ?? []).some(([, count]) => count === 1);
+  }
+
+  #jtiKey(jti: string): string {
+    return `${this.keyPrefix}revoked-jti:${jti}`;
+  }
+
+  #sidKey(sid: string): string {
+    return `${this.keyPrefix}revoked-sid:${sid}`;
   }
 }

@@ -29,12 +29,13 @@ const invalid = (detail: string) => new InvalidToken('The access token is invali
  * The one set of checks applied wherever we accept our own access tokens (userinfo, introspection,
  * the admin API), so revocation means the same everywhere. Rules:
  * - signature, `typ`, issuer and expiry ({@link AccessTokenVerifier.verify});
- * - not revoked: its `jti` is not on the deny-list (RFC 7009 §2);
+ * - not revoked: neither its `jti` (RFC 7009 §2) nor its session (`sid`, once that session was
+ *   ended) is on the deny-list;
  * - its client still exists, is the same registration that was live when the token was issued
  *   (a client deleted and recreated under the same id does not revive old tokens), is not
  *   disabled, and still holds every scope and audience the token carries — so removing
  *   `lanyard:admin` from a client ends its admin tokens at once;
- * - a user token's user still exists and is enabled.
+ * - a user token's user still exists, is enabled, and has not had a new password since it was issued.
  * Costs one Redis lookup and cached reads of the client; the user lookup only for user tokens.
  */
 export class AccessTokenValidator {

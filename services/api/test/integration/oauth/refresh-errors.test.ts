@@ -61,12 +61,15 @@ describe('refresh token errors', () => {
     expect(narrower.body.scope).toBe('openid');
   });
 
-  it('after logout: invalid_grant', async () => {
+  it('after logout: invalid_grant, and the session’s access token is refused', async () => {
     const issued = await obtainCode(fx);
     const tokens = await redeem(fx, issued);
     const logout = await issued.agent.navigate(`${fx.issuer}/oauth2/logout?id_token_hint=${tokens.body.id_token as string}`);
     expect(logout.response.status).toBe(200);
     expect((await refresh(tokens.body.refresh_token as string)).body.error).toBe('invalid_grant');
+    // The access token issued in the session ended with it (its `sid` is deny-listed).
+    const userinfo = await fx.api.app.inject({ url: '/tenants/acme/oauth2/userinfo', headers: { authorization: `Bearer ${tokens.body.access_token as string}` } });
+    expect(userinfo.statusCode).toBe(401);
   });
 
   it('after the user’s password changes: invalid_grant', async () => {
