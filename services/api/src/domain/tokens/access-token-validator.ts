@@ -43,7 +43,7 @@ export class AccessTokenValidator {
 
   async validate(tenant: Tenant, issuer: string, token: string): Promise<ValidatedAccessToken> {
     const claims = await this.deps.accessTokens.verify(tenant, token);
-    const [revoked, client] = await Promise.all([this.deps.denylist.has(claims.jti), this.deps.clients.find(tenant.id, claims.client_id)]);
+    const [revoked, client] = await Promise.all([this.deps.denylist.has(claims.jti, claims.sid), this.deps.clients.find(tenant.id, claims.client_id)]);
     if (revoked) throw invalid('revoked jti');
     if (client === undefined) throw invalid('client no longer exists');
     if (claims.iat < Math.floor(client.createdAt.getTime() / 1000)) throw invalid('issued to an earlier client of the same id');
@@ -55,6 +55,10 @@ export class AccessTokenValidator {
     if (claims.auth_time === undefined) return { claims, client };
     const user = await this.deps.users.findById(tenant.id, claims.sub);
     if (user === undefined || user.disabled) throw invalid('no active user');
+    // A new password (changed, reset, set by an admin) ends the user's sessions and refresh tokens
+    // in its transaction; this ends the access tokens too. Whole seconds, as `iat` is: a token from
+    // the same second as the change is kept, so a sign-in right after it is never refused.
+    if (user.passwordChangedAt !== null && claims.iat < Math.floor(user.passwordChangedAt.getTime() / 1000)) throw invalid('issued before the password changed');
     return { claims, client, user };
   }
 }

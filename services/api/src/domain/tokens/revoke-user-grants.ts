@@ -4,7 +4,8 @@ import { refreshTokenFamilies, sessions, type Executor } from '@lanyard/db';
 /**
  * Revokes every refresh-token family and browser session of a user, e.g. after a password change or
  * when an admin disables the account. Runs on the caller's executor, so it commits or rolls back with
- * the change that caused it. Access tokens are short-lived JWTs and expire on their own.
+ * the change that caused it. The user's access tokens end with it too: the access-token validator
+ * refuses a token issued before `passwordChangedAt`, and any token of a disabled user.
  */
 export async function revokeUserGrants(db: Executor, userId: string, reason: string, now: Date): Promise<void> {
   await db

@@ -23,6 +23,7 @@ interface BrowserSignIn {
   /** The session this sign-in created (the ID token's `sid`). */
   readonly sessionId: string;
   readonly refreshToken: string;
+  readonly accessToken: string;
 }
 
 /** Admin session routes (docs/reference/admin-api.md#sessions) against sessions made by real sign-ins. */
@@ -40,15 +41,15 @@ describe('admin API: user sessions', () => {
   };
 
   /** One browser signing in through the hosted pages, then redeeming the code at acme-web. */
-  const signIn = async (email: string, scope = 'openid email offline_access'): Promise<BrowserSignIn> => {
+  const signIn = async (email: string, scope = 'openid email offline_access', password = PASSWORD): Promise<BrowserSignIn> => {
     const agent = new UserAgent();
     const { verifier, challenge } = pkcePair();
-    const callback = await signInThroughPages(agent, new URL(authorizeUrl(fx, { scope, code_challenge: challenge })), WEB_CALLBACK, email);
+    const callback = await signInThroughPages(agent, new URL(authorizeUrl(fx, { scope, code_challenge: challenge })), WEB_CALLBACK, email, password);
     const code = callback.searchParams.get('code');
     if (code === null) throw new Error(`no code in ${callback.toString()}`);
     const tokens = await redeem(fx, { code, verifier, redirectUri: WEB_CALLBACK, clientId: 'acme-web', agent });
     expect(tokens.status).toBe(200);
-    return { agent, sessionId: decodeJwt(tokens.body.id_token as string).sid as string, refreshToken: tokens.body.refresh_token as string };
+    return { agent, sessionId: decodeJwt(tokens.body.id_token as string).sid as string, refreshToken: tokens.body.refresh_token as string, accessToken: tokens.body.access_token as string };
   };
 
   /** Does this browser's session cookie still sign it in? (prompt=none: a code, or login_required) */
@@ -61,6 +62,18 @@ describe('admin API: user sessions', () => {
   };
 
   const refresh = (token: string) => tokenRequest(fx, { grant_type: 'refresh_token', refresh_token: token }, { headers: basicAuth('acme-web', fx.webSecret) });
+  /** Is this access token still accepted where we accept our own: userinfo, and introspection (RFC 7662)? */
+  const accepted = async (accessToken: string): Promise<{ userinfo: number; active: boolean }> => {
+    const userinfo = await fx.api.app.inject({ url: '/tenants/acme/oauth2/userinfo', headers: { authorization: `Bearer ${accessToken}` } });
+    const introspected = await fx.api.app.inject({
+      method: 'POST',
+      url: '/tenants/acme/oauth2/introspect',
+      headers: { ...basicAuth('acme-web', fx.webSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ token: accessToken }).toString(),
+    });
+    expect(introspected.statusCode).toBe(200);
+    return { userinfo: userinfo.statusCode, active: (introspected.json() as { active: boolean }).active };
+  };
   const listed = async (userId: string) => ((await fx.admin.get(base(userId))).json() as { items: SessionItem[] }).items;
 
   beforeAll(async () => {
@@ -143,6 +156,40 @@ describe('admin API: user sessions', () => {
     expect(again.statusCode).toBe(404);
     expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(await sessionWorks(phone.agent)).toBe(true);
+  });
+
+  it('ending a session ends the access tokens issued in it, refreshed ones included; other sessions’ tokens keep working', async () => {
+    const user = await newUser();
+    const laptop = await signIn(user.email);
+    const phone = await signIn(user.email);
+    const refreshed = await refresh(laptop.refreshToken);
+    expect(refreshed.status).toBe(200);
+    const laptopTokens = [laptop.accessToken, refreshed.body.access_token as string];
+    for (const token of [...laptopTokens, phone.accessToken]) expect(await accepted(token)).toEqual({ userinfo: 200, active: true });
+
+    expect((await fx.admin.delete(`${base(user.id)}/${laptop.sessionId}`)).statusCode).toBe(204);
+    // Access tokens live minutes, not the seconds a revocation should take to bite (RFC 9700 §4.14).
+    for (const token of laptopTokens) expect(await accepted(token)).toEqual({ userinfo: 401, active: false });
+    expect(await accepted(phone.accessToken)).toEqual({ userinfo: 200, active: true });
+
+    // "End all sessions" too, and the user's sign-in afterwards gets tokens that work.
+    expect((await fx.admin.delete(base(user.id))).statusCode).toBe(204);
+    expect(await accepted(phone.accessToken)).toEqual({ userinfo: 401, active: false });
+    const again = await signIn(user.email);
+    expect(await accepted(again.accessToken)).toEqual({ userinfo: 200, active: true });
+  });
+
+  it('a new password ends the access tokens issued before it; a token issued after it works', async () => {
+    const user = await newUser();
+    const before = await signIn(user.email);
+    expect(await accepted(before.accessToken)).toEqual({ userinfo: 200, active: true });
+    fx.api.time.advance(2_000);
+    const newPassword = 'an entirely new passphrase 42';
+    expect((await fx.admin.patch(`/tenants/acme/users/${user.id}`, { password: newPassword })).statusCode).toBe(200);
+    expect(await accepted(before.accessToken)).toEqual({ userinfo: 401, active: false });
+    // The clock has not moved: a sign-in in the same second as the change gets tokens that work.
+    const after = await signIn(user.email, undefined, newPassword);
+    expect(await accepted(after.accessToken)).toEqual({ userinfo: 200, active: true });
   });
 
   it('revoking a session without offline_access ends its refresh tokens too', async () => {
