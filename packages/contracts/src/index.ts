@@ -12,8 +12,8 @@ export {
   ClientSecretCreate,
 } from './admin/clients.js';
 export { AccountProfile, UserParams, UsersParams, UserCreate, UserPatch, UserResource, UserListQuery, UserList, ConsentParams, ConsentResource, ConsentList } from './admin/users.js';
-export { TenantListQuery, TenantList, ClientListQuery, ClientList } from './admin/lists.js';
-export { SessionParams, SessionResource, SessionList } from './admin/sessions.js';
+export { TenantListQuery, TenantList, ClientListQuery, ClientList, SessionListQuery, SessionList } from './admin/lists.js';
+export { SessionParams, SessionResource } from './admin/sessions.js';
 /** The admin scope every admin API call needs (docs/reference/admin-api.md). */
 export const ADMIN_SCOPE = 'lanyard:admin';
 /** The built-in tenant that holds admin clients. */

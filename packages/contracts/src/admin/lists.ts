@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ClientResource } from './clients.js';
 import { Cursor } from './common.js';
+import { SessionResource } from './sessions.js';
 import { TenantResource } from './tenants.js';
 
 /**
@@ -25,7 +26,12 @@ export const ClientListQuery = pageQuery('A tenant’s clients in client-id orde
 /** Never carries a secret: `clientSecret` is only ever in the PUT response that generated it. */
 export const ClientList = Type.Object({ items: Type.Array(Type.Omit(ClientResource, ['clientSecret'])), nextCursor: NextCursor });
 
+export const SessionListQuery = pageQuery('A user’s active sessions, newest first.');
+export const SessionList = Type.Object({ items: Type.Array(SessionResource), nextCursor: NextCursor });
+
 export type TenantListQuery = Static<typeof TenantListQuery>;
 export type TenantList = Static<typeof TenantList>;
 export type ClientListQuery = Static<typeof ClientListQuery>;
 export type ClientList = Static<typeof ClientList>;
+export type SessionListQuery = Static<typeof SessionListQuery>;
+export type SessionList = Static<typeof SessionList>;

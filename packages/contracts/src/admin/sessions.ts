@@ -14,7 +14,4 @@ export const SessionResource = Type.Object({
   ipNetwork: Type.Union([Type.String(), Type.Null()], { description: 'The IP network the sign-in came from (/24 for IPv4, /64 for IPv6), never the full address.' }),
 });
 
-export const SessionList = Type.Object({ items: Type.Array(SessionResource) });
-
 export type SessionResource = Static<typeof SessionResource>;
-export type SessionList = Static<typeof SessionList>;

@@ -6,6 +6,7 @@ import {
   ConsentList,
   ConsentParams,
   SessionList,
+  SessionListQuery,
   SessionParams,
   UserCreate,
   UserList,
@@ -30,7 +31,7 @@ export interface UserRoutesDeps {
   readonly clients: Pick<ClientService, 'require'>;
   readonly users: Pick<UserService, 'create' | 'list' | 'get' | 'findById' | 'patch' | 'delete'>;
   readonly consents: Pick<ConsentService, 'list' | 'revoke'>;
-  readonly sessions: Pick<SessionService, 'listActive' | 'revokeForUser'>;
+  readonly sessions: Pick<SessionService, 'listActivePage' | 'revokeForUser'>;
 }
 
 /**
@@ -123,16 +124,17 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
   // --- sessions --------------------------------------------------------------------------
   app.get(
     '/tenants/:tenant/users/:userId/sessions',
-    { schema: { tags: ['users'], summary: 'List a user’s active browser sessions (not revoked, not expired)', security, params: UserParams, response: { 200: SessionList, ...errors } } },
+    { schema: { tags: ['users'], summary: 'List a user’s active browser sessions (not revoked, not expired; paged, newest first)', security, params: UserParams, querystring: SessionListQuery, response: { 200: SessionList, ...errors } } },
     async (request) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await requireUser(tenant, request.params.userId);
-      return { items: (await deps.sessions.listActive(user.id)).map(presentSession) };
+      const page = await deps.sessions.listActivePage(user.id, request.query);
+      return { items: page.items.map(presentSession), nextCursor: page.nextCursor };
     },
   );
   app.delete(
     '/tenants/:tenant/users/:userId/sessions/:sessionId',
-    { schema: { tags: ['users'], summary: 'End one session and revoke the refresh tokens issued in it', security, params: SessionParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
+    { schema: { tags: ['users'], summary: 'End one session and revoke the refresh and access tokens issued in it', security, params: SessionParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await requireUser(tenant, request.params.userId);
@@ -144,7 +146,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
   );
   app.delete(
     '/tenants/:tenant/users/:userId/sessions',
-    { schema: { tags: ['users'], summary: 'End all of a user’s sessions and revoke the refresh tokens issued in them', security, params: UserParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
+    { schema: { tags: ['users'], summary: 'End all of a user’s sessions and revoke the refresh and access tokens issued in them', security, params: UserParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
       const user = await requireUser(tenant, request.params.userId);

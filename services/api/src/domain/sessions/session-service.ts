@@ -1,7 +1,8 @@
-import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import { refreshTokenFamilies, sessions, users, type Database, type Session, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
+import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import type { AccessTokenDenylist } from '../tokens/access-token-denylist.js';
 
 /** What the authorization endpoint and pages need: the session behind a cookie. */
@@ -94,6 +95,29 @@ export class SessionService {
   }
 
   /**
+   * One page of a user's live sessions, newest first (the admin API). The cursor's key is the last
+   * session's creation time and id, `<ISO time>|<uuid>`: sessions made in the same millisecond are
+   * ordered by id, so none is skipped or repeated.
+   */
+  async listActivePage(userId: string, query: { limit: number; cursor?: string | undefined }): Promise<KeysetPage<Session>> {
+    const after = query.cursor === undefined ? undefined : parseSessionKey(keysetCursor.decode(query.cursor, (key) => parseSessionKey(key) !== undefined))!;
+    const rows = await this.db
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.userId, userId),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, this.clock()),
+          after === undefined ? undefined : or(lt(sessions.createdAt, after.createdAt), and(eq(sessions.createdAt, after.createdAt), lt(sessions.id, after.id))),
+        ),
+      )
+      .orderBy(desc(sessions.createdAt), desc(sessions.id))
+      .limit(query.limit + 1);
+    return keysetCursor.page(rows, query.limit, (session) => `${session.createdAt.toISOString()}|${session.id}`);
+  }
+
+  /**
    * Ends one live session of a user (or, without `sessionId`, all of them), the access tokens issued
    * in them, and every refresh-token family issued in them, as logout does. The sessions' tokens
    * are deny-listed before anything is written (see {@link revoke}); the sessions and families end
@@ -124,6 +148,14 @@ export class SessionService {
       return ids;
     });
   }
+}
+
+/** The key of {@link SessionService.listActivePage}'s cursor, or undefined when it has not that shape. */
+function parseSessionKey(key: string): { createdAt: Date; id: string } | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f-]{36})$/.exec(key);
+  if (match === null || !UUID.test(match[2]!)) return undefined;
+  const createdAt = new Date(match[1]!);
+  return Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== match[1] ? undefined : { createdAt, id: match[2]! };
 }
 
 /** Session ids are UUIDs; anything else (e.g. ajv's `urn:uuid:` form) would be a database error, not a miss. */

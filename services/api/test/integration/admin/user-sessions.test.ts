@@ -108,6 +108,39 @@ describe('admin API: user sessions', () => {
     expect(response.body).not.toMatch(/hash/i);
   });
 
+  it('pages the list newest first with an opaque cursor, sessions of the same millisecond included, and refuses a forged cursor', async () => {
+    const user = await newUser();
+    // Three sessions made in the same millisecond, and one later.
+    const sameInstant = [await signIn(user.email), await signIn(user.email), await signIn(user.email)];
+    const instant = new Date(fx.api.ctx.clock().getTime() - 5_000);
+    await fx.api.database.query('update sessions set created_at = $1 where id = any($2::uuid[])', [instant, sameInstant.map((s) => s.sessionId)]);
+    fx.api.time.advance(1_000);
+    const newest = await signIn(user.email);
+    const expected = [newest.sessionId, ...sameInstant.map((s) => s.sessionId).sort().reverse()];
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const response = await fx.admin.get(`${base(user.id)}?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+      expect(response.statusCode).toBe(200);
+      const page = response.json() as { items: SessionItem[]; nextCursor: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((s) => s.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor !== null && pages < 5);
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(2);
+
+    for (const forged of ['not-a-cursor', Buffer.from('2026-01-01T00:00:00.000Z|x').toString('base64url'), Buffer.from("'; drop table sessions; --").toString('base64url'), 'A'.repeat(300)]) {
+      const response = await fx.admin.get(`${base(user.id)}?cursor=${encodeURIComponent(forged)}`);
+      expect(response.statusCode, forged).toBe(400);
+      expect(response.json().invalidParams[0].name).toBe('querystring/cursor');
+    }
+    expect((await fx.admin.get(`${base(user.id)}?limit=0`)).statusCode).toBe(400);
+  });
+
   it('lists only active sessions: not revoked, not expired by the API’s clock', async () => {
     const user = await newUser();
     const live = await signIn(user.email);
