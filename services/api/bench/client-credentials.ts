@@ -1,12 +1,14 @@
 // Benchmark (not a test): Lanyard's token endpoint for client_credentials (confidential client,
-// Basic auth, ES256 JWT access token) against node-oidc-provider 9.13 issuing ES256 JWT access tokens
-// for the same grant, plus the rate limiter's cost measured in isolation against real Redis.
+// Basic auth, ES256 JWT access token; the production bundle) against node-oidc-provider 9.13 issuing
+// ES256 JWT access tokens for the same grant, in memory and with a Redis adapter, plus the rate
+// limiter's cost measured in isolation against real Redis.
 // Run: npx tsx services/api/bench/client-credentials.ts   (or services/api/bench/run-all.sh)
 import { benchDatabase } from './support/bench-database.js';
 import { sequentialLatency, type LatencyFigures, type ProbeRequest } from './support/http-probe.js';
 import { basicAuth, BENCH_TENANT, checkClientCredentials, CLIENT_CREDENTIALS_BODY, ensureBenchTenant, SERVICE_CLIENT, startLanyard } from './support/lanyard.js';
 import { medianRound, runLoad, type LoadFigures } from './support/load.js';
-import { startPeer } from './support/peer.js';
+import { peerLabel, startPeer, type PeerAdapter } from './support/peer.js';
+import { productionBundle } from './support/production-bundle.js';
 import { pinSelf, runProbe } from './support/processes.js';
 import { fmt, percent, printConditions, printLoadTable, printRatios, printTable, ratio, times, writeResults } from './support/report.js';
 import { benchSecrets, settings } from './support/settings.js';
@@ -46,10 +48,10 @@ async function lanyard(databaseUrl: string, label = 'Lanyard', entry?: string): 
   }
 }
 
-async function peer(): Promise<TargetRun> {
-  const server = await startPeer();
+async function peer(adapter: PeerAdapter): Promise<TargetRun> {
+  const server = await startPeer(adapter);
   try {
-    return await measure('node-oidc-provider 9.13', `${server.issuer}/token`, server.process.pid);
+    return await measure(peerLabel(adapter), `${server.issuer}/token`, server.process.pid);
   } finally {
     await server.stop();
   }
@@ -57,14 +59,16 @@ async function peer(): Promise<TargetRun> {
 
 async function main(): Promise<void> {
   pinSelf(settings.clientCpus);
-  console.log('# client_credentials: Lanyard vs node-oidc-provider (ES256 JWT access tokens)');
+  console.log('# client_credentials: Lanyard (production bundle) vs node-oidc-provider in memory and with a Redis adapter (ES256 JWT access tokens)');
   printConditions({ connections: settings.connections });
   const database = await benchDatabase();
   try {
-    const runs: { lanyard: TargetRun[]; peer: TargetRun[]; noLimiter: TargetRun[] } = { lanyard: [], peer: [], noLimiter: [] };
+    const runs: { lanyard: TargetRun[]; peer: TargetRun[]; peerRedis: TargetRun[]; noLimiter: TargetRun[] } = { lanyard: [], peer: [], peerRedis: [], noLimiter: [] };
     const targets: Array<() => Promise<void>> = [
-      async () => void runs.lanyard.push(await lanyard(database.url)),
-      async () => void runs.peer.push(await peer()),
+      // The production bundle, as users run it (`node dist/api.js`, the image's environment).
+      async () => void runs.lanyard.push(await lanyard(database.url, 'Lanyard (production bundle)', productionBundle('api'))),
+      async () => void runs.peer.push(await peer('memory')),
+      async () => void runs.peerRedis.push(await peer('redis')),
       async () => void runs.noLimiter.push(await lanyard(database.url, 'Lanyard, limiter stubbed (cross-check)', 'services/api/bench/support/api-without-limiter.ts')),
     ];
     // Each round starts with a different target, so whatever the previous run leaves behind
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     const pick = (list: TargetRun[]) => list.find((r) => r.load === medianRound(list.map((x) => x.load)))!;
     const l = pick(runs.lanyard);
     const p = pick(runs.peer);
+    const r = pick(runs.peerRedis);
     const n = pick(runs.noLimiter);
 
     const limiter = await runProbe<LimiterProbe>(settings.serverCpus, 'services/api/bench/support/limiter-probe.ts', {
@@ -83,13 +88,14 @@ async function main(): Promise<void> {
       DURATION_SECONDS: String(Math.min(settings.durationSeconds, 5)),
     });
 
-    printLoadTable(`client_credentials at ${settings.connections} connections (tenant ${BENCH_TENANT})`, [l.load, p.load, n.load]);
+    printLoadTable(`client_credentials at ${settings.connections} connections (tenant ${BENCH_TENANT})`, [l.load, p.load, r.load, n.load]);
     printTable(
       'Unloaded latency (2000 sequential requests, one keep-alive connection)',
       ['target', 'p50 ms', 'p99 ms'],
       [
         ['Lanyard', fmt(l.unloaded.p50Ms, 3), fmt(l.unloaded.p99Ms, 3)],
-        ['node-oidc-provider 9.13', fmt(p.unloaded.p50Ms, 3), fmt(p.unloaded.p99Ms, 3)],
+        [peerLabel('memory'), fmt(p.unloaded.p50Ms, 3), fmt(p.unloaded.p99Ms, 3)],
+        [peerLabel('redis'), fmt(r.unloaded.p50Ms, 3), fmt(r.unloaded.p99Ms, 3)],
       ],
     );
     printTable(
@@ -108,9 +114,13 @@ async function main(): Promise<void> {
     const abCost = 1 - l.load.requestsPerSecond / n.load.requestsPerSecond;
     const abCpuCost = 1 - (n.load.cpuMicrosPerRequest?.server ?? Number.NaN) / lanyardCpu;
     const peerCpu = p.load.cpuMicrosPerRequest?.server ?? Number.NaN;
+    const total = (cpu: LoadFigures['cpuMicrosPerRequest']) => (cpu === undefined ? Number.NaN : cpu.server + cpu.postgres + cpu.redis);
     const summary = {
       lanyard: l,
       peer: p,
+      peerRedis: r,
+      ratioLanyardToPeerRedis: ratio(l.load.requestsPerSecond, r.load.requestsPerSecond),
+      totalCpuRatioPeerRedisToLanyard: ratio(total(r.load.cpuMicrosPerRequest), total(l.load.cpuMicrosPerRequest)),
       lanyardWithoutLimiter: n,
       limiter,
       ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
@@ -121,8 +131,10 @@ async function main(): Promise<void> {
       limiterCpuShareAbCrossCheck: abCpuCost,
     };
     printRatios([
-      ['Lanyard / peer throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
-      ['peer / Lanyard CPU per request (robust to a busy machine)', `${times(summary.cpuRatioPeerToLanyard)} (${fmt(peerCpu, 0)} µs vs ${fmt(lanyardCpu, 0)} µs)`],
+      ['Lanyard / peer (in memory) throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
+      ['Lanyard / peer (Redis adapter) throughput', `${times(summary.ratioLanyardToPeerRedis)} (target ≥ 2×)`],
+      ['peer (Redis) / Lanyard total CPU per request (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(total(r.load.cpuMicrosPerRequest), 0)} µs vs ${fmt(total(l.load.cpuMicrosPerRequest), 0)} µs)`],
+      ['peer (in memory) / Lanyard CPU per request (process only)', `${times(summary.cpuRatioPeerToLanyard)} (${fmt(peerCpu, 0)} µs vs ${fmt(lanyardCpu, 0)} µs)`],
       ['limiter cost as % of token endpoint throughput', `${percent(cpuShare)} (limiter CPU ${fmt(limiter.cpuMicrosPerCall, 1)} µs ÷ request CPU ${fmt(lanyardCpu, 0)} µs; budget ≤ 15 %)`],
       ['limiter share of unloaded token latency', `${percent(latencyShare)} (${fmt(limiter.sequentialP50Micros, 0)} µs of ${fmt(l.unloaded.p50Ms * 1000, 0)} µs)`],
       ['cross-check A/B (limiter stubbed): throughput lost', `${percent(abCost)} (separate runs; negative = stubbed build was slower)`],

@@ -7,7 +7,8 @@ import type { Options, RawRequest } from 'autocannon';
 import { benchDatabase } from './support/bench-database.js';
 import { basicAuth, ensureBenchTenant, startLanyard, WEB_CLIENT } from './support/lanyard.js';
 import { medianRound, runLoad, type LoadFigures } from './support/load.js';
-import { startPeer } from './support/peer.js';
+import { peerLabel, startPeer, type PeerAdapter } from './support/peer.js';
+import { productionBundle } from './support/production-bundle.js';
 import { refreshMinter } from './support/refresh-minter.js';
 import { pinSelf } from './support/processes.js';
 import { fmt, percent, printConditions, printLoadTable, printRatios, ratio, times, writeResults } from './support/report.js';
@@ -81,7 +82,8 @@ async function checkRefresh(tokenUrl: string, headers: Record<string, string>, t
 
 /** Lanyard: families created directly through RefreshTokenService.createFamily in the bench database. */
 async function lanyard(databaseUrl: string): Promise<RefreshRun> {
-  const server = await startLanyard(databaseUrl);
+  // The production bundle, as users run it (`node dist/api.js`, the image's environment).
+  const server = await startLanyard(databaseUrl, {}, productionBundle('api'));
   try {
     const { emails } = await ensureBenchTenant(server);
     const minter = await refreshMinter(databaseUrl, emails);
@@ -95,44 +97,50 @@ async function lanyard(databaseUrl: string): Promise<RefreshRun> {
   }
 }
 
-async function peer(): Promise<RefreshRun> {
-  const server = await startPeer();
+async function peer(adapter: PeerAdapter): Promise<RefreshRun> {
+  const server = await startPeer(adapter);
   try {
-    return await measure('node-oidc-provider 9.13', `${server.issuer}/token`, server.process.pid, (count) => server.mint(count));
+    return await measure(peerLabel(adapter), `${server.issuer}/token`, server.process.pid, (count) => server.mint(count));
   } finally {
     await server.stop();
   }
 }
 
 pinSelf(settings.clientCpus);
-console.log('# refresh_token: Lanyard vs node-oidc-provider (rotation on, fresh token per request)');
+console.log('# refresh_token: Lanyard (production bundle) vs node-oidc-provider in memory and with a Redis adapter (rotation on, fresh token per request)');
 printConditions({ connections: settings.connections });
 const database = await benchDatabase();
 try {
-  const runs: { lanyard: RefreshRun[]; peer: RefreshRun[] } = { lanyard: [], peer: [] };
-  // Alternate who goes first, so drift within a round does not favour one side.
+  const runs: { lanyard: RefreshRun[]; peer: RefreshRun[]; peerRedis: RefreshRun[] } = { lanyard: [], peer: [], peerRedis: [] };
+  const targets = [async () => void runs.lanyard.push(await lanyard(database.url)), async () => void runs.peer.push(await peer('memory')), async () => void runs.peerRedis.push(await peer('redis'))];
+  // Each round starts with a different target, so drift within a round does not favour one side.
   for (let round = 0; round < settings.rounds; round += 1) {
-    const order = [async () => void runs.lanyard.push(await lanyard(database.url)), async () => void runs.peer.push(await peer())];
-    for (const target of round % 2 === 0 ? order : order.reverse()) await target();
+    for (let i = 0; i < targets.length; i += 1) await targets[(round + i) % targets.length]!();
   }
   const pick = (list: RefreshRun[]) => list.find((r) => r.load === medianRound(list.map((x) => x.load)))!;
   const l = pick(runs.lanyard);
   const p = pick(runs.peer);
-  printLoadTable(`refresh_token at ${settings.connections} connections (access + ID token, rotation)`, [l.load, p.load]);
-  for (const [name, run] of [['Lanyard', l], ['node-oidc-provider', p]] as const) {
+  const r = pick(runs.peerRedis);
+  printLoadTable(`refresh_token at ${settings.connections} connections (access + ID token, rotation)`, [l.load, p.load, r.load]);
+  for (const [name, run] of [['Lanyard', l], [peerLabel('memory'), p], [peerLabel('redis'), r]] as const) {
     console.log(`${name}: pool ${run.poolSize} tokens (minted at ${fmt(run.mintPerSecond, 0)}/s)${run.poolExhausted ? ' — POOL EXHAUSTED: errors include reused tokens' : ''}`);
   }
   const lanyardCpu = l.load.cpuMicrosPerRequest;
-  const peerCpu = p.load.cpuMicrosPerRequest;
+  const total = (cpu: RefreshRun['load']['cpuMicrosPerRequest']) => (cpu === undefined ? Number.NaN : cpu.server + cpu.postgres + cpu.redis);
   const summary = {
     lanyard: l,
     peer: p,
+    peerRedis: r,
     ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
-    cpuRatioPeerToLanyard: ratio(peerCpu?.server ?? Number.NaN, lanyardCpu?.server ?? Number.NaN),
+    ratioLanyardToPeerRedis: ratio(l.load.requestsPerSecond, r.load.requestsPerSecond),
+    cpuRatioPeerToLanyard: ratio(p.load.cpuMicrosPerRequest?.server ?? Number.NaN, lanyardCpu?.server ?? Number.NaN),
+    totalCpuRatioPeerRedisToLanyard: ratio(total(r.load.cpuMicrosPerRequest), total(lanyardCpu)),
   };
   printRatios([
-    ['Lanyard / peer refresh throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
-    ['peer / Lanyard CPU per refresh (process only)', `${times(summary.cpuRatioPeerToLanyard)} (>1: Lanyard cheaper per request)`],
+    ['Lanyard / peer (in memory) refresh throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
+    ['Lanyard / peer (Redis adapter) refresh throughput', `${times(summary.ratioLanyardToPeerRedis)} (target ≥ 2×)`],
+    ['peer (in memory) / Lanyard CPU per refresh (process only)', `${times(summary.cpuRatioPeerToLanyard)} (>1: Lanyard cheaper per request)`],
+    ['peer (Redis) / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(total(r.load.cpuMicrosPerRequest), 0)} µs vs ${fmt(total(lanyardCpu), 0)} µs)`],
     ['Lanyard PostgreSQL CPU per refresh', `${fmt(lanyardCpu?.postgres ?? Number.NaN, 0)} µs (${percent((lanyardCpu?.postgres ?? 0) / ((lanyardCpu?.server ?? 0) + (lanyardCpu?.postgres ?? 0)))} of API+DB CPU)`],
   ]);
   writeResults('refresh', summary);

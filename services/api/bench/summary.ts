@@ -19,6 +19,9 @@ const read = <T>(name: string): T | undefined => (existsSync(join(dir, `${name}.
 const cc = read<{
   lanyard: { load: Figures };
   peer: { load: Figures };
+  peerRedis?: { load: Figures };
+  ratioLanyardToPeerRedis?: number;
+  totalCpuRatioPeerRedisToLanyard?: number;
   lanyardWithoutLimiter: { load: Figures };
   ratioLanyardToPeer: number;
   limiterCostShareOfThroughput: number;
@@ -26,7 +29,15 @@ const cc = read<{
   limiterCpuShareAbCrossCheck: number;
   limiter: { cpuMicrosPerCall: number; sequentialP50Micros: number };
 }>('client-credentials');
-const rt = read<{ lanyard: { load: Figures }; peer: { load: Figures }; ratioLanyardToPeer: number; cpuRatioPeerToLanyard: number }>('refresh');
+const rt = read<{
+  lanyard: { load: Figures };
+  peer: { load: Figures };
+  peerRedis?: { load: Figures };
+  ratioLanyardToPeer: number;
+  ratioLanyardToPeerRedis?: number;
+  cpuRatioPeerToLanyard: number;
+  totalCpuRatioPeerRedisToLanyard?: number;
+}>('refresh');
 const login = read<{
   login: Figures & { successPerSecond: number };
   argon2Bound: { verifiesPerSecond: number };
@@ -41,23 +52,29 @@ const cpuRatio = (peer: Figures, lanyard: Figures) => (peer.cpuMicrosPerRequest?
 
 printTable('Summary: throughput and latency', ['run', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req'], [
   row('client_credentials — Lanyard', cc?.lanyard.load),
-  row('client_credentials — node-oidc-provider', cc?.peer.load),
+  row('client_credentials — node-oidc-provider (in memory)', cc?.peer.load),
+  row('client_credentials — node-oidc-provider (Redis adapter)', cc?.peerRedis?.load),
   row('client_credentials — Lanyard, limiter stubbed', cc?.lanyardWithoutLimiter.load),
   row('refresh_token — Lanyard', rt?.lanyard.load),
-  row('refresh_token — node-oidc-provider', rt?.peer.load),
+  row('refresh_token — node-oidc-provider (in memory)', rt?.peer.load),
+  row('refresh_token — node-oidc-provider (Redis adapter)', rt?.peerRedis?.load),
   row('hosted login — Lanyard', login?.login),
 ]);
 
 const rows: Array<[string, string, string]> = [];
 if (cc !== undefined) {
-  rows.push(['client_credentials Lanyard / peer (req/s)', times(cc.ratioLanyardToPeer), '≥ 2×']);
-  rows.push(['client_credentials peer / Lanyard (CPU per request)', times(cpuRatio(cc.peer.load, cc.lanyard.load)), '≥ 2×']);
+  rows.push(['client_credentials Lanyard / peer in memory (req/s)', times(cc.ratioLanyardToPeer), '≥ 2×']);
+  rows.push(['client_credentials peer in memory / Lanyard (CPU per request)', times(cpuRatio(cc.peer.load, cc.lanyard.load)), '≥ 2×']);
+  if (cc.ratioLanyardToPeerRedis !== undefined) rows.push(['client_credentials Lanyard / peer with Redis (req/s)', times(cc.ratioLanyardToPeerRedis), '≥ 2×']);
+  if (cc.totalCpuRatioPeerRedisToLanyard !== undefined) rows.push(['client_credentials peer with Redis / Lanyard (total CPU: process + PostgreSQL + Redis)', times(cc.totalCpuRatioPeerRedisToLanyard), '≥ 2×']);
   rows.push(['limiter cost, % of token throughput (isolated)', percent(cc.limiterCostShareOfThroughput), '≤ 15 %']);
   rows.push(['limiter cost, A/B cross-check (req/s | CPU)', `${percent(cc.limiterCostAbCrossCheck)} | ${percent(cc.limiterCpuShareAbCrossCheck)}`, '≤ 15 %']);
 }
 if (rt !== undefined) {
-  rows.push(['refresh Lanyard / peer (req/s)', times(rt.ratioLanyardToPeer), '≥ 2×']);
-  rows.push(['refresh peer / Lanyard (CPU per request)', times(rt.cpuRatioPeerToLanyard), '≥ 2×']);
+  rows.push(['refresh Lanyard / peer in memory (req/s)', times(rt.ratioLanyardToPeer), '≥ 2×']);
+  rows.push(['refresh peer in memory / Lanyard (CPU per request)', times(rt.cpuRatioPeerToLanyard), '≥ 2×']);
+  if (rt.ratioLanyardToPeerRedis !== undefined) rows.push(['refresh Lanyard / peer with Redis (req/s)', times(rt.ratioLanyardToPeerRedis), '≥ 2×']);
+  if (rt.totalCpuRatioPeerRedisToLanyard !== undefined) rows.push(['refresh peer with Redis / Lanyard (total CPU: process + PostgreSQL + Redis)', times(rt.totalCpuRatioPeerRedisToLanyard), '≥ 2×']);
 }
 if (login !== undefined) {
   rows.push(['logins/s vs Argon2 bound', `${fmt(login.login.successPerSecond, 1)} / ${fmt(login.argon2Bound.verifiesPerSecond, 1)} = ${percent(login.loginShareOfBound)}`, '≥ 85 %']);

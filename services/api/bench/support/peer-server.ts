@@ -1,9 +1,13 @@
 // The peer under comparison: node-oidc-provider 9.13 issuing ES256 JWT access tokens (resource
 // indicators, accessTokenFormat 'jwt') for client_credentials and refresh_token (rotation on).
 // Bench-only; started pinned by the bench scripts, one process, like the API under test.
-// Env: PORT, PEER_SERVICE_SECRET, PEER_WEB_SECRET. IPC: {type:'mint', count} → {type:'minted', tokens}.
+// Env: PORT, PEER_SERVICE_SECRET, PEER_WEB_SECRET, PEER_ADAPTER (memory | redis), PEER_REDIS_URL,
+// PEER_REDIS_PREFIX. IPC: {type:'mint', count} → {type:'minted', tokens}.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import Provider, { type Adapter } from 'oidc-provider';
+
+type AdapterPayload = Record<string, unknown>;
 
 const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
@@ -54,11 +58,58 @@ class MapAdapter implements Adapter {
   }
 }
 
+/**
+ * A durable adapter, as node-oidc-provider is run in production: every grant, refresh token and
+ * consumption a Redis write, the way its documented Redis adapter example stores them (a hash per
+ * model entry with the JSON payload and a `consumed` field, a list of keys per grant for revocation).
+ */
+const redis = process.env.PEER_ADAPTER === 'redis' ? new Redis(process.env.PEER_REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }) : undefined;
+const redisPrefix = process.env.PEER_REDIS_PREFIX ?? `peer:${randomUUID()}:`;
+class RedisAdapter implements Adapter {
+  constructor(private readonly model: string) {}
+  #key(id: string) {
+    return `${redisPrefix}${this.model}:${id}`;
+  }
+  async upsert(id: string, payload: AdapterPayload, expiresIn = 0): Promise<void> {
+    const key = this.#key(id);
+    const multi = redis!.multi().del(key).hset(key, 'payload', JSON.stringify(payload));
+    if (expiresIn > 0) multi.expire(key, expiresIn);
+    if (typeof payload.grantId === 'string') {
+      const grantKey = `${redisPrefix}grant:${payload.grantId}`;
+      multi.rpush(grantKey, key);
+      if (expiresIn > 0) multi.expire(grantKey, expiresIn, 'GT');
+    }
+    await multi.exec();
+  }
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const entry = await redis!.hgetall(this.#key(id));
+    if (entry.payload === undefined) return undefined;
+    return { ...(JSON.parse(entry.payload) as AdapterPayload), ...(entry.consumed === undefined ? {} : { consumed: Number(entry.consumed) }) };
+  }
+  async findByUserCode() {
+    return undefined;
+  }
+  async findByUid() {
+    return undefined;
+  }
+  async consume(id: string): Promise<void> {
+    await redis!.hset(this.#key(id), 'consumed', Math.floor(Date.now() / 1000));
+  }
+  async destroy(id: string): Promise<void> {
+    await redis!.del(this.#key(id));
+  }
+  async revokeByGrantId(grantId: string): Promise<void> {
+    const grantKey = `${redisPrefix}grant:${grantId}`;
+    const keys = await redis!.lrange(grantKey, 0, -1);
+    await redis!.del(...keys, grantKey);
+  }
+}
+
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'ES256', use: 'sig' };
 
 const provider = new Provider(issuer, {
-  adapter: MapAdapter,
+  adapter: redis === undefined ? MapAdapter : RedisAdapter,
   jwks: { keys: [jwk] },
   cookies: { keys: ['bench-only-cookie-key-0123456789abcdef'] },
   // Only an EC key is configured, so everything this peer signs is ES256 (default would be RS256).

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { benchSecrets, settings } from './settings.js';
 import { freePort } from '@lanyard/testing';
 import { spawnPinned, waitForHttp, type PinnedProcess } from './processes.js';
@@ -10,10 +11,17 @@ export interface PeerServer {
   stop(): Promise<void>;
 }
 
+/** Where the peer keeps grants and tokens: a Map (its best case) or Redis (how it is run for real). */
+export type PeerAdapter = 'memory' | 'redis';
+
+/** The peer's label in tables. */
+export const peerLabel = (adapter: PeerAdapter) => (adapter === 'memory' ? 'node-oidc-provider 9.13 (in memory)' : 'node-oidc-provider 9.13 (Redis adapter)');
+
 /** node-oidc-provider in its own pinned process, same NODE_ENV and thread pool as the API. */
-export async function startPeer(): Promise<PeerServer> {
+export async function startPeer(adapter: PeerAdapter = 'memory'): Promise<PeerServer> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
+  const redisPrefix = `bench-peer:${port}:`;
   const child = spawnPinned(
     settings.serverCpus,
     'services/api/bench/support/peer-server.ts',
@@ -23,6 +31,9 @@ export async function startPeer(): Promise<PeerServer> {
       UV_THREADPOOL_SIZE: String(settings.uvThreadpoolSize),
       PEER_SERVICE_SECRET: benchSecrets.serviceSecret,
       PEER_WEB_SECRET: benchSecrets.webSecret,
+      PEER_ADAPTER: adapter,
+      PEER_REDIS_URL: settings.redisUrl,
+      PEER_REDIS_PREFIX: redisPrefix,
     },
     { ipc: true },
   );
@@ -30,7 +41,10 @@ export async function startPeer(): Promise<PeerServer> {
   return {
     issuer,
     process: child,
-    stop: () => child.stop(),
+    async stop() {
+      await child.stop();
+      if (adapter === 'redis') await removeKeys(redisPrefix);
+    },
     mint(count) {
       return new Promise((resolve, reject) => {
         const onMessage = (message: { type: string; tokens?: string[]; message?: string }) => {
@@ -43,4 +57,19 @@ export async function startPeer(): Promise<PeerServer> {
       });
     },
   };
+}
+
+/** Removes what a Redis-backed peer stored (refresh pools are tens of thousands of keys with 14-day TTLs). */
+async function removeKeys(prefix: string): Promise<void> {
+  const redis = new Redis(settings.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
