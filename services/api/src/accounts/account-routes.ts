@@ -21,7 +21,7 @@ import { looksLikeEmail, PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, se
 
 export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
   readonly tenants: TenantLookup;
-  readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke' | 'listActive' | 'revokeForUser'>;
+  readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke' | 'listActivePage' | 'revokeForUser'>;
   readonly refreshTokens: Pick<RefreshTokenService, 'revokeSessionFamilies'>;
   readonly consents: Pick<ConsentService, 'list' | 'revoke'>;
   readonly clients: ClientLookup;
@@ -30,6 +30,9 @@ export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps 
   readonly formCsrf: FormCsrf;
   readonly audit: AuditRecorder;
 }
+
+/** Sessions listed on the account page, newest first. */
+const SESSIONS_SHOWN = 50;
 
 /** Confirmations after a change: a code in the URL, a fixed sentence on the page. */
 const NOTICES = {
@@ -98,7 +101,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
       pick(ERRORS, errorCode) ??
       (invalidField === undefined ? undefined : `${invalidField}: this value is not valid, so nothing was saved.`) ??
       (passwordProblem !== undefined && Object.hasOwn(PASSWORD_PROBLEM_MESSAGES, passwordProblem) ? PASSWORD_PROBLEM_MESSAGES[passwordProblem as PasswordProblem](minLength) : undefined);
-    const sessions = await deps.sessions.listActive(user.id);
+    // The newest sign-ins, and this browser's own even if it is older: one user may hold any number.
+    const page = await deps.sessions.listActivePage(user.id, { limit: SESSIONS_SHOWN });
+    const sessions = page.items.some((s) => s.id === session.id) ? page.items : [session, ...page.items.slice(0, SESSIONS_SHOWN - 1)];
     const consents = await deps.consents.list(user.id);
     const apps = await Promise.all(
       consents.map(async (c) => {
@@ -118,6 +123,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
         profile: profileValues(user),
         minLength,
         csrf: { profile: csrf('profile'), password: csrf('password'), email: csrf('email'), sessions: csrf('sessions'), apps: csrf('apps'), logout: csrf('logout') },
+        moreSessions: page.nextCursor !== null,
         sessions: sessions.map((s) => ({
           id: s.id,
           browser: describeBrowser(s.userAgent ?? undefined),

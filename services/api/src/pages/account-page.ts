@@ -28,6 +28,8 @@ export interface AccountPageModel {
   readonly minLength: number;
   readonly csrf: { readonly profile: string; readonly password: string; readonly email: string; readonly sessions: string; readonly apps: string; readonly logout: string };
   readonly sessions: readonly AccountSessionView[];
+  /** More sessions exist than are listed. */
+  readonly moreSessions: boolean;
   readonly apps: readonly ConnectedAppView[];
   readonly notice?: string | undefined;
   readonly error?: string | undefined;
@@ -99,6 +101,7 @@ ${s.current
   : html`<form method="post" action="${action('sessions/revoke')}">${hiddenFields({ csrf_token: m.csrf.sessions, session_id: s.id })}<button type="submit" class="secondary" aria-label="Sign out ${s.browser} since ${s.signedInAt}">Sign out</button></form>`}</li>`,
 )}
 </ul>
+${m.moreSessions ? html`<p class="muted">Only your most recent sign-ins are listed. Changing your password signs you out everywhere else.</p>` : null}
 </section>
 
 <section aria-labelledby="apps-heading">

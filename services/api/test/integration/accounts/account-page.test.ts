@@ -140,6 +140,34 @@ describe('the account page', () => {
     expect(again.url).toMatch(/error=unknown_session$/);
   });
 
+  it('lists the newest 50 sessions and this browser’s own, and says when there are more', async () => {
+    await freshUser();
+    const here = new UserAgent({ 'user-agent': FIREFOX });
+    const { html: before } = await signIn(here);
+    expect(before).not.toContain('Only your most recent sign-ins are listed');
+    // 60 newer sessions of the same user, as from 60 other sign-ins.
+    const tenantId = (await fx.api.database.query<{ id: string }>(`select id from tenants where name = 'acme'`)).rows[0]!.id;
+    const now = fx.api.ctx.clock();
+    for (let i = 0; i < 60; i += 1) {
+      await fx.api.database.query(`insert into sessions (tenant_id, user_id, token_hash, auth_time, amr, created_at, expires_at, user_agent) values ($1, $2, $3, $4, '{pwd}', $5, $6, $7)`, [
+        tenantId,
+        userId,
+        Buffer.from(`other-${userId}-${i}`),
+        now,
+        new Date(now.getTime() + 1_000 + i),
+        new Date(now.getTime() + 3_600_000),
+        CHROME_MAC,
+      ]);
+    }
+    const html = await (await here.request(`${fx.issuer}/account`)).text();
+    const listed = html.match(/<li><span>/g) ?? [];
+    const others = html.match(/name="session_id" value="/g) ?? [];
+    expect(html).toContain('this browser');
+    expect(others.length).toBe(49);
+    expect(listed.length).toBeGreaterThanOrEqual(50);
+    expect(html).toContain('Only your most recent sign-ins are listed');
+  });
+
   it('shows connected apps and revokes one, which ends its refresh tokens', async () => {
     await freshUser();
     // acme-native is not first-party, so signing in asks for (and remembers) consent.
