@@ -6,7 +6,7 @@
 import { benchDatabase } from './support/bench-database.js';
 import { sequentialLatency, type LatencyFigures, type ProbeRequest } from './support/http-probe.js';
 import { basicAuth, BENCH_TENANT, checkClientCredentials, CLIENT_CREDENTIALS_BODY, ensureBenchTenant, SERVICE_CLIENT, startLanyard } from './support/lanyard.js';
-import { medianRound, runLoad, type LoadFigures } from './support/load.js';
+import { medianRound, runLoad, totalCpuMicros, type LoadFigures } from './support/load.js';
 import { peerLabel, startPeer, type PeerAdapter } from './support/peer.js';
 import { productionBundle } from './support/production-bundle.js';
 import { pinSelf, runProbe } from './support/processes.js';
@@ -114,13 +114,12 @@ async function main(): Promise<void> {
     const abCost = 1 - l.load.requestsPerSecond / n.load.requestsPerSecond;
     const abCpuCost = 1 - (n.load.cpuMicrosPerRequest?.server ?? Number.NaN) / lanyardCpu;
     const peerCpu = p.load.cpuMicrosPerRequest?.server ?? Number.NaN;
-    const total = (cpu: LoadFigures['cpuMicrosPerRequest']) => (cpu === undefined ? Number.NaN : cpu.server + cpu.postgres + cpu.redis);
     const summary = {
       lanyard: l,
       peer: p,
       peerRedis: r,
       ratioLanyardToPeerRedis: ratio(l.load.requestsPerSecond, r.load.requestsPerSecond),
-      totalCpuRatioPeerRedisToLanyard: ratio(total(r.load.cpuMicrosPerRequest), total(l.load.cpuMicrosPerRequest)),
+      totalCpuRatioPeerRedisToLanyard: ratio(totalCpuMicros(r.load), totalCpuMicros(l.load)),
       lanyardWithoutLimiter: n,
       limiter,
       ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
@@ -133,7 +132,7 @@ async function main(): Promise<void> {
     printRatios([
       ['Lanyard / peer (in memory) throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
       ['Lanyard / peer (Redis adapter) throughput', `${times(summary.ratioLanyardToPeerRedis)} (target ≥ 2×)`],
-      ['peer (Redis) / Lanyard total CPU per request (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(total(r.load.cpuMicrosPerRequest), 0)} µs vs ${fmt(total(l.load.cpuMicrosPerRequest), 0)} µs)`],
+      ['peer (Redis) / Lanyard total CPU per request (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(totalCpuMicros(r.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`],
       ['peer (in memory) / Lanyard CPU per request (process only)', `${times(summary.cpuRatioPeerToLanyard)} (${fmt(peerCpu, 0)} µs vs ${fmt(lanyardCpu, 0)} µs)`],
       ['limiter cost as % of token endpoint throughput', `${percent(cpuShare)} (limiter CPU ${fmt(limiter.cpuMicrosPerCall, 1)} µs ÷ request CPU ${fmt(lanyardCpu, 0)} µs; budget ≤ 15 %)`],
       ['limiter share of unloaded token latency', `${percent(latencyShare)} (${fmt(limiter.sequentialP50Micros, 0)} µs of ${fmt(l.unloaded.p50Ms * 1000, 0)} µs)`],

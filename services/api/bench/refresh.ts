@@ -6,7 +6,7 @@
 import type { Options, RawRequest } from 'autocannon';
 import { benchDatabase } from './support/bench-database.js';
 import { basicAuth, ensureBenchTenant, startLanyard, WEB_CLIENT } from './support/lanyard.js';
-import { medianRound, runLoad, type LoadFigures } from './support/load.js';
+import { medianRound, runLoad, totalCpuMicros, type LoadFigures } from './support/load.js';
 import { peerLabel, startPeer, type PeerAdapter } from './support/peer.js';
 import { productionBundle } from './support/production-bundle.js';
 import { refreshMinter } from './support/refresh-minter.js';
@@ -126,7 +126,6 @@ try {
     console.log(`${name}: pool ${run.poolSize} tokens (minted at ${fmt(run.mintPerSecond, 0)}/s)${run.poolExhausted ? ' — POOL EXHAUSTED: errors include reused tokens' : ''}`);
   }
   const lanyardCpu = l.load.cpuMicrosPerRequest;
-  const total = (cpu: RefreshRun['load']['cpuMicrosPerRequest']) => (cpu === undefined ? Number.NaN : cpu.server + cpu.postgres + cpu.redis);
   const summary = {
     lanyard: l,
     peer: p,
@@ -134,13 +133,13 @@ try {
     ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
     ratioLanyardToPeerRedis: ratio(l.load.requestsPerSecond, r.load.requestsPerSecond),
     cpuRatioPeerToLanyard: ratio(p.load.cpuMicrosPerRequest?.server ?? Number.NaN, lanyardCpu?.server ?? Number.NaN),
-    totalCpuRatioPeerRedisToLanyard: ratio(total(r.load.cpuMicrosPerRequest), total(lanyardCpu)),
+    totalCpuRatioPeerRedisToLanyard: ratio(totalCpuMicros(r.load), totalCpuMicros(l.load)),
   };
   printRatios([
     ['Lanyard / peer (in memory) refresh throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
     ['Lanyard / peer (Redis adapter) refresh throughput', `${times(summary.ratioLanyardToPeerRedis)} (target ≥ 2×)`],
     ['peer (in memory) / Lanyard CPU per refresh (process only)', `${times(summary.cpuRatioPeerToLanyard)} (>1: Lanyard cheaper per request)`],
-    ['peer (Redis) / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(total(r.load.cpuMicrosPerRequest), 0)} µs vs ${fmt(total(lanyardCpu), 0)} µs)`],
+    ['peer (Redis) / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(totalCpuMicros(r.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`],
     ['Lanyard PostgreSQL CPU per refresh', `${fmt(lanyardCpu?.postgres ?? Number.NaN, 0)} µs (${percent((lanyardCpu?.postgres ?? 0) / ((lanyardCpu?.server ?? 0) + (lanyardCpu?.postgres ?? 0)))} of API+DB CPU)`],
   ]);
   writeResults('refresh', summary);

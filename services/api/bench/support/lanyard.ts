@@ -15,6 +15,21 @@ export const CLIENT_CREDENTIALS_BODY = `grant_type=client_credentials&scope=${en
 
 export const basicAuth = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
+/** A confidential client_credentials client with the bench's scope and audience, as the admin API takes it. */
+export function serviceClientSpec(secret: string, displayName?: string) {
+  return {
+    type: 'confidential',
+    ...(displayName === undefined ? {} : { displayName }),
+    grantTypes: ['client_credentials'],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    allowedCorsOrigins: [],
+    scopes: [SERVICE_SCOPE],
+    audience: [RESOURCE],
+    secret,
+  };
+}
+
 export interface LanyardServer {
   readonly baseUrl: string;
   readonly issuer: string;
@@ -79,16 +94,7 @@ export async function ensureBenchTenant(server: LanyardServer, users = 8): Promi
     return response;
   };
   await admin('PUT', `/tenants/${BENCH_TENANT}`, { displayName: 'Bench' });
-  await admin('PUT', `/tenants/${BENCH_TENANT}/clients/${SERVICE_CLIENT}`, {
-    type: 'confidential',
-    grantTypes: ['client_credentials'],
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    allowedCorsOrigins: [],
-    scopes: [SERVICE_SCOPE],
-    audience: [RESOURCE],
-    secret: benchSecrets.serviceSecret,
-  });
+  await admin('PUT', `/tenants/${BENCH_TENANT}/clients/${SERVICE_CLIENT}`, serviceClientSpec(benchSecrets.serviceSecret));
   await admin('PUT', `/tenants/${BENCH_TENANT}/clients/${WEB_CLIENT}`, {
     type: 'confidential',
     displayName: 'Bench Web',

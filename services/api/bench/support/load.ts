@@ -52,3 +52,7 @@ export function medianRound(rounds: readonly LoadFigures[]): LoadFigures {
   const sorted = [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
+
+/** CPU per request of the process under test, PostgreSQL and Redis together: what a request costs the machine. */
+export const totalCpuMicros = (figures: LoadFigures): number =>
+  figures.cpuMicrosPerRequest === undefined ? Number.NaN : figures.cpuMicrosPerRequest.server + figures.cpuMicrosPerRequest.postgres + figures.cpuMicrosPerRequest.redis;

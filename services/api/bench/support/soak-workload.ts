@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { basicAuth, BENCH_TENANT, CLIENT_CREDENTIALS_BODY, RESOURCE, SERVICE_CLIENT, SERVICE_SCOPE, WEB_CLIENT, WEB_REDIRECT, type LanyardServer } from './lanyard.js';
+import { basicAuth, BENCH_TENANT, CLIENT_CREDENTIALS_BODY, SERVICE_CLIENT, SERVICE_SCOPE, serviceClientSpec, WEB_CLIENT, WEB_REDIRECT, type LanyardServer } from './lanyard.js';
 import { benchSecrets } from './settings.js';
 import { LatencyHistogram } from './soak-stats.js';
 
@@ -396,15 +396,5 @@ export class SoakWorkload {
 }
 
 function clientSpec(name: string, revision: string) {
-  return {
-    type: 'confidential',
-    displayName: `Soak ${name} (${revision})`,
-    grantTypes: ['client_credentials'],
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    allowedCorsOrigins: [],
-    scopes: [SERVICE_SCOPE],
-    audience: [RESOURCE],
-    secret: `soak-secret-${name}-0123456789abcdef0123456789`,
-  };
+  return serviceClientSpec(`soak-secret-${name}-0123456789abcdef0123456789`, `Soak ${name} (${revision})`);
 }

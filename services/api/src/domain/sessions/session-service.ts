@@ -85,15 +85,6 @@ export class SessionService {
     await this.db.update(sessions).set({ revokedAt: this.clock() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
   }
 
-  /** A user's live sessions (not revoked, not expired), newest first. */
-  async listActive(userId: string): Promise<Session[]> {
-    return this.db
-      .select()
-      .from(sessions)
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, this.clock())))
-      .orderBy(desc(sessions.createdAt), desc(sessions.id));
-  }
-
   /**
    * One page of a user's live sessions, newest first (the admin API). The cursor's key is the last
    * session's creation time and id, `<ISO time>|<uuid>`: sessions made in the same millisecond are

@@ -30,23 +30,19 @@ export class AccessTokenDenylist {
    */
   async revokeSessions(sessionIds: readonly string[]): Promise<void> {
     if (sessionIds.length === 0) return;
-    const results = await this.guard.run(() => {
+    await this.guard.run(() => {
       const batch = this.redis.pipeline();
       for (const id of sessionIds) batch.set(this.#sidKey(id), '1', 'EX', MAX_ACCESS_TOKEN_LIFETIME_SECONDS);
-      return batch.exec();
+      return replies(batch.exec());
     });
-    const failed = results?.find(([error]) => error !== null)?.[0];
-    if (failed) throw failed;
   }
 
   /** Whether the token with this `jti` (and `sid`, for a user token) was revoked: one round trip. */
   async has(jti: string, sid?: string): Promise<boolean> {
     if (sid === undefined) return (await this.guard.run(() => this.redis.exists(this.#jtiKey(jti)))) === 1;
     // Two commands in one pipeline rather than one EXISTS of two keys, which Redis Cluster refuses across slots.
-    const results = await this.guard.run(() => this.redis.pipeline().exists(this.#jtiKey(jti)).exists(this.#sidKey(sid)).exec());
-    const failed = results?.find(([error]) => error !== null)?.[0];
-    if (failed) throw failed;
-    return (results ?? []).some(([, count]) => count === 1);
+    const counts = await this.guard.run(() => replies(this.redis.pipeline().exists(this.#jtiKey(jti)).exists(this.#sidKey(sid)).exec()));
+    return counts.some((count) => count === 1);
   }
 
   #jtiKey(jti: string): string {
@@ -56,4 +52,12 @@ export class AccessTokenDenylist {
   #sidKey(sid: string): string {
     return `${this.keyPrefix}revoked-sid:${sid}`;
   }
+}
+
+/** A pipeline's replies, or the first command's error: ioredis resolves a pipeline even when a command in it failed. */
+async function replies(pending: Promise<[Error | null, unknown][] | null>): Promise<unknown[]> {
+  const results = (await pending) ?? [];
+  const failed = results.find(([error]) => error !== null)?.[0];
+  if (failed) throw failed;
+  return results.map(([, reply]) => reply);
 }
