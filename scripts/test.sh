@@ -37,5 +37,11 @@ step "import cycles (madge)"
 npx madge --circular --extensions ts --ts-config tsconfig.json packages services operator cdk8s
 
 step "tests (vitest: unit + integration against real services)"
-npx vitest run
+report_dir=$(mktemp -d)
+trap 'rm -rf "$report_dir"' EXIT
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report_dir/vitest.json" || status=$?
+# Vitest's own summary is coloured and tabular; CI tooling reads a plain "N passed, N failed" line.
+node scripts/print-test-totals.mjs "$report_dir/vitest.json" || status=$((status == 0 ? 1 : status))
 step "done"
+exit "$status"
