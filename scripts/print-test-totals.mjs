@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 const reportPath = process.argv[2];
 if (!reportPath) {
-  console.error('usage: node scripts/print-test-totals.mjs <vitest-json-report>');
+  process.stderr.write('usage: node scripts/print-test-totals.mjs <vitest-json-report>\n');
   process.exit(2);
 }
 
@@ -14,12 +14,12 @@ let report;
 try {
   report = JSON.parse(readFileSync(reportPath, 'utf8'));
 } catch (error) {
-  console.error(`tests: no vitest report at ${reportPath} (${error.message})`);
+  process.stderr.write(`tests: no vitest report at ${reportPath} (${error.message})\n`);
   process.exit(1);
 }
 
 const passed = report.numPassedTests ?? 0;
 const failed = report.numFailedTests ?? 0;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.stdout.write(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 if (passed + failed === 0) process.exit(1);
