@@ -19,6 +19,9 @@ export type EmailTemplate =
   | 'new_device_sign_in'
   | 'lockout_notice'
   | 'account_exists'
+  | 'recovery_code_used'
+  | 'second_factor_added'
+  | 'second_factors_reset'
   | 'generic';
 
 export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
@@ -30,6 +33,9 @@ export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
   'new_device_sign_in',
   'lockout_notice',
   'account_exists',
+  'recovery_code_used',
+  'second_factor_added',
+  'second_factors_reset',
   'generic',
 ];
 

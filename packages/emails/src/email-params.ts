@@ -7,6 +7,9 @@ import type { LockoutNoticeParams } from './templates/lockout-notice.js';
 import type { NewDeviceSignInParams } from './templates/new-device-sign-in.js';
 import type { PasswordChangedParams } from './templates/password-changed.js';
 import type { PasswordResetParams } from './templates/password-reset.js';
+import type { RecoveryCodeUsedParams } from './templates/recovery-code-used.js';
+import type { SecondFactorAddedParams } from './templates/second-factor-added.js';
+import type { SecondFactorsResetParams } from './templates/second-factors-reset.js';
 
 /**
  * The parameters of each template, by template name (`EmailParams['password_reset']`). Every one
@@ -21,5 +24,8 @@ export interface EmailParams {
   readonly new_device_sign_in: NewDeviceSignInParams;
   readonly lockout_notice: LockoutNoticeParams;
   readonly account_exists: AccountExistsParams;
+  readonly recovery_code_used: RecoveryCodeUsedParams;
+  readonly second_factor_added: SecondFactorAddedParams;
+  readonly second_factors_reset: SecondFactorsResetParams;
   readonly generic: GenericParams;
 }

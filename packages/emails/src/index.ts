@@ -11,4 +11,7 @@ export { type InvitationParams } from './templates/invitation.js';
 export { type NewDeviceSignInParams } from './templates/new-device-sign-in.js';
 export { type LockoutNoticeParams } from './templates/lockout-notice.js';
 export { type AccountExistsParams } from './templates/account-exists.js';
+export { type RecoveryCodeUsedParams } from './templates/recovery-code-used.js';
+export { type SecondFactorAddedParams } from './templates/second-factor-added.js';
+export { type SecondFactorsResetParams } from './templates/second-factors-reset.js';
 export { type GenericParams } from './templates/generic.js';

@@ -9,6 +9,8 @@ export const LIMITS = {
   /** An IPv6 /64 such as `2001:db8:1234:5678::/64` is 23 characters. */
   network: 64,
   invitedBy: 100,
+  /** A second factor's own name, such as a passkey's `Work laptop`; chosen by whoever added it. */
+  factorName: 100,
   /** RFC 5321 §4.5.3.1.3 path limit. */
   newEmailHint: 254,
   genericSubject: 150,
@@ -17,4 +19,6 @@ export const LIMITS = {
   /** Password-reset and verification links live minutes or hours; a week is already generous. */
   expiresInMinutes: 7 * 1_440,
   expiresInDays: 90,
+  /** Unused recovery codes left: far above any sensible set (ten is usual), so more is a caller's bug. */
+  recoveryCodes: 100,
 } as const;

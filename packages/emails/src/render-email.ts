@@ -12,6 +12,9 @@ import { lockoutNotice } from './templates/lockout-notice.js';
 import { newDeviceSignIn } from './templates/new-device-sign-in.js';
 import { passwordChanged } from './templates/password-changed.js';
 import { passwordReset } from './templates/password-reset.js';
+import { recoveryCodeUsed } from './templates/recovery-code-used.js';
+import { secondFactorAdded } from './templates/second-factor-added.js';
+import { secondFactorsReset } from './templates/second-factors-reset.js';
 
 function content(message: EmailMessage): EmailContent {
   switch (message.template) {
@@ -31,6 +34,12 @@ function content(message: EmailMessage): EmailContent {
       return lockoutNotice(message);
     case 'account_exists':
       return accountExists(message);
+    case 'recovery_code_used':
+      return recoveryCodeUsed(message);
+    case 'second_factor_added':
+      return secondFactorAdded(message);
+    case 'second_factors_reset':
+      return secondFactorsReset(message);
     case 'generic':
       return generic(message);
     default: {
@@ -49,7 +58,8 @@ function content(message: EmailMessage): EmailContent {
  * http(s) URLs; the subject never contains CR, LF or another control character.
  *
  * @throws {EmailParamError} when a parameter cannot be rendered safely (a link that is not http(s),
- *   a malformed timestamp, a duration out of range, an oversized generic body).
+ *   a malformed timestamp, a duration or count out of range, an unknown kind, an oversized generic
+ *   body).
  */
 export function renderEmail(message: EmailMessage): RenderedEmail {
   return renderContent(content(message));

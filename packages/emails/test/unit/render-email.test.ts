@@ -4,6 +4,7 @@ import { EmailParamError, renderEmail, type EmailMessage } from '../../src/index
 
 const LINK = 'https://id.example/tenants/acme/verify?token=Tk_0123456789abcdef&next=%2Fhome';
 const RESET = 'https://id.example/tenants/acme/password/forgot';
+const ACCOUNT = 'https://id.example/tenants/acme/account';
 const WHEN = '2025-03-03T14:05:09.123Z';
 const tenantDisplayName = 'Acme';
 
@@ -17,6 +18,9 @@ const samples: { readonly [T in EmailMessage['template']]: Extract<EmailMessage,
   new_device_sign_in: { template: 'new_device_sign_in', tenantDisplayName, when: WHEN, browser: 'Firefox on Linux', network: '198.51.100.0/24', resetLink: RESET },
   lockout_notice: { template: 'lockout_notice', tenantDisplayName, when: WHEN, scope: 'network', network: '198.51.100.0/24', resetLink: RESET },
   account_exists: { template: 'account_exists', tenantDisplayName, signInLink: 'https://id.example/tenants/acme/sign-in', resetLink: RESET },
+  recovery_code_used: { template: 'recovery_code_used', tenantDisplayName, when: WHEN, remaining: 7, network: '198.51.100.0/24', accountLink: ACCOUNT },
+  second_factor_added: { template: 'second_factor_added', tenantDisplayName, when: WHEN, factor: 'passkey', name: 'Work laptop', accountLink: ACCOUNT },
+  second_factors_reset: { template: 'second_factors_reset', tenantDisplayName, when: WHEN, accountLink: ACCOUNT },
   generic: { template: 'generic', tenantDisplayName, subject: 'Scheduled maintenance', text: 'Hello,\n\nWe will be down on Sunday.\nSorry for the trouble.' },
 };
 const all = Object.values(samples) as EmailMessage[];
@@ -27,6 +31,7 @@ const linksOf = (m: EmailMessage): string[] =>
     'link' in m ? m.link : undefined,
     'resetLink' in m ? m.resetLink : undefined,
     'signInLink' in m ? m.signInLink : undefined,
+    'accountLink' in m ? m.accountLink : undefined,
   ].filter((l): l is string => l !== undefined);
 
 /** The HTML part with markup removed and the entities this package writes decoded: what a reader sees. */
@@ -156,6 +161,74 @@ describe('renderEmail: what each message says', () => {
     expect(text.replace(/\s+/g, ' ')).toContain('no new one was created');
   });
 
+  it('recovery_code_used says a code was used, from where, how many are left, and what to do if it was not you', () => {
+    const email = renderEmail(samples.recovery_code_used);
+    expect(email.subject).toBe('A recovery code was used to sign in to your Acme account');
+    expect(email.text).toContain('A recovery code was used\n========================');
+    expect(email.text).toContain('When:        3 March 2025, 14:05 UTC\nNetwork:     198.51.100.0/24\nCodes left:  7');
+    const text = email.text.replace(/\s+/g, ' ');
+    expect(text).toContain('One of the recovery codes of your Acme account was just used to sign in.');
+    expect(text).toContain('If this was you, there is nothing else to do.');
+    expect(text).toContain("If this wasn't you, someone else knows your password and has one of your recovery codes: change your password and generate new recovery codes now");
+    expect(email.text).toContain(`Go to your account:\n${ACCOUNT}`);
+    expect(visible(email.html)).toContain('Codes left 7');
+  });
+
+  it.each([
+    [0, 'That was your last recovery code. If this was you, generate a new set on your account page now'],
+    [1, 'Only 1 unused recovery code is left. If this was you, generate a new set on your account page before you run out.'],
+    [3, 'Only 3 unused recovery codes are left.'],
+  ])('recovery_code_used with %i left urges a new set', (remaining, says) => {
+    const text = renderEmail({ ...samples.recovery_code_used, remaining }).text.replace(/\s+/g, ' ');
+    expect(text).toContain(says);
+    expect(text).toContain(`Codes left: ${remaining}`);
+    expect(text).not.toContain('there is nothing else to do');
+  });
+
+  it('recovery_code_used leaves the network out when it is not known', () => {
+    const { network: _omitted, ...anywhere } = samples.recovery_code_used;
+    const { text } = renderEmail({ ...anywhere, remaining: 4 });
+    expect(text).toContain('When:        3 March 2025, 14:05 UTC\nCodes left:  4');
+    expect(text).not.toContain('Network:');
+  });
+
+  it('second_factor_added names the kind in the subject and the passkey in the body only', () => {
+    const email = renderEmail(samples.second_factor_added);
+    expect(email.subject).toBe('A passkey was added to your Acme account');
+    expect(email.text).toContain('A passkey was added\n===================');
+    const text = email.text.replace(/\s+/g, ' ');
+    expect(text).toContain('A passkey named “Work laptop” was added to your Acme account as a second factor.');
+    expect(text).toContain("If this wasn't you, someone else has access to your account: remove the passkey on your account page and change your password now.");
+    expect(email.text).toContain('When:  3 March 2025, 14:05 UTC');
+    expect(email.text).toContain(`Go to your account:\n${ACCOUNT}`);
+    expect(email.subject).not.toContain('Work laptop');
+  });
+
+  it('second_factor_added tells an authenticator app apart, and leaves out a missing or blank name', () => {
+    const { name: _omitted, ...unnamed } = samples.second_factor_added;
+    const totp = renderEmail({ ...unnamed, factor: 'totp' });
+    expect(totp.subject).toBe('An authenticator app was added to your Acme account');
+    expect(totp.text.replace(/\s+/g, ' ')).toContain('An authenticator app was added to your Acme account as a second factor.');
+    expect(totp.text.replace(/\s+/g, ' ')).toContain('remove the authenticator app on your account page');
+    expect(renderEmail(unnamed).text.replace(/\s+/g, ' ')).toContain('A passkey was added to your Acme account');
+    // A name made of nothing but blanks and controls must not suppress the notice.
+    const blank = renderEmail({ ...samples.second_factor_added, name: ' \r\n\u0000\u202E ' });
+    expect(blank.text.replace(/\s+/g, ' ')).toContain('A passkey was added to your Acme account');
+    expect(blank.text).not.toContain('named');
+  });
+
+  it('second_factors_reset says an administrator removed every factor, how to sign in now, and whom to ask', () => {
+    const email = renderEmail(samples.second_factors_reset);
+    expect(email.subject).toBe('The second factors of your Acme account were removed');
+    expect(email.text).toContain('Your second factors were removed\n================================');
+    expect(email.text).toContain('When:  3 March 2025, 14:05 UTC');
+    const text = email.text.replace(/\s+/g, ' ');
+    expect(text).toContain('An administrator of Acme removed all second factors from your account: your authenticator app, your passkeys and your recovery codes no longer work for it.');
+    expect(text).toContain('You now sign in with your password. You can set up new second factors on your account page; if Acme requires one, you may be asked to when you next sign in.');
+    expect(text).toContain("If you didn't expect this, contact the administrators of Acme right away.");
+    expect(email.text).toContain(`Go to your account:\n${ACCOUNT}`);
+  });
+
   it('generic keeps paragraphs and line breaks as text', () => {
     const email = renderEmail(samples.generic);
     expect(email.subject).toBe('Scheduled maintenance');
@@ -173,6 +246,8 @@ describe('renderEmail: hostile values', () => {
     ['tenantDisplayName', (v: string) => ({ ...samples.password_reset, tenantDisplayName: v })],
     ['browser', (v: string) => ({ ...samples.new_device_sign_in, browser: v })],
     ['network', (v: string) => ({ ...samples.lockout_notice, network: v })],
+    ['recovery_code_used network', (v: string) => ({ ...samples.recovery_code_used, network: v })],
+    ['second factor name', (v: string) => ({ ...samples.second_factor_added, name: v })],
     ['invitedBy', (v: string) => ({ ...samples.invitation, invitedBy: v })],
     ['newEmailHint', (v: string) => ({ ...samples.email_changed, newEmailHint: v })],
     ['generic subject', (v: string) => ({ ...samples.generic, subject: v })],
@@ -201,6 +276,19 @@ describe('renderEmail: hostile values', () => {
     expect(generic.text).not.toContain('\u0000');
   });
 
+  it('CR, LF, NUL and other controls in a second factor name become spaces, and never reach the subject', () => {
+    const email = renderEmail({ ...samples.second_factor_added, name: 'Key\r\nBcc: victim@elsewhere.example\u0000\u001b[31m\u2028x' });
+    expect(email.subject).toBe('A passkey was added to your Acme account');
+    expect(email.text.replace(/\s+/g, ' ')).toContain('A passkey named “Key Bcc: victim@elsewhere.example [31m x” was added');
+    for (const control of ['\u0000', '\u001b', '\r', '\u2028']) {
+      expect(email.text).not.toContain(control);
+      expect(email.html).not.toContain(control);
+    }
+    const recovery = renderEmail({ ...samples.recovery_code_used, network: '198.51.100.0/24\r\n\u0000Bcc: x@y.example' });
+    expect(recovery.text).toContain('Network:     198.51.100.0/24 Bcc: x@y.example\n');
+    expect(recovery.text).not.toContain('\u0000');
+  });
+
   it('drops bidi overrides, which could show a name reversed', () => {
     const { text } = renderEmail({ ...samples.invitation, invitedBy: 'Eve \u202Egnp.exe\u202C' });
     expect(text).toContain('Eve gnp.exe invited you');
@@ -213,6 +301,21 @@ describe('renderEmail: hostile values', () => {
     expect(email.subject).toContain('…');
     expect(email.html.length).toBeLessThan(16 * 1024);
     expect(email.text).toContain(`Browser:  ${'A'.repeat(99)}…`);
+  });
+
+  it('cuts a 64 KiB second factor name or network, and renders the notice anyway', () => {
+    const huge = 'A'.repeat(64 * 1024);
+    const added = renderEmail({ ...samples.second_factor_added, name: huge, tenantDisplayName: huge });
+    expect(added.subject.length).toBeLessThanOrEqual(150);
+    expect(added.html.length).toBeLessThan(16 * 1024);
+    expect(added.text.replace(/\n/g, ' ')).toContain(`named “${'A'.repeat(99)}…”`);
+    expect(added.text.replace(/\n/g, ' ')).not.toContain('A'.repeat(101));
+    const used = renderEmail({ ...samples.recovery_code_used, network: huge });
+    expect(used.text).toContain(`Network:     ${'A'.repeat(63)}…\n`);
+    expect(used.html.length).toBeLessThan(16 * 1024);
+    const reset = renderEmail({ ...samples.second_factors_reset, tenantDisplayName: huge });
+    expect(reset.subject.length).toBeLessThanOrEqual(150);
+    expect(reset.html.length).toBeLessThan(16 * 1024);
   });
 
   it('refuses a 64 KiB generic body rather than cutting what the producer wrote', () => {
@@ -238,6 +341,25 @@ describe('renderEmail: hostile values', () => {
     expect(error.message).not.toContain('token');
   });
 
+  it.each(
+    (['recovery_code_used', 'second_factor_added', 'second_factors_reset'] as const).flatMap((template) =>
+      (
+        [
+          ['javascript:', 'javascript:alert(1)'],
+          ['ftp:', 'ftp://id.example/account?token=x'],
+          ['relative', '/tenants/acme/account?token=x'],
+          ['NUL', 'https://id.example/account?token=a\u0000b'],
+          ['64 KiB', `https://id.example/account?token=${'a'.repeat(64 * 1024)}`],
+        ] as const
+      ).map(([kind, link]) => [template, kind, link] as const),
+    ),
+  )('%s refuses a %s accountLink', (template, _case, accountLink) => {
+    const error = renderError(() => renderEmail({ ...samples[template], accountLink }));
+    expect(error.param).toBe('accountLink');
+    expect(error.message).toMatch(new RegExp(`^cannot render ${template} e-mail: accountLink `));
+    expect(error.message).not.toContain('token');
+  });
+
   it('escapes a link that carries quotes and ampersands, so it cannot leave its attribute', () => {
     const email = renderEmail({ ...samples.password_reset, link: `https://id.example/r?a=1&b="x"&c='y'&d=<z>` });
     expect(email.html).toContain('href="https://id.example/r?a=1&amp;b=%22x%22&amp;c=%27y%27&amp;d=%3Cz%3E"');
@@ -250,6 +372,20 @@ describe('renderEmail: hostile values', () => {
     ['a fractional duration', { ...samples.password_reset, expiresInMinutes: 1.5 }, 'expiresInMinutes'],
     ['zero days', { ...samples.invitation, expiresInDays: 0 }, 'expiresInDays'],
     ['an unknown lockout scope', { ...samples.lockout_notice, scope: 'everything' as 'account' }, 'scope'],
+    ['a negative count of recovery codes', { ...samples.recovery_code_used, remaining: -1 }, 'remaining'],
+    ['a fractional count of recovery codes', { ...samples.recovery_code_used, remaining: 2.5 }, 'remaining'],
+    ['a count of recovery codes that is not a number', { ...samples.recovery_code_used, remaining: '3' as unknown as number }, 'remaining'],
+    ['NaN recovery codes', { ...samples.recovery_code_used, remaining: Number.NaN }, 'remaining'],
+    ['infinitely many recovery codes', { ...samples.recovery_code_used, remaining: Number.POSITIVE_INFINITY }, 'remaining'],
+    ['an absurd count of recovery codes', { ...samples.recovery_code_used, remaining: 1e21 }, 'remaining'],
+    ['a missing count of recovery codes', { ...samples.recovery_code_used, remaining: undefined as unknown as number }, 'remaining'],
+    ['a malformed recovery-code timestamp', { ...samples.recovery_code_used, when: '2025-03-03 14:05' }, 'when'],
+    ['an empty recovery-code network', { ...samples.recovery_code_used, network: ' \u0000 ' }, 'network'],
+    ['an unknown kind of second factor', { ...samples.second_factor_added, factor: 'sms' as 'totp' }, 'factor'],
+    ['a second factor name that is not a string', { ...samples.second_factor_added, name: 42 as unknown as string }, 'name'],
+    ['a malformed second-factor timestamp', { ...samples.second_factor_added, when: 'yesterday' }, 'when'],
+    ['a malformed reset timestamp', { ...samples.second_factors_reset, when: '2025-03-03T14:05:09' }, 'when'],
+    ['an empty tenant name on a reset notice', { ...samples.second_factors_reset, tenantDisplayName: '\u202E\u0000' }, 'tenantDisplayName'],
     ['an empty tenant name', { ...samples.password_reset, tenantDisplayName: ' \r\n\u0000 ' }, 'tenantDisplayName'],
     ['a tenant name that is not a string', { ...samples.password_reset, tenantDisplayName: 42 as unknown as string }, 'tenantDisplayName'],
     ['an unknown template', { ...samples.generic, template: 'newsletter' } as unknown as EmailMessage, 'template'],
