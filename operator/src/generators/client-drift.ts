@@ -21,5 +21,6 @@ export function clientDrift(actual: ClientResource, desired: ClientSpec): string
   const method = desired.tokenEndpointAuthMethod ?? (desired.type === 'public' ? 'none' : 'client_secret_basic');
   if (actual.tokenEndpointAuthMethod !== method) drift.push('tokenEndpointAuthMethod');
   if (actual.pkce !== (desired.pkce ?? 'required')) drift.push('pkce');
+  if (actual.requireMfa !== (desired.requireMfa ?? false)) drift.push('requireMfa');
   return drift;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { celRules, type CelRuleName, type IdentityTenantAccounts } from '@lanyard/crd';
+import { celRules, type CelRuleName, type IdentityTenantAccounts, type IdentityTenantMfa } from '@lanyard/crd';
 import { startOperatorTestEnv, type OperatorTestEnv } from '../support/operator-test-env.js';
 import { billingClient, tenantManifest, webClient } from '../support/sample-tenant.js';
 
@@ -164,6 +164,39 @@ describe('IdentityTenant admission (structural schema + CEL rules on a real kube
     await rejected({ emailFromAddress: 'root@localhost' }, 'emailFromAddress');
     await rejected({ emailFromAddress: 'not an address' }, 'emailFromAddress');
     await rejected({ emailFromAddress: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(60)}.example` }, 'emailFromAddress');
+  });
+
+  it('accepts a spec.mfa policy and a client\'s requireMfa and stores them as given, without defaults', async () => {
+    const mfa: IdentityTenantMfa = { policy: 'Required', enrolmentGraceDays: 90 };
+    const result = await env.cluster.request('POST', '/apis/lanyard.dev/v1alpha1/identitytenants', {
+      body: tenantManifest('mfa-ok', { mfa, clients: [webClient({ requireMfa: true }), billingClient({ requireMfa: false })] }),
+    });
+    expect(result.status, result.text).toBe(201);
+    const stored = result.json<{ spec: { mfa: unknown; clients: Array<Record<string, unknown>> } }>().spec;
+    expect(stored.mfa).toEqual(mfa);
+    expect(stored.clients.map((c) => c.requireMfa)).toEqual([true, false]);
+    const partial = await env.cluster.request('POST', '/apis/lanyard.dev/v1alpha1/identitytenants', { body: tenantManifest('mfa-partial', { mfa: { enrolmentGraceDays: 0 } }) });
+    expect(partial.status, partial.text).toBe(201);
+    const partialSpec = partial.json<{ spec: { mfa: unknown; clients: Array<Record<string, unknown>> } }>().spec;
+    expect(partialSpec.mfa).toEqual({ enrolmentGraceDays: 0 });
+    for (const client of partialSpec.clients) expect(client).not.toHaveProperty('requireMfa');
+  });
+
+  it('rejects a bad spec.mfa value or requireMfa: unknown policy, grace period out of 0..90, a non-boolean', async () => {
+    const rejected = async (mfa: Record<string, unknown>, field: string) => {
+      const result = await create(tenantManifest('bad-mfa', { mfa: mfa as IdentityTenantMfa }));
+      expect(result.status, `${JSON.stringify(mfa)}: ${result.message}`).toBe(422);
+      expect(result.message).toContain(`spec.mfa.${field}`);
+    };
+    await rejected({ policy: 'Sometimes' }, 'policy');
+    await rejected({ policy: 'required' }, 'policy'); // the admin API's spelling; the CRD's is Required
+    await rejected({ enrolmentGraceDays: -1 }, 'enrolmentGraceDays');
+    await rejected({ enrolmentGraceDays: 91 }, 'enrolmentGraceDays');
+    await rejected({ enrolmentGraceDays: 1.5 }, 'enrolmentGraceDays');
+    await rejected({ enrolmentGraceDays: '7' }, 'enrolmentGraceDays');
+    const badFlag = await create(tenantManifest('bad-require-mfa', { clients: [webClient({ requireMfa: 'yes' as never })] }));
+    expect(badFlag.status, badFlag.message).toBe(422);
+    expect(badFlag.message).toContain('requireMfa');
   });
 
   it('accepts the sample in examples/identitytenant.yaml', async () => {

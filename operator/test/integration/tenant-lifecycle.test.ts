@@ -157,6 +157,52 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
     expect(await accountsNow()).toEqual({});
   });
 
+  it('carries spec.mfa to the tenant and a client\'s requireMfa to the client in the admin API, repairs hand edits of both, and clears them when removed', async () => {
+    await provisioned();
+    const withMfa = await env.applyTenant(
+      tenantManifest('acme', {
+        dashboards: { enabled: true },
+        mfa: { policy: 'Required', enrolmentGraceDays: 0 },
+        clients: [webClient({ requireMfa: true }), billingClient()],
+      }),
+    );
+    await readyTenant('acme', withMfa.metadata.generation);
+    const expected = { policy: 'required', enrolmentGraceDays: 0 };
+    const mfaNow = async () => (await identity.admin<{ mfa: unknown }>('GET', '/tenants/acme')).body.mfa;
+    const requireMfaNow = async (clientId: string) => (await identity.admin<{ requireMfa: boolean }>('GET', `/tenants/acme/clients/${clientId}`)).body.requireMfa;
+    expect(await mfaNow()).toEqual(expected);
+    expect(await requireMfaNow('acme-web')).toBe(true);
+    expect(await requireMfaNow('acme-billing')).toBe(false);
+
+    // Unchanged: reconciles make no admin API write.
+    await op.operator.idle();
+    const apiBefore = await apiWritesSoFar();
+    for (let i = 0; i < 3; i++) {
+      op.operator.enqueue('acme');
+      await op.operator.idle();
+    }
+    expect(await apiWritesSoFar()).toBe(apiBefore);
+
+    // Changed by hand: the periodic resync puts the declared policy and the client's flag back.
+    const editedTenant = await identity.admin('PUT', '/tenants/acme', { displayName: 'Tenant acme', managedBy: 'lanyard-operator', mfa: { policy: 'optional' } });
+    expect(editedTenant.status, JSON.stringify(editedTenant.body)).toBe(200);
+    const editedClient = await identity.admin('PUT', '/tenants/acme/clients/acme-web', {
+      type: 'public',
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: ['https://app.example.test/callback'],
+      requireMfa: false,
+    });
+    expect(editedClient.status, JSON.stringify(editedClient.body)).toBe(200);
+    await waitFor(async () => isDeepStrictEqual(await mfaNow(), expected), 'the second-factor policy to be repaired');
+    await waitFor(async () => (await requireMfaNow('acme-web')) === true, 'the web client\'s requireMfa to be repaired');
+
+    // Removed from the spec: no policy set (the identity service's defaults), and the client no longer requires a second factor.
+    const withoutMfa = await env.applyTenant(tenantManifest('acme', { dashboards: { enabled: true } }));
+    await readyTenant('acme', withoutMfa.metadata.generation);
+    expect(await mfaNow()).toEqual({});
+    expect(await requireMfaNow('acme-web')).toBe(false);
+  });
+
   it('repairs drift made directly in the identity service on the periodic resync', async () => {
     await provisioned();
     const drifted = await identity.admin('PUT', '/tenants/acme/clients/acme-web', {

@@ -88,6 +88,7 @@ export class InMemoryIdentity implements IdentityAccess {
         rateLimits: { ...(spec.rateLimits ?? {}) },
         // As the real service: stored as sent, no defaults filled in; a PUT without it clears it.
         accounts: { ...(spec.accounts ?? {}) },
+        mfa: { ...(spec.mfa ?? {}) },
         issuer: `${this.#publicUrl}/tenants/${tenant}`,
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
@@ -167,6 +168,7 @@ export class InMemoryIdentity implements IdentityAccess {
       idTokenSignedResponseAlg: spec.idTokenSignedResponseAlg ?? 'ES256',
       accessTokenSigningAlg: spec.accessTokenSigningAlg ?? 'ES256',
       idTokenScopeClaims: spec.idTokenScopeClaims ?? false,
+      requireMfa: spec.requireMfa ?? false,
       secrets: existing?.resource.secrets ?? [],
       createdAt: existing?.resource.createdAt ?? at,
       updatedAt: at,

@@ -25,6 +25,7 @@ const registered = (overrides: Partial<ClientResource> = {}): ClientResource => 
   idTokenSignedResponseAlg: 'ES256',
   accessTokenSigningAlg: 'ES256',
   idTokenScopeClaims: false,
+  requireMfa: false,
   secrets: [],
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
@@ -54,6 +55,7 @@ describe('desired state of the identity service', () => {
       tokenLifetimes: {},
       firstParty: false,
       pkce: 'required',
+      requireMfa: false,
     });
     expect(spec).not.toHaveProperty('secret');
     expect(desiredClientSpec(webClient()).type).toBe('public');
@@ -75,5 +77,21 @@ describe('desired state of the identity service', () => {
     });
     expect(clientDrift(drifted, desiredClientSpec(webClient())).sort()).toEqual(['displayName', 'firstParty', 'redirectUris', 'scopes', 'tokenLifetimes']);
     expect(clientDrift(registered({ type: 'confidential' }), desiredClientSpec(webClient()))).toEqual(['type']);
+  });
+
+  it('carries requireMfa as set, and an absent one as false (the declarative PUT clears a hand-set true)', () => {
+    expect(desiredClientSpec(webClient({ requireMfa: true }))).toMatchObject({ requireMfa: true });
+    expect(desiredClientSpec(webClient({ requireMfa: false }))).toMatchObject({ requireMfa: false });
+    expect(desiredClientSpec(webClient())).toMatchObject({ requireMfa: false });
+  });
+
+  it('sees requireMfa drift both ways, and none when an absent spec field meets false', () => {
+    expect(clientDrift(registered({ requireMfa: true }), desiredClientSpec(webClient()))).toEqual(['requireMfa']);
+    expect(clientDrift(registered(), desiredClientSpec(webClient({ requireMfa: true })))).toEqual(['requireMfa']);
+    expect(clientDrift(registered({ requireMfa: true }), desiredClientSpec(webClient({ requireMfa: true })))).toEqual([]);
+    expect(clientDrift(registered(), desiredClientSpec(webClient({ requireMfa: false })))).toEqual([]);
+    const { requireMfa: _requireMfa, ...withoutField } = desiredClientSpec(webClient());
+    expect(clientDrift(registered(), withoutField)).toEqual([]);
+    expect(clientDrift(registered({ requireMfa: true }), withoutField)).toEqual(['requireMfa']);
   });
 });

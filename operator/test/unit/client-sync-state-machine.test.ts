@@ -50,6 +50,7 @@ function registeredClient(secrets: ClientSecretInfo[], client: IdentityTenantCli
     idTokenSignedResponseAlg: 'ES256',
     accessTokenSigningAlg: 'ES256',
     idTokenScopeClaims: false,
+    requireMfa: false,
     secrets,
     createdAt: ago(100 * DAY_MS).toISOString(),
     updatedAt: ago(100 * DAY_MS).toISOString(),

@@ -1,11 +1,12 @@
-import { TenantAccounts, type TenantResource } from '@lanyard/contracts';
-import { identityTenantCrd, type IdentityTenant, type IdentityTenantAccounts } from '@lanyard/crd';
+import { TenantAccounts, TenantMfa, type TenantResource } from '@lanyard/contracts';
+import { identityTenantCrd, type IdentityTenant, type IdentityTenantAccounts, type IdentityTenantMfa } from '@lanyard/crd';
 import { describe, expect, it } from 'vitest';
-import { desiredTenantAccounts, desiredTenantSpec } from '../../src/generators/desired-tenant-spec.js';
+import { desiredTenantAccounts, desiredTenantMfa, desiredTenantSpec } from '../../src/generators/desired-tenant-spec.js';
+import { desiredClientSpec } from '../../src/generators/desired-client-spec.js';
 import { tenantDrift } from '../../src/generators/tenant-drift.js';
 import { reconcileTenant } from '../../src/reconcile/reconcile-tenant.js';
 import { fakeReconcileContext } from '../support/fake-reconcile-context.js';
-import { tenantManifest } from '../support/sample-tenant.js';
+import { tenantManifest, webClient } from '../support/sample-tenant.js';
 
 const fullPolicy: IdentityTenantAccounts = {
   signup: 'InviteOnly',
@@ -21,12 +22,19 @@ const withAccounts = (accounts: IdentityTenantAccounts | undefined, generation =
     metadata: { name: 'acme', generation },
   }) as IdentityTenant;
 
+const withMfa = (mfa: IdentityTenantMfa | undefined, generation = 1): IdentityTenant =>
+  ({
+    ...tenantManifest('acme', mfa === undefined ? {} : { mfa }),
+    metadata: { name: 'acme', generation },
+  }) as IdentityTenant;
+
 const resource = (overrides: Partial<TenantResource> = {}): TenantResource => ({
   name: 'acme',
   displayName: 'Tenant acme',
   managedBy: 'lanyard-operator',
   rateLimits: {},
   accounts: {},
+  mfa: {},
   issuer: 'https://id.example.test/tenants/acme',
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
@@ -162,5 +170,112 @@ describe('the account policy through whole reconciles on the in-memory fakes', (
     expect(tenantWrites(fake.identity.writes)).toHaveLength(5);
     const tenant = (await fake.kube.getTenant('acme'))!;
     expect(tenant.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', observedGeneration: 3 });
+  });
+});
+
+describe('the spec.mfa schema mirrors the admin API TenantMfa', () => {
+  const crd = identityTenantCrd.spec.versions[0]!.schema.openAPIV3Schema.properties!.spec!.properties!.mfa!.properties!;
+  const api = TenantMfa.properties;
+
+  it('has the same fields and bounds', () => {
+    expect(Object.keys(crd)).toEqual(Object.keys(api));
+    expect([crd.enrolmentGraceDays!.minimum, crd.enrolmentGraceDays!.maximum]).toEqual([api.enrolmentGraceDays.minimum, api.enrolmentGraceDays.maximum]);
+    expect(crd.enrolmentGraceDays!.type).toBe('integer');
+    // Every CRD value maps to an API value, and every API value is reachable.
+    expect(crd.policy!.enum!.map((v) => desiredTenantMfa({ policy: v as never }).policy).sort()).toEqual(api.policy.anyOf.map((l) => l.const).sort());
+  });
+});
+
+describe('spec.mfa → the admin API TenantSpec.mfa', () => {
+  it('maps the CamelCase policy values to the API values', () => {
+    expect(desiredTenantMfa({ policy: 'Optional' })).toEqual({ policy: 'optional' });
+    expect(desiredTenantMfa({ policy: 'Required' })).toEqual({ policy: 'required' });
+  });
+
+  it('carries every field as set, and fills in no default', () => {
+    expect(desiredTenantSpec(withMfa({ policy: 'Required', enrolmentGraceDays: 14 }))).toEqual({
+      displayName: 'Tenant acme',
+      managedBy: 'lanyard-operator',
+      mfa: { policy: 'required', enrolmentGraceDays: 14 },
+    });
+    expect(Object.keys(desiredTenantSpec(withMfa({ policy: 'Required' })).mfa!)).toEqual(['policy']);
+    expect(Object.keys(desiredTenantSpec(withMfa({ enrolmentGraceDays: 30 })).mfa!)).toEqual(['enrolmentGraceDays']);
+  });
+
+  it('keeps a grace period of 0, which is a value and not an absence', () => {
+    expect(desiredTenantMfa({ policy: 'Required', enrolmentGraceDays: 0 })).toEqual({ policy: 'required', enrolmentGraceDays: 0 });
+  });
+
+  it('leaves mfa out of the body when the spec has no policy (absent or empty), next to accounts or alone', () => {
+    expect(desiredTenantSpec(withMfa(undefined))).toEqual({ displayName: 'Tenant acme', managedBy: 'lanyard-operator' });
+    expect(desiredTenantSpec(withMfa({}))).not.toHaveProperty('mfa');
+    const both = desiredTenantSpec({ ...withAccounts({ signup: 'Open' }), spec: { ...withAccounts({ signup: 'Open' }).spec, mfa: { policy: 'Optional' } } });
+    expect(both).toEqual({ displayName: 'Tenant acme', managedBy: 'lanyard-operator', accounts: { signup: 'open' }, mfa: { policy: 'optional' } });
+  });
+});
+
+describe('tenant drift of the second-factor policy', () => {
+  const desired = desiredTenantSpec(withMfa({ policy: 'Required', enrolmentGraceDays: 14 }));
+
+  it('is none when the policy the API returns is the desired one, whatever the key order', () => {
+    expect(tenantDrift(resource({ mfa: { enrolmentGraceDays: 14, policy: 'required' } }), desired)).toEqual([]);
+    expect(tenantDrift(resource(), desiredTenantSpec(withMfa(undefined)))).toEqual([]);
+  });
+
+  it('names each changed field', () => {
+    expect(tenantDrift(resource({ mfa: { policy: 'optional', enrolmentGraceDays: 14 } }), desired)).toEqual(['mfa.policy']);
+    expect(tenantDrift(resource({ mfa: { policy: 'required', enrolmentGraceDays: 0 } }), desired)).toEqual(['mfa.enrolmentGraceDays']);
+    expect(tenantDrift(resource({ accounts: { signup: 'open' }, mfa: {} }), desired)).toEqual(['accounts.signup', 'mfa.policy', 'mfa.enrolmentGraceDays']);
+  });
+
+  it('counts a field set by hand where the spec has none, and a field the spec sets that the API lacks', () => {
+    expect(tenantDrift(resource({ mfa: { policy: 'required' } }), desiredTenantSpec(withMfa(undefined)))).toEqual(['mfa.policy']);
+    expect(tenantDrift(resource({ mfa: { policy: 'required' } }), desired)).toEqual(['mfa.enrolmentGraceDays']);
+  });
+
+  it('treats a resource without mfa (an identity service that predates the field) as no policy', () => {
+    const { mfa: _mfa, ...old } = resource();
+    expect(tenantDrift(old as TenantResource, desiredTenantSpec(withMfa(undefined)))).toEqual([]);
+    expect(tenantDrift(old as TenantResource, desiredTenantSpec(withMfa({ policy: 'Optional' })))).toEqual(['mfa.policy']);
+  });
+});
+
+describe('the second-factor policy and a client\'s requireMfa through whole reconciles on the in-memory fakes', () => {
+  const tenantWrites = (writes: readonly string[]) => writes.filter((w) => w.startsWith('putTenant '));
+  const webWrites = (writes: readonly string[]) => writes.filter((w) => w === 'putClient acme/acme-web');
+
+  it('applies both, then stays quiet, repairs hand edits and clears them when removed', async () => {
+    const fake = fakeReconcileContext();
+    const base = withMfa({ policy: 'Required', enrolmentGraceDays: 3 }, 1);
+    fake.kube.putTenant({ ...base, spec: { ...base.spec, clients: [webClient({ requireMfa: true })] } });
+    await reconcileTenant(fake.ctx, 'acme');
+    expect((await fake.identity.getTenant('acme'))?.mfa).toEqual({ policy: 'required', enrolmentGraceDays: 3 });
+    expect((await fake.identity.getClient('acme', 'acme-web'))?.requireMfa).toBe(true);
+    expect(tenantWrites(fake.identity.writes)).toHaveLength(1);
+    expect(webWrites(fake.identity.writes)).toHaveLength(1);
+
+    // Unchanged: no write at all.
+    await reconcileTenant(fake.ctx, 'acme');
+    expect(tenantWrites(fake.identity.writes)).toHaveLength(1);
+    expect(webWrites(fake.identity.writes)).toHaveLength(1);
+
+    // Edited directly in the identity service: both repaired on the next reconcile.
+    await fake.identity.putTenant('acme', { displayName: 'Tenant acme', managedBy: 'lanyard-operator', mfa: { policy: 'optional' } });
+    await fake.identity.putClient('acme', 'acme-web', { ...desiredClientSpec(webClient()), requireMfa: false });
+    await reconcileTenant(fake.ctx, 'acme');
+    expect((await fake.identity.getTenant('acme'))?.mfa).toEqual({ policy: 'required', enrolmentGraceDays: 3 });
+    expect((await fake.identity.getClient('acme', 'acme-web'))?.requireMfa).toBe(true);
+    expect(tenantWrites(fake.identity.writes)).toHaveLength(3);
+    expect(webWrites(fake.identity.writes)).toHaveLength(3);
+
+    // Both removed from the spec: no policy set, and the client no longer requires a second factor.
+    const current = (await fake.kube.getTenant('acme'))!;
+    const { mfa: _mfa, ...specWithout } = current.spec;
+    fake.kube.putTenant({ ...current, metadata: { ...current.metadata, generation: 2 }, spec: { ...specWithout, clients: [webClient()] } });
+    await reconcileTenant(fake.ctx, 'acme');
+    expect((await fake.identity.getTenant('acme'))?.mfa).toEqual({});
+    expect((await fake.identity.getClient('acme', 'acme-web'))?.requireMfa).toBe(false);
+    const tenant = (await fake.kube.getTenant('acme'))!;
+    expect(tenant.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', observedGeneration: 2 });
   });
 });

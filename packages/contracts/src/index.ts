@@ -1,5 +1,6 @@
 export { TenantName, ClientIdString, Timestamp, Problem, Text, NO_CONTROL_CHARACTERS } from './admin/common.js';
-export { TenantParams, TenantSpec, TenantResource, TenantRateLimits, TenantAccounts, SignupPolicy } from './admin/tenants.js';
+export { TenantParams, TenantSpec, TenantResource, TenantRateLimits, TenantAccounts, SignupPolicy, TenantMfa, MfaPolicy } from './admin/tenants.js';
+export { FactorResource, FactorList } from './admin/factors.js';
 export {
   GrantType,
   TokenLifetimes,

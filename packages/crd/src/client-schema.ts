@@ -90,6 +90,11 @@ export const clientSchema: JSONSchemaProps = {
       'x-kubernetes-list-type': 'set',
     },
     firstParty: { type: 'boolean', description: 'Skip the consent screen (first-party applications only).' },
+    requireMfa: {
+      type: 'boolean',
+      description:
+        'Sign-ins to this client need a second factor, whatever the tenant\'s spec.mfa.policy; a user without one enrols it first. Defaults to false.',
+    },
     secret: {
       type: 'object',
       description:

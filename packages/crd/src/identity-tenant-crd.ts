@@ -10,6 +10,7 @@ import {
   LIMITS,
 } from './identity-tenant-names.js';
 import type { CustomResourceDefinition, JSONSchemaProps } from './json-schema-props.js';
+import { mfaSchema } from './mfa-schema.js';
 import { statusSchema } from './status-schema.js';
 
 const specSchema: JSONSchemaProps = {
@@ -55,6 +56,7 @@ const specSchema: JSONSchemaProps = {
       },
     },
     accounts: accountsSchema,
+    mfa: mfaSchema,
   },
 };
 
@@ -96,7 +98,7 @@ export const identityTenantCrd: CustomResourceDefinition = {
           openAPIV3Schema: {
             type: 'object',
             description:
-              'IdentityTenant declares a Lanyard tenant: its own OpenID Connect issuer at {PUBLIC_URL}/tenants/{metadata.name}, its account policy, its OAuth clients, Secrets with their credentials and its dashboard.',
+              'IdentityTenant declares a Lanyard tenant: its own OpenID Connect issuer at {PUBLIC_URL}/tenants/{metadata.name}, its account and second-factor policies, its OAuth clients, Secrets with their credentials and its dashboard.',
             required: ['spec'],
             properties: {
               apiVersion: { type: 'string', description: 'Versioned schema of this representation of an object.' },

@@ -33,4 +33,7 @@ export const LIMITS = {
   /** Bounds of `spec.accounts.passwordMinLength` (NIST SP 800-63B: at least 8). */
   passwordMinLengthMin: 8,
   passwordMinLengthMax: 128,
+  /** Bounds of `spec.mfa.enrolmentGraceDays`, as the admin API's TenantMfa. */
+  enrolmentGraceDaysMin: 0,
+  enrolmentGraceDaysMax: 90,
 } as const;

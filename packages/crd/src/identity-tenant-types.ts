@@ -43,6 +43,8 @@ export interface IdentityTenantClient {
   readonly audience?: readonly string[];
   /** Skip the consent screen. @default false */
   readonly firstParty?: boolean;
+  /** Sign-ins to this client need a second factor, whatever the tenant's `mfa.policy`. @default false */
+  readonly requireMfa?: boolean;
   /** Secret in `spec.namespace` receiving CLIENT_ID, CLIENT_SECRET and ISSUER_URL (Confidential only). */
   readonly secret?: { readonly name: string };
   readonly rotation?: IdentityTenantClientRotation;
@@ -76,6 +78,20 @@ export interface IdentityTenantAccounts {
   readonly emailFromAddress?: string;
 }
 
+/** Whether users must use a second factor: they may enrol one, or every user must (after a grace period). */
+export type IdentityTenantMfaPolicy = 'Optional' | 'Required';
+
+/**
+ * Second-factor policy (the admin API's `TenantMfa`, docs/reference/mfa.md). Absent fields are left
+ * out of the admin API body, so the identity service's defaults apply.
+ */
+export interface IdentityTenantMfa {
+  /** @default Optional */
+  readonly policy?: IdentityTenantMfaPolicy;
+  /** Under `Required`: days from a user's first sign-in under the policy until they must enrol (0–90; 0 forces it at once). @default 7 */
+  readonly enrolmentGraceDays?: number;
+}
+
 /** What happens in the identity service when the IdentityTenant is deleted. */
 export type DeletionPolicy = 'Delete' | 'Orphan';
 
@@ -89,6 +105,7 @@ export interface IdentityTenantSpec {
   readonly clients?: readonly IdentityTenantClient[];
   readonly dashboards?: IdentityTenantDashboards;
   readonly accounts?: IdentityTenantAccounts;
+  readonly mfa?: IdentityTenantMfa;
 }
 
 /** A `metav1.Condition` (Kubernetes API conventions, "Typical status properties"). */

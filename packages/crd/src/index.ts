@@ -22,6 +22,8 @@ export type {
   IdentityTenantDashboards,
   IdentityTenantAccounts,
   IdentityTenantSignupPolicy,
+  IdentityTenantMfa,
+  IdentityTenantMfaPolicy,
   IdentityTenantGrantType,
   IdentityTenantMetadata,
   TokenEndpointAuthMethod,

@@ -9,6 +9,7 @@ export type AuthEvent =
   | 'logout'
   | 'password_reset'
   | 'email_verification'
+  | 'mfa'
   | 'federation';
 
 export type AuthResult = 'success' | 'failure';

@@ -4,7 +4,7 @@ import type { ApiMetrics, AuthEvent } from './api-metrics.js';
  * The `event` values the API emits today (docs/reference/metrics.md). The reserved `federation` is
  * left out until that feature exists, so no panel shows a zero line for something that cannot happen.
  */
-export const EMITTED_AUTH_EVENTS = ['login', 'token', 'refresh', 'logout', 'signup', 'email_verification', 'password_reset'] as const satisfies readonly AuthEvent[];
+export const EMITTED_AUTH_EVENTS = ['login', 'token', 'refresh', 'logout', 'signup', 'email_verification', 'password_reset', 'mfa'] as const satisfies readonly AuthEvent[];
 
 /** The reasons of the protocol events (sign-in and token endpoint), the ones they have had since the start. */
 const PROTOCOL_REASONS = [
@@ -27,12 +27,18 @@ const PROTOCOL_REASONS = [
 /** The reasons of the account events (docs/reference/accounts.md), and of an unverified sign-in. */
 const ACCOUNT_REASONS = ['email_not_verified', 'signup_not_allowed', 'weak_password', 'link_invalid', 'link_expired', 'link_used'] as const;
 
+/** The reasons of a failed second factor; each names the factor (docs/reference/mfa.md). */
+const MFA_REASONS = ['otp_invalid', 'otp_replayed', 'recovery_invalid'] as const;
+
+/** The `reason` of a successful `mfa` event: the factor used, where other events have "". */
+export const MFA_FACTORS_USED = ['otp', 'recovery'] as const;
+
 /**
  * Every `reason` of a failed authentication event: the closed set of `AuthFailureReason` in
  * services/api/src/domain/audit/auth-failure-reason.ts, repeated here because packages never import
  * a service (packages/metrics/test checks that both lists agree).
  */
-export const AUTH_FAILURE_REASONS = [...PROTOCOL_REASONS, ...ACCOUNT_REASONS] as const;
+export const AUTH_FAILURE_REASONS = [...PROTOCOL_REASONS, ...ACCOUNT_REASONS, ...MFA_REASONS] as const;
 
 /**
  * The `limiter` values of `identity_rate_limited_requests_total`: the policy names of
@@ -45,7 +51,7 @@ const LINK_REASONS = ['link_invalid', 'link_expired', 'link_used'] as const sati
 
 /**
  * The failure reasons each event is initialised with: the ones it can actually have, so a tenant's
- * series stay few (78, not 7 × 21). A reason outside its event's list still counts; its series
+ * series stay few (84, not 8 × 24). A reason outside its event's list still counts; its series
  * just appears with its first occurrence.
  */
 export const AUTH_EVENT_REASONS = {
@@ -56,19 +62,21 @@ export const AUTH_EVENT_REASONS = {
   signup: ['signup_not_allowed', 'weak_password', 'rate_limited', 'invalid_request', ...LINK_REASONS],
   email_verification: LINK_REASONS,
   password_reset: [...LINK_REASONS, 'weak_password'],
+  mfa: [...MFA_REASONS, 'rate_limited'],
 } as const satisfies Record<(typeof EMITTED_AUTH_EVENTS)[number], readonly (typeof AUTH_FAILURE_REASONS)[number][]>;
 
 /**
  * Creates, at 0, every series a tenant's panels and alerts read, so they show 0 rather than "No
  * data" before the first failure: `identity_auth_events_total` for each emitted event with
  * `result="success"` and with `result="failure"` × each of that event's reasons
- * ({@link AUTH_EVENT_REASONS}, 78 series), and `identity_rate_limited_requests_total` for each
+ * ({@link AUTH_EVENT_REASONS}; `mfa` successes once per factor, {@link MFA_FACTORS_USED}), and `identity_rate_limited_requests_total` for each
  * limiter (9). Adding 0 to an existing series changes nothing, so calling it again for a known
  * tenant is harmless.
  */
 export function initialiseAuthSeries(metrics: Pick<ApiMetrics, 'authEvents' | 'rateLimited'>, tenant: string): void {
   for (const event of EMITTED_AUTH_EVENTS) {
-    metrics.authEvents.inc({ tenant, event, result: 'success', reason: '' }, 0);
+    if (event === 'mfa') for (const factor of MFA_FACTORS_USED) metrics.authEvents.inc({ tenant, event, result: 'success', reason: factor }, 0);
+    else metrics.authEvents.inc({ tenant, event, result: 'success', reason: '' }, 0);
     for (const reason of AUTH_EVENT_REASONS[event]) metrics.authEvents.inc({ tenant, event, result: 'failure', reason }, 0);
   }
   for (const limiter of RATE_LIMITERS) metrics.rateLimited.inc({ tenant, limiter }, 0);

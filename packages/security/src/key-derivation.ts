@@ -9,7 +9,9 @@ export type KeyPurpose =
   | 'client-secret-pepper'
   | 'refresh-token-successor'
   | 'csrf'
-  | 'cookie-signing';
+  | 'cookie-signing'
+  | 'totp-secret-encryption'
+  | 'recovery-code-pepper';
 
 export function deriveKey(root: Buffer, purpose: KeyPurpose, length = 32): Buffer {
   return Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), `lanyard:${purpose}`, length));

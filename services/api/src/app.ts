@@ -23,6 +23,9 @@ import { registerRevokeEndpoint } from './oauth/revoke-endpoint.js';
 import { registerTokenEndpoint } from './oauth/token/token-endpoint.js';
 import { registerUserinfoEndpoint } from './oauth/userinfo-endpoint.js';
 import { registerAccountLoginRoutes } from './accounts/account-login-routes.js';
+import { registerSecondFactorRoutes } from './accounts/second-factor-routes.js';
+import { registerFactorEnrolmentRoutes } from './accounts/factor-enrolment-routes.js';
+import { registerAccountFactorRoutes } from './accounts/account-factor-routes.js';
 import { registerAccountRoutes } from './accounts/account-routes.js';
 import { registerEmailChangeRoutes } from './accounts/email-change-routes.js';
 import { registerEmailVerificationRoutes } from './accounts/email-verification-routes.js';
@@ -98,5 +101,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerEmailChangeRoutes(app, ctx);
   registerAccountLoginRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
+  registerSecondFactorRoutes(app, ctx);
+  registerFactorEnrolmentRoutes(app, ctx);
+  registerAccountFactorRoutes(app, ctx);
   return app;
 }

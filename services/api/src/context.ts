@@ -40,6 +40,11 @@ import { PasswordChangedNotice } from './domain/accounts/password-changed-notice
 import { PasswordReset } from './domain/accounts/password-reset-service.js';
 import { SignupService } from './domain/accounts/signup-service.js';
 import { FormCsrf } from './accounts/form-csrf.js';
+import { RecoveryCodeService } from './domain/mfa/recovery-code-service.js';
+import { SecondFactors } from './domain/mfa/second-factors.js';
+import { TotpService } from './domain/mfa/totp-service.js';
+import { PendingSignIns } from './oauth/interaction/pending-sign-in.js';
+import { RecoveryCodeView } from './accounts/recovery-code-view.js';
 
 /**
  * Everything the API's routes depend on, wired once at start-up. Tests build one against real
@@ -92,6 +97,12 @@ export interface AppContext {
   readonly invitations: Invitations;
   readonly emailChange: EmailChange;
   readonly accountSettings: AccountSettings;
+  /** TOTP, recovery codes, and when a sign-in needs a second factor. */
+  readonly secondFactors: SecondFactors;
+  /** Sign-ins whose second factor is still due (Redis, bound to a cookie of the browser). */
+  readonly pendingSignIns: PendingSignIns;
+  /** New recovery codes on their way to the page that shows them once. */
+  readonly recoveryCodeView: RecoveryCodeView;
   /** Set when SIGTERM arrives: readiness turns 503 so load balancers drain us first. */
   readonly lifecycle: { shuttingDown: boolean };
   close(): Promise<void>;
@@ -193,6 +204,13 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   const mailer = new AccountMailer(outbox, limiter, config, clock, log);
   const actionTokens = new ActionTokenService(database.db, clock);
   const passwordChangedNotice = new PasswordChangedNotice(mailer, issuerOf);
+  const secondFactors = new SecondFactors(
+    database.db,
+    new TotpService(database.db, new EnvelopeCipher(deriveKey(config.KEY_ENCRYPTION_KEY, 'totp-secret-encryption')), clock),
+    new RecoveryCodeService(database.db, new SecretHasher(deriveKey(config.KEY_ENCRYPTION_KEY, 'recovery-code-pepper')), clock),
+    { tenants, users },
+    clock,
+  );
   const emailVerification = new EmailVerification(database.db, actionTokens, users, mailer, issuerOf, config.EMAIL_VERIFICATION_TTL_SECONDS, clock);
 
   return {
@@ -236,6 +254,9 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     invitations: new Invitations(database.db, actionTokens, passwords, mailer, issuerOf, config.INVITATION_TTL_SECONDS, clock),
     emailChange: new EmailChange(database.db, actionTokens, users, mailer, issuerOf, config.EMAIL_CHANGE_TTL_SECONDS, clock),
     accountSettings: new AccountSettings(database.db, passwords, passwordChangedNotice, clock),
+    secondFactors,
+    pendingSignIns: new PendingSignIns(redis, config.REDIS_KEY_PREFIX, storeGuard),
+    recoveryCodeView: new RecoveryCodeView(redis, config.REDIS_KEY_PREFIX, storeGuard),
     lifecycle: { shuttingDown: false },
     async close() {
       await audit.close();

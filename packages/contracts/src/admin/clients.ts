@@ -57,6 +57,9 @@ export const ClientSpec = Type.Object(
     idTokenScopeClaims: Type.Optional(
       Type.Boolean({ description: 'Also put the claims of the granted scopes (profile, email, …) into the ID token; by default they come from userinfo (OIDC Core §5.4).', default: false }),
     ),
+    requireMfa: Type.Optional(
+      Type.Boolean({ description: 'Sign-ins to this client need a second factor, whatever the tenant\'s policy; a user without one enrols it first.', default: false }),
+    ),
     disabled: Type.Optional(
       Type.Boolean({ description: 'A disabled client cannot authenticate or start a sign-in, and its access tokens stop working at once.', default: false }),
     ),
@@ -94,6 +97,7 @@ export const ClientResource = Type.Object({
   idTokenSignedResponseAlg: Type.Union([Type.Literal('ES256'), Type.Literal('RS256')]),
   accessTokenSigningAlg: Type.Union([Type.Literal('ES256'), Type.Literal('RS256')]),
   idTokenScopeClaims: Type.Boolean(),
+  requireMfa: Type.Boolean(),
   secrets: Type.Array(ClientSecretInfo),
   /** Present only in the PUT response that created a confidential client without a secret. */
   clientSecret: Type.Optional(Type.String()),

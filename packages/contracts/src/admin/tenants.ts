@@ -36,12 +36,29 @@ export const TenantAccounts = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Whether users of this issuer must use a second factor (docs/reference/mfa.md). */
+export const MfaPolicy = Type.Union([Type.Literal('optional'), Type.Literal('required')], {
+  description: '`optional`: users may enrol a second factor on their account page; `required`: every user must, after a grace period.',
+});
+
+/** Second-factor policy. Every field is optional: policy `optional`, a grace period of 7 days. */
+export const TenantMfa = Type.Object(
+  {
+    policy: Type.Optional(MfaPolicy),
+    enrolmentGraceDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 90, description: 'Under `required`: days from a user\'s first sign-in under the policy until they must enrol before signing in (default 7; 0 forces enrolment at once).' }),
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const TenantSpec = Type.Object(
   {
     displayName: Text({ minLength: 1, maxLength: 200 }),
     managedBy: Type.Optional(Type.Union([Text({ minLength: 1, maxLength: 100 }), Type.Null()])),
     rateLimits: Type.Optional(TenantRateLimits),
     accounts: Type.Optional(TenantAccounts),
+    mfa: Type.Optional(TenantMfa),
   },
   { additionalProperties: false },
 );
@@ -53,6 +70,8 @@ export const TenantResource = Type.Object({
   rateLimits: TenantRateLimits,
   /** The policy as set; defaults are not filled in, so a GET round-trips into a PUT. */
   accounts: TenantAccounts,
+  /** As set, like `accounts`. */
+  mfa: TenantMfa,
   /** `{PUBLIC_URL}/tenants/{name}` */
   issuer: Type.String({ format: 'uri' }),
   createdAt: Timestamp,
@@ -61,5 +80,7 @@ export const TenantResource = Type.Object({
 
 export type TenantSpec = Static<typeof TenantSpec>;
 export type TenantAccounts = Static<typeof TenantAccounts>;
+export type TenantMfa = Static<typeof TenantMfa>;
+export type MfaPolicy = Static<typeof MfaPolicy>;
 export type SignupPolicy = Static<typeof SignupPolicy>;
 export type TenantResource = Static<typeof TenantResource>;

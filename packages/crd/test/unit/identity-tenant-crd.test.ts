@@ -64,6 +64,17 @@ describe('identityTenantCrd', () => {
     expect(accounts.properties!.signup!.enum).toEqual(['Open', 'InviteOnly', 'Closed']);
   });
 
+  it('gives spec.mfa and clients[].requireMfa no schema defaults, so an absent field keeps the identity service\'s default', () => {
+    const mfa = root.properties!.spec!.properties!.mfa!;
+    expect(Object.keys(mfa.properties!)).toEqual(['policy', 'enrolmentGraceDays']);
+    for (const [path, node] of walk(mfa, '.spec.mfa')) expect(node.default, path).toBeUndefined();
+    expect(mfa.properties!.policy!.enum).toEqual(['Optional', 'Required']);
+    expect(mfa.properties!.enrolmentGraceDays).toMatchObject({ type: 'integer', minimum: 0, maximum: 90 });
+    const requireMfa = root.properties!.spec!.properties!.clients!.items!.properties!.requireMfa!;
+    expect(requireMfa).toMatchObject({ type: 'boolean' });
+    expect(requireMfa.default).toBeUndefined();
+  });
+
   it('serialises to YAML that parses back to the same object', () => {
     const text = identityTenantCrdYaml();
     expect(text.startsWith('# Generated')).toBe(true);

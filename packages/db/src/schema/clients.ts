@@ -52,6 +52,8 @@ export const clients = pgTable(
      * token is issued, OIDC Core §5.4 returns them from userinfo.
      */
     idTokenScopeClaims: boolean('id_token_scope_claims').notNull().default(false),
+    /** Sign-ins to this client need a second factor, whatever the tenant's policy. */
+    requireMfa: boolean('require_mfa').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

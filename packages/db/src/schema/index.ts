@@ -5,3 +5,4 @@ export * from './signing-keys.js';
 export * from './sessions.js';
 export * from './grants.js';
 export * from './audit-events.js';
+export * from './factors.js';

@@ -28,6 +28,17 @@ export interface TenantAccounts {
   emailFromAddress?: string;
 }
 
+/**
+ * Second-factor policy (docs/reference/mfa.md); absent fields take the defaults of
+ * services/api/src/domain/mfa/mfa-policy.ts.
+ */
+export interface TenantMfa {
+  /** `optional`: users may enrol a second factor; `required`: every user must. */
+  policy?: 'optional' | 'required';
+  /** Under `required`: days from a user's first sign-in under the policy until enrolment is forced. */
+  enrolmentGraceDays?: number;
+}
+
 /** A tenant is an issuer: `{PUBLIC_URL}/tenants/{name}`. */
 export const tenants = pgTable(
   'tenants',
@@ -40,6 +51,7 @@ export const tenants = pgTable(
     managedBy: text('managed_by'),
     rateLimits: jsonb('rate_limits').$type<TenantRateLimits>().notNull().default({}),
     accounts: jsonb('accounts').$type<TenantAccounts>().notNull().default({}),
+    mfa: jsonb('mfa').$type<TenantMfa>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -43,6 +43,11 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     disabled: boolean('disabled').notNull().default(false),
     passwordChangedAt: instant('password_changed_at'),
+    /**
+     * Under a tenant policy that requires a second factor: when this user's grace period for
+     * enrolling one ends (set at their first sign-in under the policy).
+     */
+    mfaEnrolmentDueAt: instant('mfa_enrolment_due_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AUTH_EVENT_REASONS, AUTH_FAILURE_REASONS, RATE_LIMITERS, Registry, createApiMetrics, createWorkerMetrics, initialiseAuthSeries, initialiseJobSeries } from '../../src/index.js';
+import { AUTH_EVENT_REASONS, AUTH_FAILURE_REASONS, MFA_FACTORS_USED, RATE_LIMITERS, Registry, createApiMetrics, createWorkerMetrics, initialiseAuthSeries, initialiseJobSeries } from '../../src/index.js';
 
 const pool = () => ({ active: 2, idle: 3, waiting: 1 });
 
@@ -50,8 +50,11 @@ describe('initialiseAuthSeries', () => {
     const metrics = createApiMetrics(registry, pool);
     initialiseAuthSeries(metrics, 'acme');
     const auth = await lines(registry, 'identity_auth_events_total');
-    expect(auth).toHaveLength(Object.values(AUTH_EVENT_REASONS).reduce((n, reasons) => n + reasons.length + 1, 0));
-    expect(auth).toHaveLength(78);
+    // One success series per event, but `mfa` has one per factor used (its reason names the factor).
+    expect(auth).toHaveLength(Object.values(AUTH_EVENT_REASONS).reduce((n, reasons) => n + reasons.length + 1, 0) - 1 + MFA_FACTORS_USED.length);
+    expect(auth).toHaveLength(84);
+    expect(auth).toContain('identity_auth_events_total{tenant="acme",event="mfa",result="success",reason="otp"} 0');
+    expect(auth).toContain('identity_auth_events_total{tenant="acme",event="mfa",result="failure",reason="otp_replayed"} 0');
     expect(auth.every((line) => line.endsWith(' 0') && line.includes('tenant="acme"'))).toBe(true);
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="login",result="failure",reason="invalid_credentials"} 0');
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="refresh",result="failure",reason="token_reuse"} 0');

@@ -9,6 +9,10 @@ import { rateLimitHeaders } from '../http/rate-limit-headers.js';
 import { SESSION_COOKIE } from '../oauth/cookies.js';
 import { startBrowserSession, type StartSessionDeps } from '../oauth/interaction/start-browser-session.js';
 import { loadTenant } from '../oauth/load-tenant.js';
+import { secondFactorPage } from '../oauth/authorize/continue-authorization.js';
+import type { PendingSignIns } from '../oauth/interaction/pending-sign-in.js';
+import type { SecondFactors } from '../domain/mfa/second-factors.js';
+import { AMR_PASSWORD } from '../domain/tokens/authentication-context.js';
 import { renderLoginPage } from '../pages/login-page.js';
 import type { FormCsrf } from './form-csrf.js';
 import { PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
@@ -20,6 +24,8 @@ export interface AccountLoginRoutesDeps extends PasswordSignInDeps, StartSession
   readonly formCsrf: FormCsrf;
   readonly audit: AuditRecorder;
   readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
+  readonly secondFactors: Pick<SecondFactors, 'nextStep'>;
+  readonly pendingSignIns: Pick<PendingSignIns, 'start'>;
 }
 
 const PURPOSE = 'account-login';
@@ -27,7 +33,8 @@ const PURPOSE = 'account-login';
 /**
  * `{issuer}/account/login`: signing in to the issuer itself, for the account page. Same password
  * rules, counters and lockout as an app's sign-in (one {@link signInWithPassword}), with a CSRF
- * token bound to this browser instead of an interaction.
+ * token bound to this browser instead of an interaction. A user with a second factor (or whom the
+ * tenant's policy asks to enrol one) goes through that step before the session starts.
  */
 export function registerAccountLoginRoutes(app: FastifyInstance, deps: AccountLoginRoutesDeps): void {
   const form = (tenant: Tenant, csrf: string, email: string, extra: { error?: string; notice?: string } = {}) => {
@@ -76,7 +83,12 @@ export function registerAccountLoginRoutes(app: FastifyInstance, deps: AccountLo
         deps.audit.record({ ...record, result: 'failure', reason: 'email_not_verified', userId: outcome.user.id });
         return sendPage(reply, renderUnverifiedPage(tenant, outcome.user.email, deps.formCsrf.forBrowser(request, reply, tenant.name, 'resend-verification'), undefined), 403);
       case 'signed_in': {
-        await startBrowserSession(deps, request, reply, tenant, outcome.user, ['pwd']);
+        const factor = await deps.secondFactors.nextStep(tenant, outcome.user, { amr: [AMR_PASSWORD], demanded: false, deferred: false });
+        if (factor.kind !== 'none') {
+          await deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, userId: outcome.user.id, amr: [AMR_PASSWORD], ...(factor.kind === 'enrol' && factor.deferrableUntil !== undefined ? { deferrable: true } : {}) });
+          return seeOther(reply, secondFactorPage(deps.tenants.issuer(tenant.name), factor.kind));
+        }
+        await startBrowserSession(deps, request, reply, tenant, outcome.user, [AMR_PASSWORD]);
         deps.audit.record({ ...record, result: 'success', userId: outcome.user.id });
         request.log.info({ ...request.logFields, event: 'login', userId: outcome.user.id }, 'user signed in to the account page');
         return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account`);

@@ -5,7 +5,11 @@ import type { AccountSettings } from '../domain/accounts/account-settings.js';
 import { accountPolicy } from '../domain/accounts/account-policy.js';
 import type { EmailChange } from '../domain/accounts/email-change-service.js';
 import { PASSWORD_PROBLEM_MESSAGES, type PasswordProblem } from '../domain/accounts/password-policy.js';
-import { signInWithPassword, type PasswordSignInDeps } from '../domain/accounts/password-sign-in.js';
+import type { PasswordSignInDeps } from '../domain/accounts/password-sign-in.js';
+import { confirmCurrentPassword } from './confirm-password.js';
+import type { SecondFactors } from '../domain/mfa/second-factors.js';
+import { AMR_MFA } from '../domain/tokens/authentication-context.js';
+import type { PendingSignIns } from '../oauth/interaction/pending-sign-in.js';
 import type { ClientLookup } from '../domain/clients/client-service.js';
 import type { ConsentService } from '../domain/consents/consent-service.js';
 import type { ActiveSession, SessionService } from '../domain/sessions/session-service.js';
@@ -20,6 +24,8 @@ import { profileFieldLabel, profileValues, readProfileForm, type ProfileField } 
 import { looksLikeEmail, PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
 
 export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
+  readonly secondFactors: Pick<SecondFactors, 'hasAny' | 'overview'>;
+  readonly pendingSignIns: Pick<PendingSignIns, 'start'>;
   readonly tenants: TenantLookup;
   readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke' | 'listActivePage' | 'revokeForUser'>;
   readonly refreshTokens: Pick<RefreshTokenService, 'revokeSessionFamilies'>;
@@ -42,6 +48,9 @@ const NOTICES = {
   email_sent: 'Check the inbox of the new address: the change happens when you open the link we sent there.',
   session_ended: 'That session was signed out.',
   app_revoked: 'The app no longer has access to your account.',
+  totp_enabled: 'Two-step verification is on. Signing in now asks for a code from your authenticator app.',
+  totp_removed: 'Your authenticator app and recovery codes were removed.',
+  codes_regenerated: 'You have a new set of recovery codes; the old ones no longer work.',
 } as const;
 
 const ERRORS = {
@@ -51,6 +60,9 @@ const ERRORS = {
   same_email: 'That is already your address.',
   unknown_session: 'That session had already ended.',
   unknown_app: 'That app had no access to revoke.',
+  already_enrolled: 'An authenticator app is already set up. Remove it first to set up another.',
+  no_factor: 'There is no authenticator app to remove.',
+  factor_required: 'Your organisation requires two-step verification, so it cannot be turned off.',
 } as const;
 
 type ErrorCode = keyof typeof ERRORS | `password_${PasswordProblem}` | `invalid_${ProfileField}`;
@@ -75,6 +87,16 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
   const toSignIn = (reply: FastifyReply, tenant: Tenant) => seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account/login`);
 
   /**
+   * A session signed in with the password alone, of a user who has a second factor (it began
+   * before the factor was added, in another browser): the account page asks for the factor first.
+   */
+  const requireSecondFactor = async (reply: FastifyReply, tenant: Tenant, active: ActiveSession) => {
+    if (active.session.amr.includes(AMR_MFA) || !(await deps.secondFactors.hasAny(active.user.id))) return undefined;
+    await deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, userId: active.user.id, amr: active.session.amr });
+    return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/login/second-factor`);
+  };
+
+  /**
    * Loads tenant, session and form of a POST and checks the CSRF token of `purpose`; without a
    * session, `redirected` is the 303 to the sign-in.
    */
@@ -83,6 +105,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const form = readForm(request);
     const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
     if (active === undefined) return { redirected: toSignIn(reply, tenant) } as const;
+    const stepUp = await requireSecondFactor(reply, tenant, active);
+    if (stepUp !== undefined) return { redirected: stepUp } as const;
     deps.formCsrf.checkSession(active.session.id, purpose, form.get('csrf_token'));
     return { redirected: undefined, tenant, active, form } as const;
   };
@@ -91,6 +115,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const tenant = await loadTenant(deps.tenants, request);
     const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
     if (active === undefined) return toSignIn(reply, tenant);
+    const stepUp = await requireSecondFactor(reply, tenant, active);
+    if (stepUp !== undefined) return stepUp;
     const { session, user } = active;
     const query = readQuery(request);
     const errorCode = query.get('error');
@@ -122,7 +148,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
         emailVerified: user.emailVerified,
         profile: profileValues(user),
         minLength,
-        csrf: { profile: csrf('profile'), password: csrf('password'), email: csrf('email'), sessions: csrf('sessions'), apps: csrf('apps'), logout: csrf('logout') },
+        csrf: { profile: csrf('profile'), password: csrf('password'), email: csrf('email'), sessions: csrf('sessions'), apps: csrf('apps'), logout: csrf('logout'), mfa: csrf('mfa') },
+        factors: await deps.secondFactors.overview(user),
         moreSessions: page.nextCursor !== null,
         sessions: sessions.map((s) => ({
           id: s.id,
@@ -151,7 +178,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const p = await post(request, reply, 'password');
     if (p.redirected !== undefined) return p.redirected;
     const { tenant, active, form } = p;
-    const check = await confirmPassword(tenant, active, form.get('current_password') ?? '', request.ip);
+    const check = await confirmCurrentPassword(deps, tenant, active, form.get('current_password') ?? '', request.ip);
     if (check !== undefined) return back(reply, tenant, { error: check });
     const changed = await deps.accountSettings.changePassword(tenant, active.user, form.get('new_password') ?? '');
     if (!changed.ok) return back(reply, tenant, { error: `password_${changed.problem}` });
@@ -169,7 +196,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const newEmail = (form.get('new_email') ?? '').trim().toLowerCase();
     if (!looksLikeEmail(newEmail)) return back(reply, tenant, { error: 'invalid_email' });
     if (newEmail === active.user.email) return back(reply, tenant, { error: 'same_email' });
-    const check = await confirmPassword(tenant, active, form.get('email_password') ?? '', request.ip);
+    const check = await confirmCurrentPassword(deps, tenant, active, form.get('email_password') ?? '', request.ip);
     if (check !== undefined) return back(reply, tenant, { error: check });
     await deps.emailChange.request(tenant, active.user, newEmail);
     request.log.info({ ...request.logFields, event: 'email_change_requested', userId: active.user.id }, 'email change requested');
@@ -207,15 +234,4 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     deps.audit.record({ tenant: p.tenant.name, event: 'logout', result: 'success', userId: p.active.user.id, ip: request.ip, requestId: request.id });
     return seeOther(reply, `${deps.tenants.issuer(p.tenant.name)}/account/login?notice=signed_out`);
   });
-
-  /** The current password, checked like a sign-in (same counters and lockout); undefined when right. */
-  async function confirmPassword(tenant: Tenant, active: ActiveSession, password: string, ip: string): Promise<'wrong_password' | 'locked' | undefined> {
-    const outcome = await signInWithPassword(deps, tenant, active.user.email, password, ip);
-    if (outcome.kind === 'refused') return 'locked';
-    if (outcome.kind === 'failed') {
-      deps.audit.record({ tenant: tenant.name, event: 'login', result: 'failure', reason: outcome.reason, userId: active.user.id, ip, requestId: null });
-      return 'wrong_password';
-    }
-    return undefined;
-  }
 }

@@ -5,9 +5,10 @@ import { adminAuthenticator, type AdminAuthDeps } from './admin-auth.js';
 import { registerClientRoutes, type ClientRoutesDeps } from './client-routes.js';
 import { registerTenantRoutes, type TenantRoutesDeps } from './tenant-routes.js';
 import { registerUserRoutes, type UserRoutesDeps } from './user-routes.js';
+import { registerFactorRoutes, type FactorRoutesDeps } from './factor-routes.js';
 
 /** What the whole admin API needs: the union of what its authenticator and each resource's routes use. */
-export type AdminRoutesDeps = AdminAuthDeps & TenantRoutesDeps & ClientRoutesDeps & UserRoutesDeps & AccountEmailRoutesDeps;
+export type AdminRoutesDeps = AdminAuthDeps & TenantRoutesDeps & ClientRoutesDeps & UserRoutesDeps & FactorRoutesDeps & AccountEmailRoutesDeps;
 
 /**
  * The admin API (docs/reference/admin-api.md) under `/admin/v1`: one encapsulated plugin whose
@@ -24,6 +25,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, deps: AdminRo
       registerTenantRoutes(scope, deps);
       registerClientRoutes(scope, deps);
       registerUserRoutes(scope, deps);
+      registerFactorRoutes(scope, deps);
       registerAccountEmailRoutes(scope, deps);
     },
     { prefix: '/admin/v1' },

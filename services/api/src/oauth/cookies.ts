@@ -10,6 +10,8 @@ export const SESSION_COOKIE = '__Secure-lanyard_session';
 export const BROWSER_BINDING_COOKIE = '__Secure-lanyard_binding';
 /** A random id of this browser at this issuer, so a sign-in from a browser never seen before can be told apart. */
 export const DEVICE_COOKIE = '__Secure-lanyard_device';
+/** A sign-in waiting for its second factor (see pending-sign-in.ts); ten minutes at most. */
+export const PENDING_SIGN_IN_COOKIE = '__Secure-lanyard_pending';
 export const refreshCookieName = (clientId: string) => `__Secure-lanyard_rt.${clientId}`;
 
 const base = { httpOnly: true, secure: true } as const;
@@ -27,6 +29,12 @@ export const bindingCookieOptions = (tenant: string): CookieSerializeOptions => 
 
 /** The device id lives as long as browsers allow (400 days, RFC 6265bis §5.6.2) and renews on each sign-in. */
 export const deviceCookieOptions = (tenant: string): CookieSerializeOptions => ({ ...base, sameSite: 'lax', path: `/tenants/${tenant}`, maxAge: 400 * 86_400 });
+
+/**
+ * Lax, not Strict: a step-up starts with the app's cross-site navigation to /authorize, and a
+ * Strict cookie set there is not sent to the second-factor page its redirect leads to.
+ */
+export const pendingSignInCookieOptions = (tenant: string): CookieSerializeOptions => ({ ...base, sameSite: 'lax', path: `/tenants/${tenant}`, maxAge: 600 });
 
 /**
  * Refresh token for browser clients: only ever sent to `{issuer}/oauth2/*` (token, revoke, logout),

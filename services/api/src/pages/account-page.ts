@@ -1,4 +1,5 @@
 import { ADDRESS_FIELDS, PROFILE_FIELDS } from '../accounts/profile-form.js';
+import type { FactorOverview } from '../domain/mfa/second-factors.js';
 import { errorBanner, hiddenFields, noticeBanner, passwordField } from './form-parts.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
@@ -26,7 +27,8 @@ export interface AccountPageModel {
   /** Current values of the profile form, by field name (`givenName`, `address.locality`, …). */
   readonly profile: Readonly<Record<string, string>>;
   readonly minLength: number;
-  readonly csrf: { readonly profile: string; readonly password: string; readonly email: string; readonly sessions: string; readonly apps: string; readonly logout: string };
+  readonly csrf: { readonly profile: string; readonly password: string; readonly email: string; readonly sessions: string; readonly apps: string; readonly logout: string; readonly mfa: string };
+  readonly factors: FactorOverview;
   readonly sessions: readonly AccountSessionView[];
   /** More sessions exist than are listed. */
   readonly moreSessions: boolean;
@@ -79,6 +81,8 @@ ${passwordField({ id: 'new_password', label: 'New password', autocomplete: 'new-
 <p class="muted">Changing your password signs you out everywhere else.</p>
 </section>
 
+${twoStepSection(m, action)}
+
 <section aria-labelledby="email-heading">
 <h2 id="email-heading">Email address</h2>
 <form method="post" action="${action('email')}">
@@ -116,6 +120,33 @@ ${m.apps.map(
 </ul>`}
 </section>`,
   });
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Two-step verification: the authenticator app and its recovery codes, each with its actions. */
+function twoStepSection(m: AccountPageModel, action: (path: string) => string): SafeHtml {
+  const { totp, recoveryCodes, enrolmentDueAt } = m.factors;
+  return html`<section aria-labelledby="mfa-heading">
+<h2 id="mfa-heading">Two-step verification</h2>
+${totp === undefined
+  ? html`<p class="muted">Protect your account with a code from an authenticator app as well as your password.${enrolmentDueAt === null ? null : html` Your organisation requires it from ${day(enrolmentDueAt)}.`}</p>
+<form method="post" action="${action('totp/start')}">${hiddenFields({ csrf_token: m.csrf.mfa })}<button type="submit">Set up an authenticator app</button></form>`
+  : html`<ul class="items"><li><span>Authenticator app<br><span class="muted">added ${day(totp.createdAt)}${totp.lastUsedAt === null ? null : html`, last used ${day(totp.lastUsedAt)}`}</span></span><span class="badge">on</span></li>
+<li><span>Recovery codes<br><span class="muted">${recoveryCodes === undefined ? 'none' : `${recoveryCodes.remaining} of 10 unused`}</span></span></li></ul>
+<form method="post" action="${action('recovery-codes')}">
+${hiddenFields({ csrf_token: m.csrf.mfa })}
+<input type="hidden" name="username" autocomplete="username" value="${m.email}">
+${passwordField({ id: 'codes_password', label: 'Current password', autocomplete: 'current-password' })}
+<button type="submit" class="secondary">Make new recovery codes</button>
+</form>
+<form method="post" action="${action('totp/remove')}">
+${hiddenFields({ csrf_token: m.csrf.mfa })}
+<input type="hidden" name="username" autocomplete="username" value="${m.email}">
+${passwordField({ id: 'remove_password', label: 'Current password', autocomplete: 'current-password' })}
+<button type="submit" class="secondary">Turn off two-step verification</button>
+</form>`}
+</section>`;
 }
 
 /** Autocomplete tokens (HTML Living Standard §4.10.18.7) of the profile fields that have one. */

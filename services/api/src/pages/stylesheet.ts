@@ -20,5 +20,9 @@ h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
 ul.items { list-style: none; padding: 0; margin: 0; }
 ul.items li { display: flex; justify-content: space-between; align-items: center; gap: 1rem; padding: 0.5rem 0; }
 ul.items form button { margin-top: 0; width: auto; padding: 0.4rem 0.8rem; }
+.qr { display: block; width: 12rem; height: 12rem; margin: 1rem auto; background: #fff; padding: 0.5rem; border-radius: 6px; }
+code.secret { display: block; font-size: 1rem; letter-spacing: 0.05em; word-spacing: 0.3em; padding: 0.5rem; text-align: center; }
+ol.codes { columns: 2; font-family: ui-monospace, monospace; font-size: 1.05rem; padding-left: 2rem; }
+details { margin-top: 1.25rem; }
 .badge { font-size: 0.8rem; padding: 0.1rem 0.4rem; border-radius: 4px; border: 1px solid currentColor; }
 `;

@@ -3,7 +3,7 @@ import { epochMs, type Clock } from '@lanyard/clock';
 import type { ApiMetrics, AuthEvent, AuthResult } from '@lanyard/metrics';
 import type { Logger } from '@lanyard/logger';
 import { isDatabaseUnavailable } from '@lanyard/db';
-import type { AuthFailureReason } from './auth-failure-reason.js';
+import type { AuthFailureReason, MfaFactorUsed } from './auth-failure-reason.js';
 import type { AuditRow } from './audit-row.js';
 
 /** What {@link AuditLog.record} takes; the narrow view endpoints depend on is {@link AuditRecorder}. */
@@ -11,7 +11,7 @@ export interface AuthEventRecord {
   readonly tenant: string;
   readonly event: AuthEvent;
   readonly result: AuthResult;
-  readonly reason?: AuthFailureReason | '';
+  readonly reason?: AuthFailureReason | MfaFactorUsed | '';
   readonly clientId?: string | null;
   readonly userId?: string | null;
   readonly ip?: string | null;
@@ -118,7 +118,8 @@ export class AuditLog {
   }
 
   record(event: AuthEventRecord): void {
-    const reason = event.result === 'success' ? '' : (event.reason ?? '');
+    // A success has no reason, except an `mfa` one, whose reason names the factor used.
+    const reason = event.result === 'success' && event.event !== 'mfa' ? '' : (event.reason ?? '');
     this.metrics.authEvents.inc({ tenant: event.tenant, event: event.event, result: event.result, reason });
     this.#buffer.push({
       eventId: randomUUID(),

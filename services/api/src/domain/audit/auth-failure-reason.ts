@@ -27,4 +27,14 @@ export type AuthFailureReason =
   /** An emailed link that is unknown, of another purpose or tenant, expired, or already used. */
   | 'link_invalid'
   | 'link_expired'
-  | 'link_used';
+  | 'link_used'
+  /** Second factors (docs/reference/mfa.md): the reason names the factor. */
+  | 'otp_invalid'
+  | 'otp_replayed'
+  | 'recovery_invalid';
+
+/**
+ * The `reason` of a successful `mfa` event: the factor that was used (DESIGN: MFA reasons name the
+ * factor), so a panel can tell authenticator apps from recovery codes.
+ */
+export type MfaFactorUsed = 'otp' | 'recovery';

@@ -128,6 +128,7 @@ export class ClientService {
       idTokenSignedResponseAlg: spec.idTokenSignedResponseAlg ?? ('ES256' as const),
       accessTokenSigningAlg: spec.accessTokenSigningAlg ?? ('ES256' as const),
       idTokenScopeClaims: spec.idTokenScopeClaims ?? false,
+      requireMfa: spec.requireMfa ?? false,
     };
     const result = await retryOnCreateRace(() => this.db.transaction(async (tx) => {
       const [existing] = await tx
@@ -269,7 +270,7 @@ function sameRegistration(row: Client, values: Omit<Client, 'id' | 'tenantId' | 
 }
 
 function pick(c: Omit<Client, 'id' | 'tenantId' | 'clientId' | 'createdAt' | 'updatedAt'>) {
-  return [c.type, c.displayName, c.grantTypes, c.redirectUris, c.postLogoutRedirectUris, c.allowedCorsOrigins, c.scopes, c.audience, sortKeys(c.tokenLifetimes), c.firstParty, c.disabled, c.tokenEndpointAuthMethod, c.pkce, c.idTokenSignedResponseAlg, c.accessTokenSigningAlg, c.idTokenScopeClaims];
+  return [c.type, c.displayName, c.grantTypes, c.redirectUris, c.postLogoutRedirectUris, c.allowedCorsOrigins, c.scopes, c.audience, sortKeys(c.tokenLifetimes), c.firstParty, c.disabled, c.tokenEndpointAuthMethod, c.pkce, c.idTokenSignedResponseAlg, c.accessTokenSigningAlg, c.idTokenScopeClaims, c.requireMfa];
 }
 
 function sortKeys(o: object): object {

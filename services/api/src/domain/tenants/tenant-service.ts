@@ -68,18 +68,19 @@ export class TenantService {
       const managedBy = spec.managedBy ?? null;
       const rateLimits = { ...(spec.rateLimits ?? {}) };
       const accounts = { ...(spec.accounts ?? {}) };
+      const mfa = { ...(spec.mfa ?? {}) };
       if (existing === undefined) {
         const now = this.clock();
-        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy, rateLimits, accounts, createdAt: now, updatedAt: now }).returning();
+        const [tenant] = await tx.insert(tenants).values({ name, displayName: spec.displayName, managedBy, rateLimits, accounts, mfa, createdAt: now, updatedAt: now }).returning();
         await this.keys.ensureKeys(tenant!.id, tx);
         return { tenant: tenant!, created: true };
       }
       const unchanged =
-        existing.displayName === spec.displayName && existing.managedBy === managedBy && sameFields(existing.rateLimits, rateLimits) && sameFields(existing.accounts, accounts);
+        existing.displayName === spec.displayName && existing.managedBy === managedBy && sameFields(existing.rateLimits, rateLimits) && sameFields(existing.accounts, accounts) && sameFields(existing.mfa, mfa);
       if (unchanged) return { tenant: existing, created: false };
       const [tenant] = await tx
         .update(tenants)
-        .set({ displayName: spec.displayName, managedBy, rateLimits, accounts, updatedAt: this.clock() })
+        .set({ displayName: spec.displayName, managedBy, rateLimits, accounts, mfa, updatedAt: this.clock() })
         .where(eq(tenants.id, existing.id))
         .returning();
       return { tenant: tenant!, created: false };

@@ -1,16 +1,37 @@
 import type { ClaimsRequest } from '@lanyard/db';
 
 /**
- * Authentication context classes (OIDC Core §2 `acr`) this server can achieve, weakest first.
- * Password sign-in is the only method so far; stronger classes join this list as second factors
- * arrive. Discovery lists them as `acr_values_supported`.
+ * Authentication context classes (OIDC Core §2 `acr`) this server can achieve, weakest first:
+ * a password alone, or a sign-in with a second factor. Discovery lists them as
+ * `acr_values_supported`; a client asks for the stronger one with `acr_values` (step-up).
  */
 export const ACR_PASSWORD = 'urn:lanyard:acr:pwd';
-export const ACR_VALUES_SUPPORTED: readonly string[] = [ACR_PASSWORD];
+export const ACR_MFA = 'urn:lanyard:acr:mfa';
+export const ACR_VALUES_SUPPORTED: readonly string[] = [ACR_PASSWORD, ACR_MFA];
+
+/** RFC 8176 §2 method values: password, one-time password, and "more than one factor". */
+export const AMR_PASSWORD = 'pwd';
+export const AMR_OTP = 'otp';
+export const AMR_MFA = 'mfa';
 
 /** The class a sign-in with these RFC 8176 `amr` methods achieved. */
 export function achievedAcr(amr: readonly string[]): string {
-  return amr.length === 0 ? ACR_PASSWORD : ACR_PASSWORD;
+  return amr.includes(AMR_MFA) ? ACR_MFA : ACR_PASSWORD;
+}
+
+/**
+ * Whether an authorization request asks for a second factor:
+ * - `acr_values` (OIDC Core §3.1.2.1) whose most preferred class we support is {@link ACR_MFA};
+ * - or an essential `acr` claim request (§5.5.1.1) that only {@link ACR_MFA} satisfies.
+ * Unknown classes are skipped, as §3.1.2.1 makes `acr_values` a voluntary request.
+ */
+export function requestsMfa(acrValues: readonly string[], claims: ClaimsRequest | null): boolean {
+  const preferred = acrValues.find((v) => ACR_VALUES_SUPPORTED.includes(v));
+  if (preferred === ACR_MFA) return true;
+  const acr = claims?.id_token?.acr;
+  if (acr === null || acr === undefined || acr.essential !== true) return false;
+  const wanted = acr.values ?? (acr.value === undefined ? [] : [acr.value]);
+  return wanted.length > 0 && wanted.includes(ACR_MFA) && !wanted.includes(ACR_PASSWORD);
 }
 
 /**

@@ -8,6 +8,7 @@ import { rateLimitHeaders } from '../../http/rate-limit-headers.js';
 import type { ClientLookup } from '../../domain/clients/client-service.js';
 import type { SessionLookup } from '../../domain/sessions/session-service.js';
 import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
+import type { PendingSignIns } from '../interaction/pending-sign-in.js';
 import type { InteractionStore } from '../interaction/interaction-store.js';
 import { loadTenant } from '../load-tenant.js';
 import { OAuthParams } from '../read-form.js';
@@ -34,6 +35,7 @@ export interface AuthorizeEndpointDeps extends ContinueAuthorizationDeps {
   readonly clients: ClientLookup;
   readonly sessions: SessionLookup;
   readonly interactions: Pick<InteractionStore, 'create' | 'save'>;
+  readonly pendingSignIns: Pick<PendingSignIns, 'start'>;
   readonly limiter: RateLimiter;
   readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
   readonly config: RateLimitConfig;
@@ -75,7 +77,7 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, deps: AuthorizeE
       const withUser = { ...interaction, userId: auth.userId, sessionId: auth.sessionId, authTime: auth.authTime.getTime(), amr: auth.amr };
       await deps.interactions.save(withUser);
       return withUser;
-    });
+    }, (pending) => deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, ...pending }));
   };
   const options = { config: { errorFormat: 'html' as const }, schema: { hide: true } };
   app.get('/tenants/:tenant/oauth2/authorize', options, handler);

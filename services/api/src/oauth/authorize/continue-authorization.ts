@@ -1,11 +1,13 @@
 import type { FastifyReply } from 'fastify';
 import type { Clock } from '@lanyard/clock';
 import { AccessDenied, ConsentRequired, LoginRequired } from '@lanyard/errors';
-import { achievedAcr, essentialAcrMet } from '../../domain/tokens/authentication-context.js';
+import { achievedAcr, essentialAcrMet, requestsMfa } from '../../domain/tokens/authentication-context.js';
+import type { SecondFactorGate } from '../../domain/mfa/second-factors.js';
 import type { RegisteredClient } from '../../domain/clients/client-service.js';
 import type { ConsentService } from '../../domain/consents/consent-service.js';
 import type { CodeIssuer } from '../../domain/grants/authorization-code-service.js';
 import type { Interaction } from '../interaction/interaction-store.js';
+import type { PendingSignIn } from '../interaction/pending-sign-in.js';
 import { AuthorizationRedirectError } from './authorization-error.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 import { authorizationResponseUrl } from './authorization-response.js';
@@ -22,15 +24,24 @@ export interface Authentication {
 export interface ContinueAuthorizationDeps {
   readonly consents: Pick<ConsentService, 'covers'>;
   readonly codes: CodeIssuer;
+  readonly secondFactors: SecondFactorGate;
   readonly clock: Clock;
 }
 
-export type NextStep = { kind: 'login' } | { kind: 'consent' } | { kind: 'redirect'; location: string };
+export type NextStep =
+  | { kind: 'login' }
+  /** Signed in with one factor; the second is due (`verify`), or a factor must be enrolled first. */
+  | { kind: 'second_factor'; step: 'verify' | 'enrol'; userId: string; amr: readonly string[]; deferrable: boolean }
+  | { kind: 'consent' }
+  | { kind: 'redirect'; location: string };
 
 /**
  * Decides what an authorization request needs next, given who is signed in:
  * - no authentication, `prompt=login` not yet satisfied in this interaction, or `max_age` exceeded
  *   → the login page (or `login_required` for `prompt=none`, OIDC Core §3.1.2.6);
+ * - a second factor due (the user has one, the client or `acr_values` asks for one, or the
+ *   tenant requires one; {@link SecondFactorGate}) and not yet used in this session → the
+ *   second-factor step, even with a live password session (step-up), or `login_required`;
  * - a client that is not first-party without remembered consent for every scope, or
  *   `prompt=consent` → the consent page (or `consent_required` for `prompt=none`);
  * - otherwise an authorization code, redirected with `state` and `iss`.
@@ -50,6 +61,15 @@ export async function continueAuthorization(
   if (mustLogin) {
     if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new LoginRequired(), request.redirectUri, issuer, request.state);
     return { kind: 'login' };
+  }
+  const factor = await deps.secondFactors.stepFor(request.tenant, auth.userId, {
+    amr: auth.amr,
+    demanded: client.requireMfa || requestsMfa(request.acrValues, request.claims),
+    deferred: interaction?.mfaDeferred === true,
+  });
+  if (factor.kind !== 'none') {
+    if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new LoginRequired('A second factor is required.'), request.redirectUri, issuer, request.state);
+    return { kind: 'second_factor', step: factor.kind, userId: auth.userId, amr: auth.amr, deferrable: factor.kind === 'enrol' && factor.deferrableUntil !== undefined };
   }
   const consentGivenHere = interaction?.consented === true;
   const needsConsent =
@@ -81,15 +101,27 @@ export async function continueAuthorization(
   return { kind: 'redirect', location: authorizationResponseUrl(request.redirectUri, issuer, request.state, { code }) };
 }
 
+/** Starts this browser's pending sign-in (pending-sign-in.ts) for the second-factor step. */
+export type StartPendingSignIn = (pending: Omit<PendingSignIn, 'csrfToken' | 'tenantId'>) => Promise<unknown>;
+
 /** Sends the browser where {@link continueAuthorization} decided, creating the interaction if needed. */
 export async function followNextStep(
   reply: FastifyReply,
   next: NextStep,
   issuer: string,
   interaction: () => Promise<Interaction>,
+  startPending: StartPendingSignIn,
 ): Promise<FastifyReply> {
-  if (next.kind === 'redirect') return reply.header('cache-control', 'no-store').redirect(next.location, 303);
+  reply.header('cache-control', 'no-store');
+  if (next.kind === 'redirect') return reply.redirect(next.location, 303);
   const { id } = await interaction();
+  if (next.kind === 'second_factor') {
+    await startPending({ userId: next.userId, amr: next.amr, interactionId: id, ...(next.deferrable ? { deferrable: true } : {}) });
+    return reply.redirect(secondFactorPage(issuer, next.step), 303);
+  }
   const page = next.kind === 'login' ? 'login' : 'consent';
-  return reply.header('cache-control', 'no-store').redirect(`${issuer}/${page}?interaction=${id}`, 303);
+  return reply.redirect(`${issuer}/${page}?interaction=${id}`, 303);
 }
+
+/** `{issuer}/login/second-factor` to enter a code, `{issuer}/login/enrol` to set a factor up. */
+export const secondFactorPage = (issuer: string, step: 'verify' | 'enrol') => `${issuer}/login/${step === 'verify' ? 'second-factor' : 'enrol'}`;

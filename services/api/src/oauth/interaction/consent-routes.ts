@@ -12,12 +12,14 @@ import { loadTenant } from '../load-tenant.js';
 import { OAuthParams } from '../read-form.js';
 import type { InteractionStore } from './interaction-store.js';
 import { loadInteraction, type LoadInteractionDeps } from './load-interaction.js';
+import type { PendingSignIns } from './pending-sign-in.js';
 
 export interface ConsentRoutesDeps extends ContinueAuthorizationDeps, LoadInteractionDeps {
   readonly tenants: TenantLookup;
   readonly users: Pick<UserService, 'get'>;
   readonly consents: Pick<ConsentService, 'covers' | 'grant'>;
-  readonly interactions: Pick<InteractionStore, 'find' | 'delete'>;
+  readonly interactions: Pick<InteractionStore, 'find' | 'save' | 'delete'>;
+  readonly pendingSignIns: Pick<PendingSignIns, 'start'>;
   readonly audit: AuditRecorder;
 }
 
@@ -69,7 +71,8 @@ export function registerConsentRoutes(app: FastifyInstance, deps: ConsentRoutesD
     const consented = { ...interaction, consented: true };
     const auth = { userId: interaction.userId, sessionId: interaction.sessionId, authTime: new Date(interaction.authTime), amr: interaction.amr ?? [] };
     const next = await continueAuthorization(deps, client, authorization, issuer, auth, consented);
-    await deps.interactions.delete(interaction.id);
-    return followNextStep(reply, next, issuer, async () => consented);
+    if (next.kind === 'redirect') await deps.interactions.delete(interaction.id);
+    else await deps.interactions.save(consented);
+    return followNextStep(reply, next, issuer, async () => consented, (pending) => deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, ...pending }));
   });
 }

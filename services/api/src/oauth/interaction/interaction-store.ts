@@ -20,6 +20,8 @@ export interface Interaction {
   readonly sessionId?: string;
   readonly authTime?: number;
   readonly amr?: readonly string[];
+  /** The user chose "not now" when asked to enrol a second factor during the grace period. */
+  readonly mfaDeferred?: boolean;
   /** Set when the user approved the consent screen in this interaction. */
   readonly consented?: boolean;
   /** Message for the next rendering of the login form (Post/Redirect/Get). */

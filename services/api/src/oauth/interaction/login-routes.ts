@@ -12,19 +12,22 @@ import { renderLoginPage } from '../../pages/login-page.js';
 import { applyPageHeaders, formActionSources } from '../../pages/page-headers.js';
 import type { FormCsrf } from '../../accounts/form-csrf.js';
 import { lockoutMessage, renderUnverifiedPage, SIGN_IN_FAILED } from '../../accounts/sign-in-messages.js';
-import { continueAuthorization, followNextStep, type ContinueAuthorizationDeps } from '../authorize/continue-authorization.js';
+import { secondFactorPage } from '../authorize/continue-authorization.js';
+import { AMR_PASSWORD, requestsMfa } from '../../domain/tokens/authentication-context.js';
+import type { SecondFactors } from '../../domain/mfa/second-factors.js';
+import { completeInteractionSignIn, type CompleteSignInDeps } from './complete-sign-in.js';
 import { loadTenant } from '../load-tenant.js';
 import { OAuthParams } from '../read-form.js';
 import type { Interaction, InteractionStore } from './interaction-store.js';
 import { loadInteraction, type LoadInteractionDeps } from './load-interaction.js';
-import { startBrowserSession, type StartSessionDeps } from './start-browser-session.js';
 
-export interface LoginRoutesDeps extends ContinueAuthorizationDeps, LoadInteractionDeps, PasswordSignInDeps, StartSessionDeps {
+export interface LoginRoutesDeps extends CompleteSignInDeps, LoadInteractionDeps, PasswordSignInDeps {
   readonly tenants: TenantLookup;
   readonly interactions: Pick<InteractionStore, 'find' | 'save' | 'delete'>;
   readonly formCsrf: FormCsrf;
   readonly audit: AuditRecorder;
   readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
+  readonly secondFactors: Pick<SecondFactors, 'nextStep' | 'stepFor'>;
 }
 
 /**
@@ -36,8 +39,10 @@ export interface LoginRoutesDeps extends ContinueAuthorizationDeps, LoadInteract
  *   attempt is answered with the page itself, 429 and `Retry-After`, never a 303;
  * - a correct password of an unverified address (when the tenant requires verification) gets a
  *   page offering a new verification link, which resumes this request once used;
- * - success starts a new SSO session ({@link startBrowserSession}: no session fixation) and
- *   continues the authorization request;
+ * - a right password of a user who must use (or enrol) a second factor starts a pending sign-in
+ *   and sends the browser to that step; no session exists until it is done;
+ * - otherwise success starts a new SSO session (no session fixation) and continues the
+ *   authorization request ({@link completeInteractionSignIn});
  * - the form links to password recovery and, when the tenant's sign-up is open, to sign-up; both
  *   carry the interaction, so the request resumes after them.
  */
@@ -99,15 +104,13 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
       return reply.code(403).type('text/html; charset=utf-8').send(renderUnverifiedPage(tenant, outcome.user.email, csrf, interaction.id));
     }
     const { user } = outcome;
-    const session = await startBrowserSession(deps, request, reply, tenant, user, ['pwd']);
-    audit('success', undefined, user.id);
-    request.log.info({ ...request.logFields, event: 'login', userId: user.id }, 'user signed in');
-
-    const signedIn = { ...interaction, userId: user.id, sessionId: session.id, authTime: session.authTime.getTime(), amr: session.amr, loginError: undefined, loginNotice: undefined };
-    const auth = { userId: user.id, sessionId: session.id, authTime: session.authTime, amr: session.amr };
-    const next = await continueAuthorization(deps, client, interaction.request, issuer, auth, signedIn);
-    if (next.kind === 'redirect') await deps.interactions.delete(interaction.id);
-    else await deps.interactions.save(signedIn);
-    return followNextStep(reply, next, issuer, async () => signedIn);
+    // The password was right; a second factor may still be due before any session exists.
+    const demanded = client.requireMfa || requestsMfa(interaction.request.acrValues, interaction.request.claims);
+    const factor = await deps.secondFactors.nextStep(tenant, user, { amr: [AMR_PASSWORD], demanded, deferred: false });
+    if (factor.kind !== 'none') {
+      await deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, userId: user.id, amr: [AMR_PASSWORD], interactionId: interaction.id, ...(factor.kind === 'enrol' && factor.deferrableUntil !== undefined ? { deferrable: true } : {}) });
+      return reply.header('cache-control', 'no-store').redirect(secondFactorPage(issuer, factor.kind), 303);
+    }
+    return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, user, [AMR_PASSWORD]);
   });
 }

@@ -145,6 +145,9 @@ export async function seedFuzzFixtures(api: TestApi, token: string): Promise<Fuz
       'DELETE /admin/v1/tenants/{tenant}/users/{userId}/sessions/{sessionId}': deep({ 'path.tenant': bind('acme'), 'path.userId': bind('alice'), 'path.sessionId': bind('sessions') }),
       'DELETE /admin/v1/tenants/{tenant}/users/{userId}/sessions': destructive({ 'path.tenant': bind('acme'), 'path.userId': bind('erin') }),
       'GET /admin/v1/tenants/{tenant}/users/{userId}/sessions': { ...deep({}), emptiedByDelete: true },
+      // Like sessions: a reset empties the list, it does not remove the user, so a GET after it is 200.
+      'DELETE /admin/v1/tenants/{tenant}/users/{userId}/factors': destructive({ 'path.tenant': bind('acme'), 'path.userId': bind('erin') }),
+      'GET /admin/v1/tenants/{tenant}/users/{userId}/factors': { ...deep({}), emptiedByDelete: true },
       'POST /admin/v1/tenants/{tenant}/users/{userId}/verification-email': deep({ 'path.tenant': bind('acme'), 'path.userId': bind('emailed-users') }),
       'POST /admin/v1/tenants/{tenant}/clients/{clientId}/secrets': deep({ 'path.tenant': bind('acme'), 'path.clientId': bind('acme-web', HALF) }),
     },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, type AdminClient } from '../../support/admin-client.js';
 import { authorizeUrl } from '../../support/oauth-helpers.js';
 import { PASSWORD, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { enrolFromAccountPage } from '../../support/second-factor-helpers.js';
 import { UserAgent } from '../../support/user-agent.js';
 
 const CALLBACK = 'https://web.acme.example/';
@@ -59,6 +60,35 @@ describe('sign-in lockout per account and network', () => {
     expect(Number(locked.response.headers.get('retry-after'))).toBeGreaterThan(60);
     expect(locked.response.headers.get('ratelimit-policy')).toBe('"login-lockout";q=10;w=900');
     expect(await locked.response.text()).toMatch(/Too many failed sign-in attempts\. Try again in \d+ seconds\./);
+  });
+
+  it('wrong second-factor codes count like wrong passwords: ten lock that network out, even for the right code; another network still signs in', async () => {
+    const email = 'two-step@acme.example';
+    await newUser(email);
+    const owner = browserIn('203.0.113.77');
+    const accountLogin = `${fx.issuer}/account/login`;
+    const account = await owner.submitForm(accountLogin, await (await owner.request(accountLogin)).text(), { email, password: PASSWORD });
+    const { app } = await enrolFromAccountPage(owner, account.url, await account.response.text());
+
+    const attacker = browserIn('198.51.100.77');
+    const step = await signIn(attacker, email, PASSWORD);
+    expect(step.url).toBe(`${fx.issuer}/login/second-factor`);
+    let page = await step.response.text();
+    const wrongCode = app.code(1) === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 10; i += 1) {
+      const wrong = await attacker.submitForm(`${fx.issuer}/login/second-factor`, page, { code: wrongCode });
+      expect(wrong.url).toContain('error=otp_invalid');
+      page = await wrong.response.text();
+    }
+    const refused = await attacker.submitForm(`${fx.issuer}/login/second-factor`, page, { code: app.code(1) });
+    expect(refused.response.status).toBe(429);
+    expect(Number(refused.response.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect(await refused.response.text()).toMatch(/Too many failed sign-in attempts/);
+
+    const elsewhere = browserIn('192.0.2.77');
+    const second = await signIn(elsewhere, email, PASSWORD);
+    const done = await elsewhere.submitForm(second.url, await second.response.text(), { code: app.code(1) }, CALLBACK);
+    expect(done.url).toMatch(/^https:\/\/web\.acme\.example\/callback\?code=/);
   });
 
   it('successes never count: many correct sign-ins lock nothing', async () => {

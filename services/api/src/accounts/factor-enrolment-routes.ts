@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Tenant, User } from '@lanyard/db';
+import type { PendingSignIn } from '../oauth/interaction/pending-sign-in.js';
+import { accountLink } from '../domain/accounts/account-links.js';
+import type { AccountMailer } from '../domain/accounts/account-mailer.js';
+import type { SecondFactors } from '../domain/mfa/second-factors.js';
+import { totpSecretText, totpUri } from '../domain/mfa/totp-code.js';
+import { AMR_MFA, AMR_OTP } from '../domain/tokens/authentication-context.js';
+import { loadTenant } from '../oauth/load-tenant.js';
+import { qrCodeSvg } from '../pages/qr-code.js';
+import { renderRecoveryCodesPage, renderTotpEnrolPage } from '../pages/second-factor-pages.js';
+import { completePendingSignIn, loadPendingSignIn, PENDING_EXPIRED, type PendingCompletionDeps } from './pending-sign-in-completion.js';
+import { PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
+import { InvalidRequest } from '@lanyard/errors';
+
+export interface FactorEnrolmentRoutesDeps extends PendingCompletionDeps {
+  readonly secondFactors: SecondFactors;
+  readonly mailer: Pick<AccountMailer, 'notify' | 'now'>;
+}
+
+export const ENROL_ERRORS = {
+  otp_invalid: 'That code is not right. Scan the QR code again, or check that your phone shows the time correctly.',
+  otp_replayed: 'That code was used already. Wait for the app to show a new one.',
+  not_pending: 'Setting up took too long. Scan the new QR code below.',
+} as const;
+
+/** The page's QR code and key for a pending secret. */
+export async function enrolmentCodes(secret: Buffer, tenant: Tenant, user: User) {
+  return { qrCode: await qrCodeSvg(totpUri(secret, tenant.displayName, user.email), `QR code to add ${tenant.displayName} to an authenticator app`), secretText: totpSecretText(secret) };
+}
+
+/** Mails the owner that a factor was added: the alarm for someone who did not add it. */
+export async function noticeFactorAdded(deps: Pick<FactorEnrolmentRoutesDeps, 'mailer' | 'tenants'>, tenant: Tenant, user: User): Promise<void> {
+  await deps.mailer.notify(tenant, user.email, 'second_factor_added', `second_factor_added.totp.${user.id}.${Date.parse(deps.mailer.now())}`, {
+    when: deps.mailer.now(),
+    factor: 'totp',
+    accountLink: accountLink(deps.tenants.issuer(tenant.name), 'account'),
+  });
+}
+
+/**
+ * `{issuer}/login/enrol`: a sign-in that must set up a second factor before it goes on (the
+ * client or the request asks for one, or the tenant requires one). Rules:
+ * - the page shows a new secret as a QR code and as text; a first right code confirms it;
+ * - the recovery codes are shown once, on the next page, then the sign-in completes with
+ *   `amr` `pwd`, `otp`, `mfa`;
+ * - while the tenant's grace period runs, "Not now" completes the sign-in with the password alone
+ *   and the request is not asked again.
+ */
+export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: FactorEnrolmentRoutesDeps): void {
+  const base = (tenant: Tenant) => `${pageBase(tenant)}/login/enrol`;
+  const issuerEnrol = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/login/enrol`;
+  const loadEnrolment = async (request: FastifyRequest, tenant: Tenant, csrf?: string) => {
+    const loaded = await loadPendingSignIn(deps, request, tenant, csrf);
+    return loaded;
+  };
+
+  app.get('/tenants/:tenant/login/enrol', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const { pending, user } = await loadEnrolment(request, tenant);
+    if (pending.enrolledCodes !== undefined) return seeOther(reply, `${issuerEnrol(tenant)}/codes`);
+    let secret = await deps.secondFactors.totp.pendingSecret(user.id);
+    if (secret === undefined) {
+      const started = await deps.secondFactors.totp.startEnrolment(user);
+      // Enrolled meanwhile (another tab): this sign-in asks for a code instead.
+      if (started.kind === 'already_enrolled') return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/login/second-factor`);
+      secret = started.secret;
+    }
+    const code = readQuery(request).get('error');
+    const error = code !== undefined && Object.hasOwn(ENROL_ERRORS, code) ? ENROL_ERRORS[code as keyof typeof ENROL_ERRORS] : undefined;
+    const until = user.mfaEnrolmentDueAt === null ? undefined : `${user.mfaEnrolmentDueAt.toISOString().slice(0, 10)}`;
+    return sendPage(
+      reply,
+      renderTotpEnrolPage({
+        ...pageTenant(tenant),
+        action: base(tenant),
+        csrfToken: pending.csrfToken,
+        ...(await enrolmentCodes(secret, tenant, user)),
+        error,
+        later: pending.deferrable === true && until !== undefined ? { action: `${base(tenant)}/later`, until } : undefined,
+      }),
+    );
+  });
+
+  app.post('/tenants/:tenant/login/enrol', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const form = readForm(request);
+    const { pending, user } = await loadEnrolment(request, tenant, form.get('csrf_token'));
+    const confirmed = await deps.secondFactors.totp.confirm(user.id, (form.get('code') ?? '').slice(0, 64));
+    if (!confirmed.ok) return seeOther(reply, `${issuerEnrol(tenant)}?error=${confirmed.reason === 'replayed' ? 'otp_replayed' : confirmed.reason === 'invalid' ? 'otp_invalid' : 'not_pending'}`);
+    const codes = await deps.secondFactors.recoveryCodes.generate(user.id);
+    await deps.pendingSignIns.update(request, { ...pending, enrolledCodes: codes } satisfies PendingSignIn);
+    await noticeFactorAdded(deps, tenant, user);
+    request.log.info({ ...request.logFields, event: 'mfa_enrolled', userId: user.id }, 'authenticator app added during sign-in');
+    return seeOther(reply, `${issuerEnrol(tenant)}/codes`);
+  });
+
+  app.get('/tenants/:tenant/login/enrol/codes', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const { pending } = await loadEnrolment(request, tenant);
+    if (pending.enrolledCodes === undefined) return seeOther(reply, issuerEnrol(tenant));
+    return sendPage(reply, renderRecoveryCodesPage({ ...pageTenant(tenant), codes: pending.enrolledCodes, continueForm: { action: `${base(tenant)}/continue`, csrfToken: pending.csrfToken } }));
+  });
+
+  app.post('/tenants/:tenant/login/enrol/continue', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const { pending, user } = await loadEnrolment(request, tenant, readForm(request).get('csrf_token'));
+    if (pending.enrolledCodes === undefined) return seeOther(reply, issuerEnrol(tenant));
+    return completePendingSignIn(deps, request, reply, tenant, pending, user, [...new Set([...pending.amr, AMR_OTP, AMR_MFA])]);
+  });
+
+  app.post('/tenants/:tenant/login/enrol/later', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const { pending, user } = await loadEnrolment(request, tenant, readForm(request).get('csrf_token'));
+    if (pending.deferrable !== true) throw new InvalidRequest(PENDING_EXPIRED, { detail: 'enrolment cannot be deferred' });
+    // The secret shown on the page was never confirmed: drop it, so it cannot be confirmed later by whoever saw it.
+    if ((await deps.secondFactors.totp.pendingSecret(user.id)) !== undefined) await deps.secondFactors.totp.remove(user.id);
+    return completePendingSignIn(deps, request, reply, tenant, pending, user, pending.amr, { mfaDeferred: true });
+  });
+}
