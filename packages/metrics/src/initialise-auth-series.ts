@@ -28,10 +28,10 @@ const PROTOCOL_REASONS = [
 const ACCOUNT_REASONS = ['email_not_verified', 'signup_not_allowed', 'weak_password', 'link_invalid', 'link_expired', 'link_used'] as const;
 
 /** The reasons of a failed second factor; each names the factor (docs/reference/mfa.md). */
-const MFA_REASONS = ['otp_invalid', 'otp_replayed', 'recovery_invalid'] as const;
+const MFA_REASONS = ['otp_invalid', 'otp_replayed', 'recovery_invalid', 'webauthn_invalid'] as const;
 
 /** The `reason` of a successful `mfa` event: the factor used, where other events have "". */
-export const MFA_FACTORS_USED = ['otp', 'recovery'] as const;
+export const MFA_FACTORS_USED = ['otp', 'recovery', 'webauthn'] as const;
 
 /**
  * Every `reason` of a failed authentication event: the closed set of `AuthFailureReason` in
@@ -51,7 +51,7 @@ const LINK_REASONS = ['link_invalid', 'link_expired', 'link_used'] as const sati
 
 /**
  * The failure reasons each event is initialised with: the ones it can actually have, so a tenant's
- * series stay few (84, not 8 × 24). A reason outside its event's list still counts; its series
+ * series stay few (86, not 8 × 25). A reason outside its event's list still counts; its series
  * just appears with its first occurrence.
  */
 export const AUTH_EVENT_REASONS = {

@@ -26,6 +26,7 @@ import { registerAccountLoginRoutes } from './accounts/account-login-routes.js';
 import { registerSecondFactorRoutes } from './accounts/second-factor-routes.js';
 import { registerFactorEnrolmentRoutes } from './accounts/factor-enrolment-routes.js';
 import { registerAccountFactorRoutes } from './accounts/account-factor-routes.js';
+import { registerAccountPasskeyRoutes } from './accounts/account-passkey-routes.js';
 import { registerAccountRoutes } from './accounts/account-routes.js';
 import { registerEmailChangeRoutes } from './accounts/email-change-routes.js';
 import { registerEmailVerificationRoutes } from './accounts/email-verification-routes.js';
@@ -104,5 +105,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSecondFactorRoutes(app, ctx);
   registerFactorEnrolmentRoutes(app, ctx);
   registerAccountFactorRoutes(app, ctx);
+  registerAccountPasskeyRoutes(app, ctx);
   return app;
 }

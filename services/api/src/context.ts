@@ -43,6 +43,8 @@ import { FormCsrf } from './accounts/form-csrf.js';
 import { RecoveryCodeService } from './domain/mfa/recovery-code-service.js';
 import { SecondFactors } from './domain/mfa/second-factors.js';
 import { TotpService } from './domain/mfa/totp-service.js';
+import { PasskeyService, relyingPartyOf } from './domain/mfa/passkey-service.js';
+import { WebauthnChallenges } from './oauth/interaction/webauthn-challenges.js';
 import { PendingSignIns } from './oauth/interaction/pending-sign-in.js';
 import { RecoveryCodeView } from './accounts/recovery-code-view.js';
 
@@ -103,6 +105,8 @@ export interface AppContext {
   readonly pendingSignIns: PendingSignIns;
   /** New recovery codes on their way to the page that shows them once. */
   readonly recoveryCodeView: RecoveryCodeView;
+  /** WebAuthn challenges, each issued once to one owner. */
+  readonly webauthnChallenges: WebauthnChallenges;
   /** Set when SIGTERM arrives: readiness turns 503 so load balancers drain us first. */
   readonly lifecycle: { shuttingDown: boolean };
   close(): Promise<void>;
@@ -208,6 +212,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     database.db,
     new TotpService(database.db, new EnvelopeCipher(deriveKey(config.KEY_ENCRYPTION_KEY, 'totp-secret-encryption')), clock),
     new RecoveryCodeService(database.db, new SecretHasher(deriveKey(config.KEY_ENCRYPTION_KEY, 'recovery-code-pepper')), clock),
+    new PasskeyService(database.db, relyingPartyOf(config.PUBLIC_URL), clock),
     { tenants, users },
     clock,
   );
@@ -257,6 +262,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     secondFactors,
     pendingSignIns: new PendingSignIns(redis, config.REDIS_KEY_PREFIX, storeGuard),
     recoveryCodeView: new RecoveryCodeView(redis, config.REDIS_KEY_PREFIX, storeGuard),
+    webauthnChallenges: new WebauthnChallenges(redis, config.REDIS_KEY_PREFIX, storeGuard),
     lifecycle: { shuttingDown: false },
     async close() {
       await audit.close();

@@ -1,4 +1,4 @@
-import { bigint, pgTable, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, instant } from './columns.js';
 import { tenants } from './tenants.js';
 import { users } from './users.js';
@@ -43,9 +43,39 @@ export const recoveryCodes = pgTable(
   (t) => [unique('recovery_codes_user_hash').on(t.userId, t.codeHash)],
 );
 
+/**
+ * Passkeys (WebAuthn credentials), several per user, each named by its owner. The credential id is
+ * unique per tenant (the RP is the whole `PUBLIC_URL` host, but each tenant is its own account
+ * space); only the public key is stored.
+ */
+export const webauthnCredentials = pgTable(
+  'webauthn_credentials',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /** base64url, as WebAuthn's JSON carries it. */
+    credentialId: text('credential_id').notNull(),
+    /** COSE public key. */
+    publicKey: bytea('public_key').notNull(),
+    /** WebAuthn §6.1.1 signature counter; 0 for authenticators that do not keep one (most passkeys). */
+    counter: bigint('counter', { mode: 'number' }).notNull(),
+    transports: text('transports').array().notNull(),
+    /** `singleDevice` (device-bound, RFC 8176 `hwk`) or `multiDevice` (synced, `swk`). */
+    deviceType: text('device_type', { enum: ['singleDevice', 'multiDevice'] }).notNull(),
+    /** The backup state flag (BS) of the last ceremony. */
+    backedUp: boolean('backed_up').notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: instant('last_used_at'),
+  },
+  (t) => [unique('webauthn_credentials_tenant_credential').on(t.tenantId, t.credentialId), index('webauthn_credentials_user').on(t.userId)],
+);
+
 /** Second-factor kinds, as the admin API names them. */
-export const FACTOR_KINDS = ['totp', 'recovery_codes'] as const;
+export const FACTOR_KINDS = ['totp', 'recovery_codes', 'passkey'] as const;
 export type FactorKind = (typeof FACTOR_KINDS)[number];
 
 export type TotpFactor = typeof totpFactors.$inferSelect;
 export type RecoveryCode = typeof recoveryCodes.$inferSelect;
+export type WebauthnCredential = typeof webauthnCredentials.$inferSelect;

@@ -52,7 +52,7 @@ describe('initialiseAuthSeries', () => {
     const auth = await lines(registry, 'identity_auth_events_total');
     // One success series per event, but `mfa` has one per factor used (its reason names the factor).
     expect(auth).toHaveLength(Object.values(AUTH_EVENT_REASONS).reduce((n, reasons) => n + reasons.length + 1, 0) - 1 + MFA_FACTORS_USED.length);
-    expect(auth).toHaveLength(84);
+    expect(auth).toHaveLength(86);
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="mfa",result="success",reason="otp"} 0');
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="mfa",result="failure",reason="otp_replayed"} 0');
     expect(auth.every((line) => line.endsWith(' 0') && line.includes('tenant="acme"'))).toBe(true);

@@ -129,7 +129,7 @@ export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountF
     if (mfaPolicy(tenant).policy === 'required') return seeOther(reply, `${account(tenant)}?error=factor_required`);
     const wrong = await confirmCurrentPassword(deps, tenant, active, form.get('remove_password') ?? '', request.ip);
     if (wrong !== undefined) return seeOther(reply, `${account(tenant)}?error=${wrong}`);
-    if (!(await deps.secondFactors.removeAll(active.user.id))) return seeOther(reply, `${account(tenant)}?error=no_factor`);
+    if (!(await deps.secondFactors.removeAuthenticatorApp(active.user.id))) return seeOther(reply, `${account(tenant)}?error=no_factor`);
     request.log.info({ ...request.logFields, event: 'mfa_removed', userId: active.user.id }, 'user turned off two-step verification');
     return seeOther(reply, `${account(tenant)}?notice=totp_removed`);
   });

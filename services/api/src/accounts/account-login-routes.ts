@@ -1,4 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { signInWithPasskey, type PasskeySignInDeps } from '../domain/mfa/passkey-sign-in.js';
+import type { UserService } from '../domain/users/user-service.js';
+import { browserBinding } from '../oauth/interaction/browser-binding.js';
+import type { WebauthnChallenges } from '../oauth/interaction/webauthn-challenges.js';
+import type { PasskeyCeremony } from '../pages/second-factor-pages.js';
+import { startCeremony } from './passkey-ceremony.js';
 import type { ApiMetrics } from '@lanyard/metrics';
 import type { Tenant } from '@lanyard/db';
 import type { AuditRecorder } from '../domain/audit/audit-log.js';
@@ -17,15 +23,17 @@ import { renderLoginPage } from '../pages/login-page.js';
 import type { FormCsrf } from './form-csrf.js';
 import { PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
 import { ACCOUNT_LOGIN_NOTICES, type AccountLoginNotice } from './resume.js';
-import { lockoutMessage, renderUnverifiedPage, SIGN_IN_FAILED } from './sign-in-messages.js';
+import { lockoutMessage, PASSKEY_FAILED, renderUnverifiedPage, SIGN_IN_FAILED } from './sign-in-messages.js';
 
-export interface AccountLoginRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
+export interface AccountLoginRoutesDeps extends PasswordSignInDeps, StartSessionDeps, PasskeySignInDeps {
   readonly tenants: TenantLookup;
   readonly formCsrf: FormCsrf;
   readonly audit: AuditRecorder;
   readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
-  readonly secondFactors: Pick<SecondFactors, 'nextStep'>;
+  readonly secondFactors: Pick<SecondFactors, 'nextStep' | 'passkeys'>;
   readonly pendingSignIns: Pick<PendingSignIns, 'start'>;
+  readonly webauthnChallenges: WebauthnChallenges;
+  readonly users: Pick<UserService, 'findByEmail' | 'replacePasswordHash' | 'findById'>;
 }
 
 const PURPOSE = 'account-login';
@@ -37,7 +45,7 @@ const PURPOSE = 'account-login';
  * tenant's policy asks to enrol one) goes through that step before the session starts.
  */
 export function registerAccountLoginRoutes(app: FastifyInstance, deps: AccountLoginRoutesDeps): void {
-  const form = (tenant: Tenant, csrf: string, email: string, extra: { error?: string; notice?: string } = {}) => {
+  const form = (tenant: Tenant, csrf: string, email: string, extra: { error?: string; notice?: string } = {}, ceremony?: PasskeyCeremony) => {
     const base = pageBase(tenant);
     return renderLoginPage({
       tenant: tenant.name,
@@ -49,15 +57,41 @@ export function registerAccountLoginRoutes(app: FastifyInstance, deps: AccountLo
       ...extra,
       forgotHref: `${base}/password/forgot`,
       signupHref: accountPolicy(tenant).signup === 'open' ? `${base}/signup` : undefined,
+      passkey: ceremony === undefined ? undefined : { action: `${base}/account/login/passkey`, hidden: { csrf_token: csrf }, ceremony },
     });
   };
+  /** A passkey challenge per browser (its binding cookie), replaced by each rendering of the form. */
+  const ceremonyFor = async (request: FastifyRequest, reply: FastifyReply, tenant: Tenant) =>
+    startCeremony(deps.webauthnChallenges, await deps.secondFactors.passkeys.authenticationOptions(), `sign-in:${browserBinding(request, reply, tenant.name)}`);
 
   app.get('/tenants/:tenant/account/login', PAGE_ROUTE, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
     if ((await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE])) !== undefined) return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account`);
     const code = readQuery(request).get('notice');
     const notice = code !== undefined && Object.hasOwn(ACCOUNT_LOGIN_NOTICES, code) ? ACCOUNT_LOGIN_NOTICES[code as AccountLoginNotice] : undefined;
-    return sendPage(reply, form(tenant, deps.formCsrf.forBrowser(request, reply, tenant.name, PURPOSE), '', notice === undefined ? {} : { notice }));
+    const ceremony = await ceremonyFor(request, reply, tenant);
+    return sendPage(reply, form(tenant, deps.formCsrf.forBrowser(request, reply, tenant.name, PURPOSE), '', notice === undefined ? {} : { notice }, ceremony), 200, ceremony.nonce);
+  });
+
+  app.post('/tenants/:tenant/account/login/passkey', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const fields = readForm(request);
+    deps.formCsrf.checkBrowser(request, tenant.name, PURPOSE, fields.get('csrf_token'));
+    const challenge = await deps.webauthnChallenges.take(`sign-in:${browserBinding(request, reply, tenant.name)}`);
+    const outcome = await signInWithPasskey(deps, tenant, fields.get('credential') ?? '', challenge, request);
+    const record = { tenant: tenant.name, event: 'login', clientId: null, ip: request.ip, requestId: request.id } as const;
+    if (outcome.kind === 'failed') {
+      deps.audit.record({ ...record, result: 'failure', reason: outcome.reason === 'user_disabled' ? 'user_disabled' : 'invalid_credentials', userId: outcome.userId ?? null });
+      const ceremony = await ceremonyFor(request, reply, tenant);
+      return sendPage(reply, form(tenant, deps.formCsrf.forBrowser(request, reply, tenant.name, PURPOSE), '', { error: PASSKEY_FAILED }, ceremony), 401, ceremony.nonce);
+    }
+    if (outcome.kind === 'unverified') {
+      return sendPage(reply, renderUnverifiedPage(tenant, outcome.user.email, deps.formCsrf.forBrowser(request, reply, tenant.name, 'resend-verification'), undefined), 403);
+    }
+    await startBrowserSession(deps, request, reply, tenant, outcome.user, outcome.amr);
+    deps.audit.record({ ...record, result: 'success', userId: outcome.user.id });
+    request.log.info({ ...request.logFields, event: 'login', userId: outcome.user.id, amr: outcome.amr }, 'user signed in to the account page with a passkey');
+    return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account`);
   });
 
   app.post('/tenants/:tenant/account/login', PAGE_ROUTE, async (request, reply) => {

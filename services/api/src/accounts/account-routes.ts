@@ -7,6 +7,8 @@ import type { EmailChange } from '../domain/accounts/email-change-service.js';
 import { PASSWORD_PROBLEM_MESSAGES, type PasswordProblem } from '../domain/accounts/password-policy.js';
 import type { PasswordSignInDeps } from '../domain/accounts/password-sign-in.js';
 import { confirmCurrentPassword } from './confirm-password.js';
+import { startCeremony } from './passkey-ceremony.js';
+import type { WebauthnChallenges } from '../oauth/interaction/webauthn-challenges.js';
 import type { SecondFactors } from '../domain/mfa/second-factors.js';
 import { AMR_MFA } from '../domain/tokens/authentication-context.js';
 import type { PendingSignIns } from '../oauth/interaction/pending-sign-in.js';
@@ -24,7 +26,8 @@ import { profileFieldLabel, profileValues, readProfileForm, type ProfileField } 
 import { looksLikeEmail, PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
 
 export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
-  readonly secondFactors: Pick<SecondFactors, 'hasAny' | 'overview'>;
+  readonly secondFactors: Pick<SecondFactors, 'hasAny' | 'overview' | 'passkeys'>;
+  readonly webauthnChallenges: WebauthnChallenges;
   readonly pendingSignIns: Pick<PendingSignIns, 'start'>;
   readonly tenants: TenantLookup;
   readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke' | 'listActivePage' | 'revokeForUser'>;
@@ -51,6 +54,8 @@ const NOTICES = {
   totp_enabled: 'Two-step verification is on. Signing in now asks for a code from your authenticator app.',
   totp_removed: 'Your authenticator app and recovery codes were removed.',
   codes_regenerated: 'You have a new set of recovery codes; the old ones no longer work.',
+  passkey_added: 'Your passkey was added. You can sign in with it now.',
+  passkey_removed: 'The passkey was removed.',
 } as const;
 
 const ERRORS = {
@@ -63,6 +68,11 @@ const ERRORS = {
   already_enrolled: 'An authenticator app is already set up. Remove it first to set up another.',
   no_factor: 'There is no authenticator app to remove.',
   factor_required: 'Your organisation requires two-step verification, so it cannot be turned off.',
+  passkey_failed: 'The passkey could not be added. Try again.',
+  passkey_name: 'Give the passkey a name (up to 100 characters) so you can tell it apart.',
+  passkey_limit: 'You have the most passkeys an account may have. Remove one first.',
+  passkey_duplicate: 'That passkey is already on your account.',
+  unknown_passkey: 'That passkey had already been removed.',
 } as const;
 
 type ErrorCode = keyof typeof ERRORS | `password_${PasswordProblem}` | `invalid_${ProfileField}`;
@@ -138,6 +148,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
       }),
     );
     const csrf = (purpose: string) => deps.formCsrf.forSession(session.id, purpose);
+    const passkeyCeremony = await startCeremony(deps.webauthnChallenges, await deps.secondFactors.passkeys.registrationOptions(tenant, user), `register:${session.id}`);
     return sendPage(
       reply,
       renderAccountPage({
@@ -150,6 +161,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
         minLength,
         csrf: { profile: csrf('profile'), password: csrf('password'), email: csrf('email'), sessions: csrf('sessions'), apps: csrf('apps'), logout: csrf('logout'), mfa: csrf('mfa') },
         factors: await deps.secondFactors.overview(user),
+        passkeyCeremony,
         moreSessions: page.nextCursor !== null,
         sessions: sessions.map((s) => ({
           id: s.id,
@@ -162,6 +174,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
         notice: pick(NOTICES, query.get('notice')),
         error,
       }),
+      200,
+      passkeyCeremony.nonce,
     );
   });
 

@@ -79,6 +79,9 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
         error,
         later: pending.deferrable === true && until !== undefined ? { action: `${base(tenant)}/later`, until } : undefined,
       }),
+      200,
+      undefined,
+      pending.formAction,
     );
   });
 
@@ -99,7 +102,7 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
     const tenant = await loadTenant(deps.tenants, request);
     const { pending } = await loadEnrolment(request, tenant);
     if (pending.enrolledCodes === undefined) return seeOther(reply, issuerEnrol(tenant));
-    return sendPage(reply, renderRecoveryCodesPage({ ...pageTenant(tenant), codes: pending.enrolledCodes, continueForm: { action: `${base(tenant)}/continue`, csrfToken: pending.csrfToken } }));
+    return sendPage(reply, renderRecoveryCodesPage({ ...pageTenant(tenant), codes: pending.enrolledCodes, continueForm: { action: `${base(tenant)}/continue`, csrfToken: pending.csrfToken } }), 200, undefined, pending.formAction);
   });
 
   app.post('/tenants/:tenant/login/enrol/continue', PAGE_ROUTE, async (request, reply) => {

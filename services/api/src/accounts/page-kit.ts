@@ -18,15 +18,18 @@ export const pageBase = (tenant: Tenant) => `/tenants/${tenant.name}`;
 
 export const pageTenant = (tenant: Tenant): PageTenant => ({ tenant: tenant.name, tenantDisplayName: tenant.displayName });
 
-/** Sends a hosted page with the page security headers (CSP, frame-ancestors, no-store, no referrer). */
-export function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply {
-  applyPageHeaders(reply);
+/**
+ * Sends a hosted page with the page security headers (CSP, frame-ancestors, no-store, no
+ * referrer); `scriptNonce` for a page that carries the passkey script.
+ */
+export function sendPage(reply: FastifyReply, page: string, status = 200, scriptNonce?: string, formAction: readonly string[] = []): FastifyReply {
+  applyPageHeaders(reply, formAction, scriptNonce);
   return reply.code(status).type('text/html; charset=utf-8').send(page);
 }
 
 /** Post/Redirect/Get: a successful POST answers 303, so a reload never submits twice. */
-export function seeOther(reply: FastifyReply, location: string): FastifyReply {
-  applyPageHeaders(reply);
+export function seeOther(reply: FastifyReply, location: string, formAction: readonly string[] = []): FastifyReply {
+  applyPageHeaders(reply, formAction);
   return reply.redirect(location, 303);
 }
 

@@ -5,6 +5,9 @@ import { pageBase, pageTenant } from './page-kit.js';
 /** The one message of every failed password check: it never says which part was wrong. */
 export const SIGN_IN_FAILED = 'Incorrect email or password.';
 
+/** A passkey sign-in that did not verify: no detail (unknown credential, wrong origin, bad signature). */
+export const PASSKEY_FAILED = 'That passkey could not sign you in. Try again, or sign in with your password.';
+
 /** What a refused attempt says: how long to wait, and for an account-wide lockout, the way out. */
 export function lockoutMessage(scope: 'network' | 'account', retryAfterSeconds: string): string {
   return scope === 'account'

@@ -43,6 +43,9 @@ export function registerFactorRoutes(parent: FastifyInstance, deps: FactorRoutes
         const codes = overview.recoveryCodes;
         items.push({ kind: 'recovery_codes', createdAt: codes.createdAt.toISOString(), lastUsedAt: codes.lastUsedAt?.toISOString() ?? null, remaining: codes.remaining });
       }
+      for (const p of overview.passkeys) {
+        items.push({ kind: 'passkey', id: p.id, name: p.name, deviceType: p.deviceType, backedUp: p.backedUp, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null });
+      }
       return { items, enrolmentDueAt: overview.enrolmentDueAt?.toISOString() ?? null };
     },
   );
@@ -52,7 +55,7 @@ export function registerFactorRoutes(parent: FastifyInstance, deps: FactorRoutes
     {
       schema: {
         tags: ['users'],
-        summary: 'Remove all of a user’s second factors (authenticator app and recovery codes); the user is mailed, and signs in with the password until they enrol again',
+        summary: 'Remove all of a user’s second factors (authenticator app, recovery codes, passkeys); the user is mailed, and signs in with the password until they enrol again',
         security,
         params: UserParams,
         response: { 204: Type.Null(), ...errors, ...bodyErrors },

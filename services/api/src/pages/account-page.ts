@@ -2,6 +2,7 @@ import { ADDRESS_FIELDS, PROFILE_FIELDS } from '../accounts/profile-form.js';
 import type { FactorOverview } from '../domain/mfa/second-factors.js';
 import { errorBanner, hiddenFields, noticeBanner, passwordField } from './form-parts.js';
 import { html, type SafeHtml } from './html.js';
+import { passkeyForm, type PasskeyCeremony } from './second-factor-pages.js';
 import { layout } from './layout.js';
 
 export interface AccountSessionView {
@@ -29,6 +30,8 @@ export interface AccountPageModel {
   readonly minLength: number;
   readonly csrf: { readonly profile: string; readonly password: string; readonly email: string; readonly sessions: string; readonly apps: string; readonly logout: string; readonly mfa: string };
   readonly factors: FactorOverview;
+  /** The "Add a passkey" ceremony (a registration challenge held for this session). */
+  readonly passkeyCeremony: PasskeyCeremony;
   readonly sessions: readonly AccountSessionView[];
   /** More sessions exist than are listed. */
   readonly moreSessions: boolean;
@@ -47,6 +50,7 @@ export function renderAccountPage(m: AccountPageModel): string {
     title: `Your account – ${m.tenantDisplayName}`,
     stylesheet: `/tenants/${m.tenant}/assets/lanyard.css`,
     wide: true,
+    scriptNonce: m.passkeyCeremony.nonce,
     body: html`<h1>Your ${m.tenantDisplayName} account</h1>
 <p class="muted">Signed in as ${m.email}${m.emailVerified ? null : html` <span class="badge">unverified</span>`}</p>
 ${noticeBanner(m.notice)}
@@ -82,6 +86,8 @@ ${passwordField({ id: 'new_password', label: 'New password', autocomplete: 'new-
 </section>
 
 ${twoStepSection(m, action)}
+
+${passkeySection(m, action)}
 
 <section aria-labelledby="email-heading">
 <h2 id="email-heading">Email address</h2>
@@ -146,6 +152,31 @@ ${hiddenFields({ csrf_token: m.csrf.mfa })}
 ${passwordField({ id: 'remove_password', label: 'Current password', autocomplete: 'current-password' })}
 <button type="submit" class="secondary">Turn off two-step verification</button>
 </form>`}
+</section>`;
+}
+
+/** Passkeys: each with its name, dates and kind, a remove form; then "Add a passkey". */
+function passkeySection(m: AccountPageModel, action: (path: string) => string): SafeHtml {
+  const { passkeys } = m.factors;
+  return html`<section aria-labelledby="passkeys-heading">
+<h2 id="passkeys-heading">Passkeys</h2>
+${passkeys.length === 0
+  ? html`<p class="muted">Sign in with your fingerprint, face, screen lock or a security key instead of a password.</p>`
+  : html`<ul class="items">
+${passkeys.map(
+  (p) => html`<li><span>${p.name}<br><span class="muted">${p.deviceType === 'multiDevice' ? 'synced' : 'this device only'}, added ${day(p.createdAt)}${p.lastUsedAt === null ? null : html`, last used ${day(p.lastUsedAt)}`}</span></span>
+<form method="post" action="${action('passkeys/remove')}">${hiddenFields({ csrf_token: m.csrf.mfa, passkey_id: p.id })}<button type="submit" class="secondary" aria-label="Remove passkey ${p.name}">Remove</button></form></li>`,
+)}
+</ul>`}
+${passkeyForm(
+  'register',
+  action('passkeys'),
+  m.passkeyCeremony.options,
+  { csrf_token: m.csrf.mfa },
+  'Add a passkey',
+  html`<label for="passkey_name">Name of the passkey</label>
+<input id="passkey_name" name="passkey_name" type="text" maxlength="100" required placeholder="e.g. Work laptop">`,
+)}
 </section>`;
 }
 

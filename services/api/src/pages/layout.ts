@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from './html.js';
+import { WEBAUTHN_SCRIPT_INTEGRITY } from './webauthn-script.js';
 
 export interface LayoutOptions {
   readonly title: string;
@@ -7,10 +8,12 @@ export interface LayoutOptions {
   readonly body: SafeHtml;
   /** The account page needs more room than a sign-in card. */
   readonly wide?: boolean;
+  /** Pages with a passkey form load the WebAuthn script, allowed by this nonce in their CSP. */
+  readonly scriptNonce?: string | undefined;
 }
 
-/** The document shell of every hosted page: no scripts, one same-origin stylesheet. */
-export function layout({ title, stylesheet, body, wide = false }: LayoutOptions): string {
+/** The document shell of every hosted page: one same-origin stylesheet, and no script but the passkey one where a page has a passkey form. */
+export function layout({ title, stylesheet, body, wide = false, scriptNonce }: LayoutOptions): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -19,6 +22,7 @@ export function layout({ title, stylesheet, body, wide = false }: LayoutOptions)
 <meta name="robots" content="noindex">
 <title>${title}</title>
 <link rel="stylesheet" href="${stylesheet}">
+${scriptNonce === undefined ? null : html`<script src="${stylesheet.replace(/lanyard\.css$/, 'webauthn.js')}" nonce="${scriptNonce}" integrity="${WEBAUTHN_SCRIPT_INTEGRITY}" defer></script>`}
 </head>
 <body>
 <main class="card${wide ? ' wide' : ''}">

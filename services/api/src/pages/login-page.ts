@@ -1,5 +1,6 @@
 import { emailField, errorBanner, hiddenFields, linkRow, noticeBanner, passwordField } from './form-parts.js';
 import { html } from './html.js';
+import { passkeyForm, type PasskeyCeremony } from './second-factor-pages.js';
 import { layout } from './layout.js';
 
 export interface LoginPageModel {
@@ -17,13 +18,19 @@ export interface LoginPageModel {
   /** Shown when the tenant's policy allows them. */
   readonly signupHref?: string | undefined;
   readonly forgotHref?: string | undefined;
+  /** "Sign in with a passkey": where it posts, its hidden fields, and the ceremony. */
+  readonly passkey?: { readonly action: string; readonly hidden: Readonly<Record<string, string | undefined>>; readonly ceremony: PasskeyCeremony } | undefined;
 }
 
-/** The hosted sign-in form. No script; the form posts back to the issuer (303 on every outcome). */
+/**
+ * The hosted sign-in form; it posts back to the issuer (303 on every outcome). The only script is
+ * the passkey one, for "Sign in with a passkey"; the password form works without it.
+ */
 export function renderLoginPage(model: LoginPageModel): string {
   return layout({
     title: `Sign in – ${model.tenantDisplayName}`,
     stylesheet: `/tenants/${model.tenant}/assets/lanyard.css`,
+    scriptNonce: model.passkey?.ceremony.nonce,
     body: html`<h1>Sign in to ${model.heading}</h1>
 <p class="muted">with your ${model.tenantDisplayName} account</p>
 ${noticeBanner(model.notice)}
@@ -34,6 +41,7 @@ ${emailField(model.email, model.email === '')}
 ${passwordField({ id: 'password', label: 'Password', autocomplete: 'current-password', autofocus: model.email !== '' })}
 <button type="submit">Sign in</button>
 </form>
+${model.passkey === undefined ? null : passkeyForm('authenticate', model.passkey.action, model.passkey.ceremony.options, model.passkey.hidden, 'Sign in with a passkey')}
 ${linkRow([model.forgotHref === undefined ? undefined : ['Forgot your password?', model.forgotHref], model.signupHref === undefined ? undefined : ['Create an account', model.signupHref]])}`,
   });
 }

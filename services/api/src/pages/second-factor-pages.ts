@@ -3,8 +3,27 @@ import { errorBanner, hiddenFields, noticeBanner } from './form-parts.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 
-const page = (t: PageTenant, title: string, body: SafeHtml, wide = false) =>
-  layout({ title: `${title} – ${t.tenantDisplayName}`, stylesheet: `/tenants/${t.tenant}/assets/lanyard.css`, body, wide });
+const page = (t: PageTenant, title: string, body: SafeHtml, scriptNonce?: string) =>
+  layout({ title: `${title} – ${t.tenantDisplayName}`, stylesheet: `/tenants/${t.tenant}/assets/lanyard.css`, body, scriptNonce });
+
+/** A passkey ceremony on a page: the server's options, and the nonce its script runs under. */
+export interface PasskeyCeremony {
+  readonly options: string;
+  readonly nonce: string;
+}
+
+/**
+ * A form the WebAuthn script drives (webauthn-script.ts): on submit it runs the ceremony with
+ * `options` and posts the credential as `credential`, with the form's other fields.
+ */
+export const passkeyForm = (kind: 'register' | 'authenticate', action: string, options: string, hidden: Readonly<Record<string, string | undefined>>, button: string, extra: SafeHtml | null = null, buttonClass = 'secondary'): SafeHtml =>
+  html`<form method="post" action="${action}" data-webauthn="${kind}" data-options="${options}">
+${hiddenFields(hidden)}
+<input type="hidden" name="credential" value="">
+${extra}
+<button type="submit" class="${buttonClass}">${button}</button>
+<p class="muted" data-webauthn-status aria-live="polite"></p>
+</form>`;
 
 /** The code input: digits only, and the browser may offer a code it received (`one-time-code`). */
 const otpField = (id: string, label: string, autofocus: boolean) => html`<label for="${id}">${label}</label>
@@ -16,6 +35,10 @@ export interface SecondFactorPageModel extends PageTenant {
   readonly error?: string | undefined;
   /** Offer "Use a recovery code" (the user has unused ones). */
   readonly recoveryCodes: boolean;
+  /** Offer "Use a passkey" (the user has some). */
+  readonly passkey?: PasskeyCeremony | undefined;
+  /** Offer the app's code form (the user has an authenticator app). */
+  readonly totp: boolean;
 }
 
 /** "Enter the code from your authenticator app", with recovery codes as the way out. */
@@ -24,13 +47,16 @@ export function renderSecondFactorPage(m: SecondFactorPageModel): string {
     m,
     'Two-step verification',
     html`<h1>Two-step verification</h1>
-<p class="muted">Open your authenticator app and enter the 6-digit code it shows for ${m.tenantDisplayName}.</p>
 ${errorBanner(m.error)}
+${m.passkey === undefined ? null : passkeyForm('authenticate', m.action, m.passkey.options, { csrf_token: m.csrfToken, method: 'passkey' }, 'Use a passkey', null, m.totp ? 'secondary' : '')}
+${m.totp
+  ? html`<p class="muted">Open your authenticator app and enter the 6-digit code it shows for ${m.tenantDisplayName}.</p>
 <form method="post" action="${m.action}" autocomplete="off">
 ${hiddenFields({ csrf_token: m.csrfToken, method: 'otp' })}
 ${otpField('code', 'Authentication code', true)}
 <button type="submit">Verify</button>
-</form>
+</form>`
+  : null}
 ${m.recoveryCodes
   ? html`<details>
 <summary>Use a recovery code</summary>
@@ -42,6 +68,7 @@ ${hiddenFields({ csrf_token: m.csrfToken, method: 'recovery' })}
 </form>
 </details>`
   : null}`,
+    m.passkey?.nonce,
   );
 }
 

@@ -50,7 +50,7 @@ describe('account journeys (Chromium)', () => {
     const page = await newPage();
     await page.goto(`${spa.origin}/`);
     await page.getByText('Signed out').waitFor();
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByLabel('Email').fill('ivy@acme.example');
     await page.getByLabel('Name').fill('Ivy');
@@ -64,7 +64,7 @@ describe('account journeys (Chromium)', () => {
     expect(await page.getByRole('status').textContent()).toContain('Your email address is verified');
     expect(await page.getByLabel('Email').inputValue()).toBe('ivy@acme.example');
     await page.getByLabel('Password').fill('ivy grows on old walls');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('Signed in as').waitFor();
     expect(await page.locator('#email').textContent()).toBe('ivy@acme.example');
     await page.close();
@@ -73,7 +73,7 @@ describe('account journeys (Chromium)', () => {
   it('resets a forgotten password from the sign-in page and signs in with the new one', async () => {
     const page = await newPage();
     await page.goto(`${spa.origin}/`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.getByLabel('Email').fill(fx.email);
     await page.getByRole('button', { name: 'Send link' }).click();
@@ -89,7 +89,7 @@ describe('account journeys (Chromium)', () => {
     await page.getByRole('button', { name: 'Set new password' }).click();
     expect(await page.getByRole('status').textContent()).toContain('Your password was changed');
     await page.getByLabel('Password').fill('a brand new reset passphrase');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('Signed in as').waitFor();
     await page.close();
   });
@@ -109,7 +109,7 @@ describe('account journeys (Chromium)', () => {
     await page.goto(`${fx.issuer}/account`);
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByLabel('Password').fill('jack climbed the beanstalk');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Your Acme account' }).waitFor();
 
     await page.getByRole('button', { name: /^Sign out Chrome on Android/ }).click();

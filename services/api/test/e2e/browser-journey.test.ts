@@ -45,34 +45,36 @@ describe('browser journey (Chromium)', () => {
     await page.goto(`${spa.origin}/`);
     await page.getByText('Signed in as').or(page.getByText('Signed out')).first().waitFor();
     if (await page.getByText('Signed in as').isVisible()) return;
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('Email').fill(fx.email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('Signed in as').waitFor();
   }
 
-  it('signs in through the hosted login page, whose headers forbid framing, scripts and referrers', async () => {
+  it('signs in through the hosted login page, whose headers forbid framing, every script but our passkey one (by nonce), and referrers', async () => {
     await page.goto(`${spa.origin}/`);
     await page.getByText('Signed out').waitFor();
     const loginResponse = page.waitForResponse((r) => r.url().includes('/tenants/acme/login?'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const login = await loginResponse;
     const headers = login.headers();
     expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(headers['content-security-policy']).toContain("default-src 'none'");
+    expect(headers['content-security-policy']).toMatch(/script-src 'nonce-[A-Za-z0-9_-]{22}';/);
+    expect(headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(headers['referrer-policy']).toBe('no-referrer');
     expect(headers['x-frame-options']).toBe('DENY');
     expect(await text(page.locator('h1'))).toBe('Sign in to Browser SPA');
 
     await page.getByLabel('Email').fill(fx.email);
     await page.getByLabel('Password').fill('wrong password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     expect(await text(page.getByRole('alert'))).toBe('Incorrect email or password.');
     expect(page.url()).toContain('/tenants/acme/login?interaction=');
 
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('Signed in as').waitFor();
     expect(await text(page.locator('#email'))).toBe(fx.email);
     expect(await text(page.locator('#sub'))).toBe(fx.userId);

@@ -74,7 +74,7 @@ describe('OpenID Connect conformance (openid-client v6)', () => {
     expect(metadata.id_token_signing_alg_values_supported).toEqual(expect.arrayContaining(['RS256', 'ES256']));
     expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'address', 'phone']));
     expect(metadata.claims_parameter_supported).toBe(true);
-    expect(metadata.acr_values_supported).toEqual(['urn:lanyard:acr:pwd']);
+    expect(metadata.acr_values_supported).toEqual(['urn:lanyard:acr:pwd', 'urn:lanyard:acr:mfa']);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     const jwks = (await (await fetch(metadata.jwks_uri!)).json()) as { keys: Array<{ alg: string; kid: string; use: string }> };
     expect(new Set(jwks.keys.map((k) => k.alg))).toEqual(new Set(['ES256', 'RS256']));

@@ -27,9 +27,9 @@ export interface OAuthFixture {
  * - `acme-service`: confidential client_credentials client;
  * - a user with a password. `globex` has a same-named `acme-spa` client for cross-tenant tests.
  */
-export async function startOAuthFixture(env: Record<string, string> = {}): Promise<OAuthFixture> {
+export async function startOAuthFixture(env: Record<string, string> = {}, options: { publicHost?: string } = {}): Promise<OAuthFixture> {
   // Many protocol tests sign in wrongly on purpose; the lockout policy has its own tests.
-  const api = await startTestApi({ listen: true, env: { LOGIN_FAILURE_BURST: '1000', LOGIN_LOCKOUT_FAILURES: '10000', ...env } });
+  const api = await startTestApi({ listen: true, ...options, env: { LOGIN_FAILURE_BURST: '1000', LOGIN_LOCKOUT_FAILURES: '10000', ...env } });
   const admin = adminClient(api.app, await api.adminToken());
   for (const tenant of ['acme', 'globex']) {
     await admin.put(`/tenants/${tenant}`, { displayName: tenant === 'acme' ? 'Acme' : 'Globex' });

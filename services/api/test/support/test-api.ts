@@ -35,6 +35,11 @@ export interface TestApiOptions {
   /** Listen on a real loopback port (for OAuth client libraries and browsers). */
   readonly listen?: boolean;
   /**
+   * The host name of PUBLIC_URL when listening (default 127.0.0.1). Passkey tests use `localhost`:
+   * WebAuthn refuses an IP address as its RP ID, and Chromium resolves `localhost` to loopback.
+   */
+  readonly publicHost?: string;
+  /**
    * Start a second replica of an API already running: same database and Redis prefix (its own
    * pools and connections, its own clock), as two pods would be. Closing it leaves the database.
    */
@@ -50,7 +55,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const port = options.listen ? await freePort() : 0;
   // Each API its own spool directory, unless a test shares one to prove a restart replays it.
   const spoolDirectory = mkdtempSync(join(tmpdir(), 'lanyard-audit-spool-'));
-  const baseUrl = options.listen ? `http://127.0.0.1:${port}` : 'http://lanyard.test';
+  const baseUrl = options.listen ? `http://${options.publicHost ?? '127.0.0.1'}:${port}` : 'http://lanyard.test';
   const config = loadApiConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',

@@ -31,10 +31,11 @@ export type AuthFailureReason =
   /** Second factors (docs/reference/mfa.md): the reason names the factor. */
   | 'otp_invalid'
   | 'otp_replayed'
-  | 'recovery_invalid';
+  | 'recovery_invalid'
+  | 'webauthn_invalid';
 
 /**
  * The `reason` of a successful `mfa` event: the factor that was used (DESIGN: MFA reasons name the
  * factor), so a panel can tell authenticator apps from recovery codes.
  */
-export type MfaFactorUsed = 'otp' | 'recovery';
+export type MfaFactorUsed = 'otp' | 'recovery' | 'webauthn';

@@ -1,11 +1,12 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Clock } from '@lanyard/clock';
 import { AccessDenied } from '@lanyard/errors';
-import { users, type Executor, type Tenant, type User } from '@lanyard/db';
+import { users, type Executor, type Tenant, type User, type WebauthnCredential } from '@lanyard/db';
 import { AMR_MFA } from '../tokens/authentication-context.js';
 import type { TenantLookup } from '../tenants/tenant-service.js';
 import type { UserService } from '../users/user-service.js';
 import { mfaPolicy } from './mfa-policy.js';
+import type { PasskeyService } from './passkey-service.js';
 import type { RecoveryCodeService } from './recovery-code-service.js';
 import type { TotpService } from './totp-service.js';
 
@@ -29,6 +30,7 @@ export interface SecondFactorContext {
 export interface FactorOverview {
   readonly totp: { readonly createdAt: Date; readonly lastUsedAt: Date | null } | undefined;
   readonly recoveryCodes: { readonly remaining: number; readonly createdAt: Date; readonly lastUsedAt: Date | null } | undefined;
+  readonly passkeys: readonly WebauthnCredential[];
   readonly enrolmentDueAt: Date | null;
 }
 
@@ -52,6 +54,7 @@ export class SecondFactors implements SecondFactorGate {
     private readonly db: Executor,
     readonly totp: TotpService,
     readonly recoveryCodes: RecoveryCodeService,
+    readonly passkeys: PasskeyService,
     private readonly lookups: { readonly tenants: Pick<TenantLookup, 'find'>; readonly users: Pick<UserService, 'findById'> },
     private readonly clock: Clock,
   ) {}
@@ -65,8 +68,9 @@ export class SecondFactors implements SecondFactorGate {
     return this.nextStep(tenant, user, context);
   }
 
+  /** An authenticator app or a passkey; recovery codes only back the app up. */
   async hasAny(userId: string): Promise<boolean> {
-    return this.totp.isEnrolled(userId);
+    return (await this.totp.isEnrolled(userId)) || (await this.passkeys.count(userId)) > 0;
   }
 
   async nextStep(tenant: Tenant, user: User, context: SecondFactorContext): Promise<SecondFactorStep> {
@@ -100,19 +104,29 @@ export class SecondFactors implements SecondFactorGate {
     return {
       totp: totp === undefined || totp.confirmedAt === null ? undefined : { createdAt: totp.confirmedAt, lastUsedAt: totp.lastUsedAt },
       recoveryCodes: codes,
+      passkeys: await this.passkeys.list(user.id),
       enrolmentDueAt: user.mfaEnrolmentDueAt,
     };
   }
 
   /**
-   * Removes every second factor of the user in one transaction (an admin reset, or the user
-   * removing their authenticator app, which takes its recovery codes with it). Whether any existed.
+   * Removes every second factor of the user in one transaction (an admin reset). Whether any existed.
    */
   async removeAll(userId: string): Promise<boolean> {
+    return this.#remove(userId, true);
+  }
+
+  /** The user turning off their authenticator app: it takes its recovery codes along; passkeys stay. */
+  async removeAuthenticatorApp(userId: string): Promise<boolean> {
+    return this.#remove(userId, false);
+  }
+
+  async #remove(userId: string, withPasskeys: boolean): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const totp = await this.totp.remove(userId, tx);
       const codes = await this.recoveryCodes.remove(userId, tx);
-      return totp || codes;
+      const passkeys = withPasskeys && (await this.passkeys.removeAll(userId, tx));
+      return totp || codes || passkeys;
     });
   }
 }

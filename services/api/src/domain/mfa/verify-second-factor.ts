@@ -8,17 +8,18 @@ import type { LimitDecision } from '../rate-limit/limit-policy.js';
 import type { LoginAttempts } from '../rate-limit/login-attempts.js';
 import { ipNetwork } from '../rate-limit/ip-network.js';
 import { AMR_MFA, AMR_OTP } from '../tokens/authentication-context.js';
+import { passkeyAmr } from './passkey-service.js';
 import type { SecondFactors } from './second-factors.js';
 
-export type SecondFactorMethod = 'otp' | 'recovery';
+export type SecondFactorMethod = 'otp' | 'recovery' | 'passkey';
 
 export type SecondFactorOutcome =
   | { readonly kind: 'verified'; readonly amr: readonly string[] }
-  | { readonly kind: 'failed'; readonly reason: Extract<AuthFailureReason, 'otp_invalid' | 'otp_replayed' | 'recovery_invalid'> }
+  | { readonly kind: 'failed'; readonly reason: Extract<AuthFailureReason, 'otp_invalid' | 'otp_replayed' | 'recovery_invalid' | 'webauthn_invalid'> }
   | { readonly kind: 'refused'; readonly refused: readonly LimitDecision[]; readonly scope: 'network' | 'account' };
 
 export interface VerifySecondFactorDeps {
-  readonly secondFactors: Pick<SecondFactors, 'totp' | 'recoveryCodes'>;
+  readonly secondFactors: Pick<SecondFactors, 'totp' | 'recoveryCodes' | 'passkeys'>;
   readonly loginAttempts: Pick<LoginAttempts, 'reserve'>;
   readonly mailer: Pick<AccountMailer, 'notify' | 'now'>;
   readonly audit: AuditRecorder;
@@ -34,17 +35,20 @@ export interface VerifySecondFactorDeps {
  * - a TOTP code is accepted once (replay is its own reason, `otp_replayed`);
  * - a recovery code is used up, audited, and mailed to the owner as a notice;
  * - every outcome is an `mfa` audit event whose reason names the factor.
- * The amr of a verified sign-in adds the factor's RFC 8176 method and `mfa`; a recovery code is
- * a one-time password too (`otp`).
+ * The amr of a verified sign-in adds the factor's RFC 8176 method and `mfa`: `otp` for app and
+ * recovery codes (a recovery code is a one-time password too), `hwk`/`swk` for a passkey.
  */
 export async function verifySecondFactor(
   deps: VerifySecondFactorDeps,
   tenant: Tenant,
   user: User,
   method: SecondFactorMethod,
+  /** The typed code, or a passkey's credential JSON. */
   code: string,
   amr: readonly string[],
   request: { readonly ip: string; readonly id: string },
+  /** For a passkey: the challenge this sign-in was issued (undefined when it had none, or used it). */
+  passkeyChallenge?: string,
 ): Promise<SecondFactorOutcome> {
   const record = { tenant: tenant.name, event: 'mfa', userId: user.id, ip: request.ip, requestId: request.id } as const;
   const attempt = await deps.loginAttempts.reserve(tenant, { email: user.email, passwordChangedAt: user.passwordChangedAt }, request.ip);
@@ -53,16 +57,22 @@ export async function verifySecondFactor(
     deps.audit.record({ ...record, result: 'failure', reason: 'rate_limited' });
     return { kind: 'refused', refused: attempt.refused, scope: attempt.scope };
   }
-  const failed = async (reason: 'otp_invalid' | 'otp_replayed' | 'recovery_invalid'): Promise<SecondFactorOutcome> => {
+  const failed = async (reason: 'otp_invalid' | 'otp_replayed' | 'recovery_invalid' | 'webauthn_invalid'): Promise<SecondFactorOutcome> => {
     await attempt.settle('failure');
     deps.audit.record({ ...record, result: 'failure', reason });
     return { kind: 'failed', reason };
   };
-  const verified = async (reason: SecondFactorMethod): Promise<SecondFactorOutcome> => {
+  const verified = async (reason: 'otp' | 'recovery' | 'webauthn', method = AMR_OTP): Promise<SecondFactorOutcome> => {
     await attempt.settle('success');
     deps.audit.record({ ...record, result: 'success', reason });
-    return { kind: 'verified', amr: [...new Set([...amr, AMR_OTP, AMR_MFA])] };
+    return { kind: 'verified', amr: [...new Set([...amr, method, AMR_MFA])] };
   };
+
+  if (method === 'passkey') {
+    if (passkeyChallenge === undefined) return failed('webauthn_invalid');
+    const check = await deps.secondFactors.passkeys.authenticate(tenant.id, code, passkeyChallenge, { expectedUser: user.id, requireUserVerification: false });
+    return check.ok ? verified('webauthn', passkeyAmr(check.credential)) : failed('webauthn_invalid');
+  }
 
   if (method === 'otp') {
     const check = await deps.secondFactors.totp.verify(user.id, code);

@@ -11,6 +11,7 @@ import type { PendingSignIn } from '../interaction/pending-sign-in.js';
 import { AuthorizationRedirectError } from './authorization-error.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 import { authorizationResponseUrl } from './authorization-response.js';
+import { formActionSources } from '../../pages/page-headers.js';
 
 /** Who is signed in for this request, and since when (OIDC `auth_time`). */
 export interface Authentication {
@@ -114,9 +115,9 @@ export async function followNextStep(
 ): Promise<FastifyReply> {
   reply.header('cache-control', 'no-store');
   if (next.kind === 'redirect') return reply.redirect(next.location, 303);
-  const { id } = await interaction();
+  const { id, request } = await interaction();
   if (next.kind === 'second_factor') {
-    await startPending({ userId: next.userId, amr: next.amr, interactionId: id, ...(next.deferrable ? { deferrable: true } : {}) });
+    await startPending({ userId: next.userId, amr: next.amr, interactionId: id, formAction: formActionSources(request.redirectUri), ...(next.deferrable ? { deferrable: true } : {}) });
     return reply.redirect(secondFactorPage(issuer, next.step), 303);
   }
   const page = next.kind === 'login' ? 'login' : 'consent';

@@ -11,23 +11,30 @@ import { rateLimitHeaders } from '../../http/rate-limit-headers.js';
 import { renderLoginPage } from '../../pages/login-page.js';
 import { applyPageHeaders, formActionSources } from '../../pages/page-headers.js';
 import type { FormCsrf } from '../../accounts/form-csrf.js';
-import { lockoutMessage, renderUnverifiedPage, SIGN_IN_FAILED } from '../../accounts/sign-in-messages.js';
+import { lockoutMessage, PASSKEY_FAILED, renderUnverifiedPage, SIGN_IN_FAILED } from '../../accounts/sign-in-messages.js';
 import { secondFactorPage } from '../authorize/continue-authorization.js';
 import { AMR_PASSWORD, requestsMfa } from '../../domain/tokens/authentication-context.js';
 import type { SecondFactors } from '../../domain/mfa/second-factors.js';
 import { completeInteractionSignIn, type CompleteSignInDeps } from './complete-sign-in.js';
+import { signInWithPasskey, type PasskeySignInDeps } from '../../domain/mfa/passkey-sign-in.js';
+import { startCeremony } from '../../accounts/passkey-ceremony.js';
+import type { PasskeyCeremony } from '../../pages/second-factor-pages.js';
+import type { WebauthnChallenges } from './webauthn-challenges.js';
+import type { UserService } from '../../domain/users/user-service.js';
 import { loadTenant } from '../load-tenant.js';
 import { OAuthParams } from '../read-form.js';
 import type { Interaction, InteractionStore } from './interaction-store.js';
 import { loadInteraction, type LoadInteractionDeps } from './load-interaction.js';
 
-export interface LoginRoutesDeps extends CompleteSignInDeps, LoadInteractionDeps, PasswordSignInDeps {
+export interface LoginRoutesDeps extends CompleteSignInDeps, LoadInteractionDeps, PasswordSignInDeps, PasskeySignInDeps {
   readonly tenants: TenantLookup;
   readonly interactions: Pick<InteractionStore, 'find' | 'save' | 'delete'>;
   readonly formCsrf: FormCsrf;
   readonly audit: AuditRecorder;
   readonly metrics: Pick<ApiMetrics, 'rateLimited'>;
-  readonly secondFactors: Pick<SecondFactors, 'nextStep' | 'stepFor'>;
+  readonly secondFactors: Pick<SecondFactors, 'nextStep' | 'stepFor' | 'passkeys'>;
+  readonly webauthnChallenges: WebauthnChallenges;
+  readonly users: Pick<UserService, 'findByEmail' | 'replacePasswordHash' | 'findById'>;
 }
 
 /**
@@ -43,13 +50,22 @@ export interface LoginRoutesDeps extends CompleteSignInDeps, LoadInteractionDeps
  *   and sends the browser to that step; no session exists until it is done;
  * - otherwise success starts a new SSO session (no session fixation) and continues the
  *   authorization request ({@link completeInteractionSignIn});
+ * - "Sign in with a passkey" (`/login/passkey`) is the whole sign-in with a discoverable passkey
+ *   and user verification ({@link signInWithPasskey}); password lockouts do not apply to it;
  * - the form links to password recovery and, when the tenant's sign-up is open, to sign-up; both
  *   carry the interaction, so the request resumes after them.
  */
 export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): void {
   const options = { config: { errorFormat: 'html' as const }, schema: { hide: true } };
 
-  const renderForm = (tenant: Tenant, interaction: Interaction, client: RegisteredClient, email: string, extra: { error?: string | undefined; notice?: string | undefined } = {}) => {
+  const renderForm = (
+    tenant: Tenant,
+    interaction: Interaction,
+    client: RegisteredClient,
+    email: string,
+    extra: { error?: string | undefined; notice?: string | undefined } = {},
+    ceremony?: PasskeyCeremony,
+  ) => {
     const base = `/tenants/${tenant.name}`;
     return renderLoginPage({
       tenant: tenant.name,
@@ -61,17 +77,38 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
       ...extra,
       forgotHref: `${base}/password/forgot?interaction=${interaction.id}`,
       signupHref: accountPolicy(tenant).signup === 'open' ? `${base}/signup?interaction=${interaction.id}` : undefined,
+      passkey: ceremony === undefined ? undefined : { action: `${base}/login/passkey`, hidden: { interaction: interaction.id, csrf_token: interaction.csrfToken }, ceremony },
     });
   };
 
   app.get('/tenants/:tenant/login', options, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
     const { interaction, client } = await loadInteraction(deps, request, tenant, (request.query as Record<string, string>).interaction);
+    const ceremony = await startCeremony(deps.webauthnChallenges, await deps.secondFactors.passkeys.authenticationOptions(), `sign-in:${interaction.id}`);
     // The form's POST ends in a 303 to the client, and Chromium checks form-action on that redirect.
-    applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
+    applyPageHeaders(reply, formActionSources(interaction.request.redirectUri), ceremony.nonce);
     return reply
       .type('text/html; charset=utf-8')
-      .send(renderForm(tenant, interaction, client, interaction.loginEmail ?? interaction.request.loginHint ?? '', { error: interaction.loginError, notice: interaction.loginNotice }));
+      .send(renderForm(tenant, interaction, client, interaction.loginEmail ?? interaction.request.loginHint ?? '', { error: interaction.loginError, notice: interaction.loginNotice }, ceremony));
+  });
+
+  app.post('/tenants/:tenant/login/passkey', options, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const form = OAuthParams.from(request.body as Record<string, unknown>);
+    const { interaction, client } = await loadInteraction(deps, request, tenant, form.get('interaction'), form.get('csrf_token') ?? '');
+    applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
+    const challenge = await deps.webauthnChallenges.take(`sign-in:${interaction.id}`);
+    const outcome = await signInWithPasskey(deps, tenant, form.get('credential') ?? '', challenge, request);
+    if (outcome.kind === 'failed') {
+      deps.audit.record({ tenant: tenant.name, event: 'login', result: 'failure', reason: outcome.reason === 'user_disabled' ? 'user_disabled' : 'invalid_credentials', clientId: client.clientId, userId: outcome.userId ?? null, ip: request.ip, requestId: request.id });
+      await deps.interactions.save({ ...interaction, loginError: PASSKEY_FAILED, loginNotice: undefined });
+      return reply.redirect(`${deps.tenants.issuer(tenant.name)}/login?interaction=${interaction.id}`, 303);
+    }
+    if (outcome.kind === 'unverified') {
+      const csrf = deps.formCsrf.forBrowser(request, reply, tenant.name, 'resend-verification');
+      return reply.code(403).type('text/html; charset=utf-8').send(renderUnverifiedPage(tenant, outcome.user.email, csrf, interaction.id));
+    }
+    return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, outcome.user, outcome.amr);
   });
 
   app.post('/tenants/:tenant/login', options, async (request, reply) => {
@@ -108,7 +145,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
     const demanded = client.requireMfa || requestsMfa(interaction.request.acrValues, interaction.request.claims);
     const factor = await deps.secondFactors.nextStep(tenant, user, { amr: [AMR_PASSWORD], demanded, deferred: false });
     if (factor.kind !== 'none') {
-      await deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, userId: user.id, amr: [AMR_PASSWORD], interactionId: interaction.id, ...(factor.kind === 'enrol' && factor.deferrableUntil !== undefined ? { deferrable: true } : {}) });
+      await deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, userId: user.id, amr: [AMR_PASSWORD], interactionId: interaction.id, formAction: formActionSources(interaction.request.redirectUri), ...(factor.kind === 'enrol' && factor.deferrableUntil !== undefined ? { deferrable: true } : {}) });
       return reply.header('cache-control', 'no-store').redirect(secondFactorPage(issuer, factor.kind), 303);
     }
     return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, user, [AMR_PASSWORD]);

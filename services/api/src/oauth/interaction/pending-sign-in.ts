@@ -16,6 +16,11 @@ export interface PendingSignIn {
   readonly amr: readonly string[];
   /** The app's authorization request this sign-in continues; absent for the account page. */
   readonly interactionId?: string;
+  /**
+   * CSP `form-action` sources of its pages: the client's redirect URI origin, since the last POST
+   * ends in a 303 there and Chromium applies form-action to that redirect.
+   */
+  readonly formAction?: readonly string[];
   /** Enrolment is asked for but may be deferred (the tenant's grace period still runs). */
   readonly deferrable?: boolean;
   /**

@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Tenant } from '@lanyard/db';
+import { accountLink } from '../domain/accounts/account-links.js';
+import type { AccountMailer } from '../domain/accounts/account-mailer.js';
+import { passkeyAmr } from '../domain/mfa/passkey-service.js';
+import type { SecondFactors } from '../domain/mfa/second-factors.js';
+import type { SessionService } from '../domain/sessions/session-service.js';
+import type { TenantLookup } from '../domain/tenants/tenant-service.js';
+import { AMR_MFA } from '../domain/tokens/authentication-context.js';
+import { SESSION_COOKIE } from '../oauth/cookies.js';
+import type { WebauthnChallenges } from '../oauth/interaction/webauthn-challenges.js';
+import { startBrowserSession, type StartSessionDeps } from '../oauth/interaction/start-browser-session.js';
+import { loadTenant } from '../oauth/load-tenant.js';
+import type { FormCsrf } from './form-csrf.js';
+import { PAGE_ROUTE, readForm, seeOther } from './page-kit.js';
+
+export interface AccountPasskeyRoutesDeps extends StartSessionDeps {
+  readonly tenants: TenantLookup;
+  readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke'>;
+  readonly secondFactors: SecondFactors;
+  readonly webauthnChallenges: WebauthnChallenges;
+  readonly formCsrf: FormCsrf;
+  readonly mailer: Pick<AccountMailer, 'notify' | 'now'>;
+}
+
+/** What a passkey may be called: one line, no control characters, at most 100 characters. */
+const PASSKEY_NAME = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,100}$/u;
+
+/**
+ * Passkeys on the account page (`{issuer}/account/passkeys…`). Rules:
+ * - the session must satisfy the user's factors, and forms carry the session's `mfa` CSRF token;
+ * - "Add a passkey" answers the registration challenge the account page issued to this session
+ *   (used once), with a name the owner chose; the owner is mailed, and the browser's session now
+ *   counts the passkey as a second factor (it just proved it holds the key);
+ * - removing one needs only the session: the other factors stay.
+ */
+export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: AccountPasskeyRoutesDeps): void {
+  const account = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/account`;
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const form = readForm(request);
+    const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
+    if (active === undefined) return { redirected: seeOther(reply, `${account(tenant)}/login`) } as const;
+    if (!active.session.amr.includes(AMR_MFA) && (await deps.secondFactors.hasAny(active.user.id))) return { redirected: seeOther(reply, account(tenant)) } as const;
+    deps.formCsrf.checkSession(active.session.id, 'mfa', form.get('csrf_token'));
+    return { redirected: undefined, tenant, active, form } as const;
+  };
+
+  app.post('/tenants/:tenant/account/passkeys', PAGE_ROUTE, async (request, reply) => {
+    const s = await signedIn(request, reply);
+    if (s.redirected !== undefined) return s.redirected;
+    const { tenant, active, form } = s;
+    const challenge = await deps.webauthnChallenges.take(`register:${active.session.id}`);
+    const name = (form.get('passkey_name') ?? '').trim();
+    if (!PASSKEY_NAME.test(name)) return seeOther(reply, `${account(tenant)}?error=passkey_name`);
+    if (challenge === undefined) return seeOther(reply, `${account(tenant)}?error=passkey_failed`);
+    const added = await deps.secondFactors.passkeys.register(active.user, form.get('credential') ?? '', challenge, name);
+    if (!added.ok) {
+      request.log.info({ ...request.logFields, event: 'passkey_refused', userId: active.user.id, reason: added.reason }, 'passkey registration refused');
+      return seeOther(reply, `${account(tenant)}?error=${added.reason === 'too_many' ? 'passkey_limit' : added.reason === 'duplicate' ? 'passkey_duplicate' : 'passkey_failed'}`);
+    }
+    await startBrowserSession(deps, request, reply, tenant, active.user, [...new Set([...active.session.amr, passkeyAmr(added.credential), AMR_MFA])]);
+    await deps.mailer.notify(tenant, active.user.email, 'second_factor_added', `second_factor_added.passkey.${added.credential.id}`, {
+      when: deps.mailer.now(),
+      factor: 'passkey',
+      name,
+      accountLink: accountLink(deps.tenants.issuer(tenant.name), 'account'),
+    });
+    request.log.info({ ...request.logFields, event: 'passkey_added', userId: active.user.id }, 'passkey added');
+    return seeOther(reply, `${account(tenant)}?notice=passkey_added`);
+  });
+
+  app.post('/tenants/:tenant/account/passkeys/remove', PAGE_ROUTE, async (request, reply) => {
+    const s = await signedIn(request, reply);
+    if (s.redirected !== undefined) return s.redirected;
+    const removed = await deps.secondFactors.passkeys.remove(s.active.user.id, s.form.get('passkey_id') ?? '');
+    if (removed === undefined) return seeOther(reply, `${account(s.tenant)}?error=unknown_passkey`);
+    request.log.info({ ...request.logFields, event: 'passkey_removed', userId: s.active.user.id }, 'passkey removed');
+    return seeOther(reply, `${account(s.tenant)}?notice=passkey_removed`);
+  });
+}

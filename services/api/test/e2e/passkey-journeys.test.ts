@@ -1,0 +1,164 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, CDPSession, Page, Response } from 'playwright-core';
+import { startBlackholeProxy } from '@lanyard/testing';
+import { launchBrowser } from '../support/browser.js';
+import { discover, startAuthorization, startOAuthFixture, type OAuthFixture } from '../support/oauth-fixture.js';
+
+
+/**
+ * Passkeys in Chromium with the DevTools WebAuthn virtual authenticator (a platform authenticator
+ * with resident keys and user verification): register one on the account page, sign out, sign in
+ * passwordless, use it as the second factor of an app's sign-in, remove it; and a ceremony run
+ * from another origin is refused by the server. PUBLIC_URL is `http://localhost:…`, since WebAuthn
+ * takes no IP address as its RP ID.
+ */
+describe('passkey journeys (Chromium, virtual authenticator)', () => {
+  let fx: OAuthFixture;
+  let browser: { context: BrowserContext; close(): Promise<void> };
+  let page: Page;
+  let cdp: CDPSession;
+  let authenticatorId: string;
+  const pages: Response[] = [];
+  const cspViolations: string[] = [];
+  const email = 'passkey-user@acme.example';
+  const password = 'a passphrase for passkeys';
+  let userId: string;
+  let app: Server;
+  let appRedirect: string;
+  let appSecret: string;
+
+  beforeAll(async () => {
+    fx = await startOAuthFixture({}, { publicHost: 'localhost' });
+    // The app: a loopback page its redirect URI points at, so the browser really lands there.
+    app = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title><p>back at the app</p>'));
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    appRedirect = `http://127.0.0.1:${(app.address() as AddressInfo).port}/callback`;
+    appSecret = (
+      await fx.admin.put('/tenants/acme/clients/passkey-app', { type: 'confidential', grantTypes: ['authorization_code'], redirectUris: [appRedirect], scopes: ['openid', 'email'], firstParty: true })
+    ).json().clientSecret;
+    userId = (await fx.admin.post('/tenants/acme/users', { email, password, emailVerified: true, name: 'Pat Key' })).json().id;
+    browser = await launchBrowser();
+    browser.context.on('response', (response) => {
+      if ((response.headers()['content-type'] ?? '').startsWith('text/html') && new URL(response.url()).pathname.startsWith('/tenants/acme/')) pages.push(response);
+    });
+    page = await browser.context.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+    });
+    cdp = await browser.context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    }));
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => app?.close(resolve));
+    await fx?.close();
+  });
+
+  const credentials = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+  const sessionAmr = async () => (await fx.admin.get(`/tenants/acme/users/${userId}/sessions`)).json().items[0]?.amr as string[] | undefined;
+  const signOut = async () => {
+    await page.goto(`${fx.issuer}/account`);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+    await page.waitForURL(`${fx.issuer}/account/login?notice=signed_out`);
+  };
+
+  it('registers a passkey on the account page; it is named, discoverable and listed', async () => {
+    await page.goto(`${fx.issuer}/account/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${fx.issuer}/account`);
+    await page.getByLabel('Name of the passkey').fill('Test laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.waitForURL(`${fx.issuer}/account?notice=passkey_added`);
+    await page.getByText('Your passkey was added.').waitFor();
+    await page.getByText('Test laptop').waitFor();
+    const stored = await credentials();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.isResidentCredential).toBe(true);
+    const factors = (await fx.admin.get(`/tenants/acme/users/${userId}/factors`)).json().items;
+    expect(factors).toEqual([expect.objectContaining({ kind: 'passkey', name: 'Test laptop', deviceType: 'singleDevice', backedUp: false })]);
+    // This browser just proved it holds the key: its session counts two factors.
+    expect(await sessionAmr()).toEqual(expect.arrayContaining(['pwd', 'hwk', 'mfa']));
+  });
+
+  it('signs out, then signs in with the passkey alone (passwordless, user verified)', async () => {
+    await signOut();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL(`${fx.issuer}/account`);
+    await page.getByText(`Signed in as ${email}`).waitFor();
+    expect(await sessionAmr()).toEqual(expect.arrayContaining(['hwk', 'user', 'mfa']));
+    expect(await sessionAmr()).not.toContain('pwd');
+  });
+
+  it('after a password, an app sign-in asks for the passkey as the second factor; the ID token says so', async () => {
+    await signOut();
+    const config = await discover(fx.issuer, 'passkey-app', appSecret);
+    const start = await startAuthorization(config, appRedirect, 'openid email');
+    await page.goto(start.url.toString());
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${fx.issuer}/login/second-factor`, { timeout: 10_000 });
+    // No authenticator app: the passkey is the only way offered (no code form).
+    expect(await page.getByLabel('Authentication code').count()).toBe(0);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL((url) => url.toString().startsWith(appRedirect), { timeout: 10_000 });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
+    const claims = tokens.claims()!;
+    expect(claims.amr).toEqual(expect.arrayContaining(['pwd', 'hwk', 'mfa']));
+    expect(claims.acr).toBe('urn:lanyard:acr:mfa');
+  });
+
+  it('a ceremony run from another origin under the same RP ID (another port of localhost) is refused by the server', async () => {
+    await signOut();
+    // The same server through a forwarding port: the browser accepts RP ID `localhost` there and
+    // signs, but clientDataJSON names the other origin, which the server must refuse.
+    const forward = await startBlackholeProxy({ host: '127.0.0.1', port: Number(new URL(fx.issuer).port) });
+    try {
+      const other = `http://localhost:${forward.port}/tenants/acme`;
+      await page.goto(`${other}/account/login`);
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page.getByText('That passkey could not sign you in.').waitFor({ timeout: 10_000 });
+      expect(page.url()).toBe(`${other}/account/login/passkey`);
+    } finally {
+      await forward.close();
+    }
+    await fx.api.ctx.audit.flush();
+    const refused = await fx.api.database.query<{ reason: string }>("select reason from audit_events where event = 'mfa' and result = 'failure' and reason = 'webauthn_invalid'");
+    expect(refused.rowCount).toBeGreaterThan(0);
+  });
+
+  it('removes the passkey from the account page; it no longer signs in', async () => {
+    await page.goto(`${fx.issuer}/account/login`);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL(`${fx.issuer}/account`);
+    await page.getByRole('button', { name: 'Remove passkey Test laptop' }).click();
+    await page.waitForURL(`${fx.issuer}/account?notice=passkey_removed`);
+    expect((await fx.admin.get(`/tenants/acme/users/${userId}/factors`)).json().items).toEqual([]);
+    await signOut();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByText('That passkey could not sign you in.').waitFor();
+    expect(page.url()).toBe(`${fx.issuer}/account/login/passkey`);
+  });
+
+  it('every page kept its CSP and framing headers; only passkey pages allow a script, by nonce, and nothing was refused', () => {
+    expect(pages.length).toBeGreaterThan(5);
+    for (const response of pages) {
+      const csp = response.headers()['content-security-policy'] ?? '';
+      expect(csp, response.url()).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+      expect(csp, response.url()).not.toMatch(/unsafe-inline|unsafe-eval/);
+      const script = /script-src ([^;]+)/.exec(csp)?.[1];
+      if (script !== undefined) expect(script, response.url()).toMatch(/^'nonce-[A-Za-z0-9_-]{22}'$/);
+      expect(response.headers()['x-frame-options'], response.url()).toBe('DENY');
+    }
+    expect(pages.some((r) => /script-src/.test(r.headers()['content-security-policy'] ?? ''))).toBe(true);
+    expect(cspViolations).toEqual([]);
+  });
+});
