@@ -33,6 +33,16 @@ async function provisioned() {
 }
 
 /** Non-GET admin API requests the identity service has logged, up to a request of the test's own (so none is still in flight). */
+/** Three more reconciles of an unchanged tenant write nothing to the identity service. */
+async function expectQuietReconciles(op: { operator: { enqueue(name: string): void; idle(): Promise<void> } }): Promise<void> {
+  const apiBefore = await apiWritesSoFar();
+  for (let i = 0; i < 3; i++) {
+    op.operator.enqueue('acme');
+    await op.operator.idle();
+  }
+  expect(await apiWritesSoFar()).toBe(apiBefore);
+}
+
 async function apiWritesSoFar(): Promise<number> {
   const marker = () => api.logs.filter((l) => l.msg === 'request completed' && l.route === 'unmatched').length;
   const before = marker();
@@ -139,12 +149,7 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
 
     // An unchanged policy is no drift: reconciles make no admin API write.
     await op.operator.idle();
-    const apiBefore = await apiWritesSoFar();
-    for (let i = 0; i < 3; i++) {
-      op.operator.enqueue('acme');
-      await op.operator.idle();
-    }
-    expect(await apiWritesSoFar()).toBe(apiBefore);
+    await expectQuietReconciles(op);
 
     // Changed by hand (display name untouched): the periodic resync puts the declared policy back.
     const edited = await identity.admin('PUT', '/tenants/acme', { displayName: 'Tenant acme', managedBy: 'lanyard-operator', accounts: { signup: 'open', passwordMinLength: 8 } });
@@ -176,12 +181,7 @@ describe('an IdentityTenant is provisioned through the admin API', () => {
 
     // Unchanged: reconciles make no admin API write.
     await op.operator.idle();
-    const apiBefore = await apiWritesSoFar();
-    for (let i = 0; i < 3; i++) {
-      op.operator.enqueue('acme');
-      await op.operator.idle();
-    }
-    expect(await apiWritesSoFar()).toBe(apiBefore);
+    await expectQuietReconciles(op);
 
     // Changed by hand: the periodic resync puts the declared policy and the client's flag back.
     const editedTenant = await identity.admin('PUT', '/tenants/acme', { displayName: 'Tenant acme', managedBy: 'lanyard-operator', mfa: { policy: 'optional' } });
