@@ -5,6 +5,7 @@ import type { Tenant } from '@lanyard/db';
 import { FactorList, UserParams, type FactorResource } from '@lanyard/contracts';
 import { NotFoundProblem } from '@lanyard/errors';
 import { accountLink } from '../domain/accounts/account-links.js';
+import type { AuditLog } from '../domain/audit/audit-log.js';
 import type { AccountMailer } from '../domain/accounts/account-mailer.js';
 import type { SecondFactors } from '../domain/mfa/second-factors.js';
 import type { TenantService } from '../domain/tenants/tenant-service.js';
@@ -16,12 +17,13 @@ export interface FactorRoutesDeps {
   readonly users: Pick<UserService, 'findById'>;
   readonly secondFactors: Pick<SecondFactors, 'overview' | 'removeAll'>;
   readonly mailer: Pick<AccountMailer, 'notify' | 'now'>;
+  readonly audit: Pick<AuditLog, 'recordAdminAction'>;
 }
 
 /**
  * A user's second factors (docs/reference/admin-api.md#second-factors): what they have, never a
- * secret; and the reset for a user who lost their phone and their recovery codes. A reset is logged
- * with the admin client that made it, and the user is mailed.
+ * secret; and the reset for a user who lost their phone and their recovery codes. A reset is an
+ * audit event (`mfa_reset`, with the admin client that made it), and the user is mailed.
  */
 export function registerFactorRoutes(parent: FastifyInstance, deps: FactorRoutesDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
@@ -67,6 +69,7 @@ export function registerFactorRoutes(parent: FastifyInstance, deps: FactorRoutes
       if (await deps.secondFactors.removeAll(user.id)) {
         const when = deps.mailer.now();
         await deps.mailer.notify(tenant, user.email, 'second_factors_reset', `second_factors_reset.${user.id}.${Date.parse(when)}`, { when, accountLink: accountLink(deps.tenants.issuer(tenant.name), 'account') });
+        deps.audit.recordAdminAction({ tenant: tenant.name, action: 'mfa_reset', clientId: request.adminClientId ?? null, userId: user.id, ip: request.ip, requestId: request.id });
         request.log.info({ ...request.logFields, event: 'mfa_reset', tenant: tenant.name, userId: user.id }, 'second factors reset by an admin');
       }
       return reply.code(204).send(null);

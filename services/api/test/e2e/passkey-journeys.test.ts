@@ -148,6 +148,23 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     expect(page.url()).toBe(`${fx.issuer}/account/login/passkey`);
   });
 
+  it('the authenticator-app set-up page draws its QR code inline, with no script and no CSP violation', async () => {
+    await page.goto(`${fx.issuer}/account/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${fx.issuer}/account`);
+    const setup = page.waitForResponse((r) => r.url() === `${fx.issuer}/account/totp`);
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const response = await setup;
+    expect(response.headers()['content-security-policy']).not.toContain('script-src');
+    const qr = page.getByRole('img', { name: /QR code to add Acme/ });
+    await qr.waitFor();
+    const box = await qr.boundingBox();
+    expect(box!.width).toBeGreaterThan(100);
+    expect(await page.locator('code.secret').textContent()).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+  });
+
   it('every page kept its CSP and framing headers; only passkey pages allow a script, by nonce, and nothing was refused', () => {
     expect(pages.length).toBeGreaterThan(5);
     for (const response of pages) {

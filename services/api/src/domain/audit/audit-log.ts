@@ -18,6 +18,16 @@ export interface AuthEventRecord {
   readonly requestId?: string | null;
 }
 
+/** What {@link AuditLog.recordAdminAction} takes. */
+export interface AdminActionRecord {
+  readonly tenant: string;
+  readonly action: 'mfa_reset';
+  readonly clientId: string | null;
+  readonly userId: string;
+  readonly ip: string | null;
+  readonly requestId: string | null;
+}
+
 /** The only part of the audit log an endpoint needs. */
 export type AuditRecorder = Pick<AuditLog, 'record'>;
 
@@ -121,17 +131,30 @@ export class AuditLog {
     // A success has no reason, except an `mfa` one, whose reason names the factor used.
     const reason = event.result === 'success' && event.event !== 'mfa' ? '' : (event.reason ?? '');
     this.metrics.authEvents.inc({ tenant: event.tenant, event: event.event, result: event.result, reason });
+    this.#append(event.event, reason, event);
+  }
+
+  /**
+   * An administrative change to a user's authentication (an admin resetting their second
+   * factors): into the same durable trail, but not an authentication event, so it adds nothing to
+   * `identity_auth_events_total`. `clientId` is the admin client that made it.
+   */
+  recordAdminAction(action: AdminActionRecord): void {
+    this.#append(action.action, '', { ...action, result: 'success' });
+  }
+
+  #append(event: string, reason: string, fields: Omit<AuthEventRecord, 'event' | 'reason'>): void {
     this.#buffer.push({
       eventId: randomUUID(),
       at: epochMs(this.clock),
-      tenant: auditText(event.tenant),
-      event: event.event,
-      result: event.result,
+      tenant: auditText(fields.tenant),
+      event,
+      result: fields.result,
       reason,
-      clientId: auditText(event.clientId),
-      userId: event.userId ?? null,
-      ip: auditText(event.ip),
-      requestId: auditText(event.requestId),
+      clientId: auditText(fields.clientId),
+      userId: fields.userId ?? null,
+      ip: auditText(fields.ip),
+      requestId: auditText(fields.requestId),
     });
     if (this.#buffer.length > this.#maxBuffered) this.#spill();
     else if (this.#buffer.length === this.#batchSize && this.#retryDelayMs === 0) void this.flush();

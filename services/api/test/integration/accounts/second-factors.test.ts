@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
+import { testSecrets } from '@lanyard/testing';
 import { useAccountsFixture } from '../../support/accounts-fixture.js';
 import type { MailPipeline } from '../../support/mail-pipeline.js';
 import { discover, startAuthorization, type OAuthFixture } from '../../support/oauth-fixture.js';
@@ -201,6 +202,30 @@ describe('second factors: TOTP and recovery codes', () => {
     expect(claims.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
   });
 
+  it('max_age past: a live two-factor session signs in again with both factors, and auth_time moves', async () => {
+    const user = await freshUser();
+    const owner = new UserAgent();
+    const account = await accountPage(owner, user);
+    const { app } = await enrolFromAccountPage(owner, account.url, account.html);
+    const config = await discover(fx.issuer, 'acme-web', fx.webSecret);
+    const first = await startAuthorization(config, WEB_REDIRECT, 'openid');
+    const silent = await owner.navigate(first.url.toString(), {}, WEB_REDIRECT);
+    expect(silent.url.startsWith(WEB_REDIRECT)).toBe(true);
+    const before = await redeem(config, first, silent.url);
+    expect(before.acr).toBe(ACR_MFA);
+
+    fx.api.time.advance(5_000);
+    const fresh = await startAuthorization(config, WEB_REDIRECT, 'openid', { max_age: '1' });
+    const login = await owner.navigate(fresh.url.toString(), {}, WEB_REDIRECT);
+    expect(login.url).toContain('/login?interaction=');
+    const code = await owner.submitForm(login.url, await login.response.text(), user, WEB_REDIRECT);
+    expect(code.url).toBe(`${fx.issuer}/login/second-factor`);
+    const done = await owner.submitForm(code.url, await code.response.text(), { code: app.code(1) }, WEB_REDIRECT);
+    const after = await redeem(config, fresh, done.url);
+    expect(after.acr).toBe(ACR_MFA);
+    expect(after.auth_time!).toBeGreaterThan(before.auth_time!);
+  });
+
   it('an admin reset removes every factor, mails the user, and sign-in needs the password alone again', async () => {
     const user = await freshUser();
     const owner = new UserAgent();
@@ -210,6 +235,9 @@ describe('second factors: TOTP and recovery codes', () => {
     expect((await fx.admin.delete(`/tenants/acme/users/${user.id}/factors`)).statusCode).toBe(204);
     expect((await fx.admin.get(`/tenants/acme/users/${user.id}/factors`)).json().items).toEqual([]);
     await mail.waitForMail(user.email, /second factors of your Acme account were removed/);
+    await fx.api.ctx.audit.flush();
+    const audited = await fx.api.database.query<{ client_id: string | null }>("select client_id from audit_events where event = 'mfa_reset' and user_id = $1", [user.id]);
+    expect(audited.rows).toEqual([{ client_id: testSecrets.bootstrapClientId }]);
     const browser = new UserAgent();
     const { step } = await passwordStep(browser, user);
     expect(step.url.startsWith(WEB_REDIRECT)).toBe(true);
