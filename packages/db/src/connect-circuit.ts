@@ -71,6 +71,11 @@ export class ConnectCircuit {
     pool.on('release', (error: Error | undefined) => {
       if (error === undefined || error === null) this.#lastProgress = performance.now();
     });
+    // A new connection is the server answering; handing out an idle client is not (it proves
+    // nothing, and counting it let a checkout that timed out a hair early look like progress).
+    pool.on('connect', () => {
+      this.#lastProgress = performance.now();
+    });
   }
 
   /** A failure seen elsewhere (a query in a transaction): a read timeout opens the circuit too. */
@@ -91,9 +96,11 @@ export class ConnectCircuit {
       return;
     }
     checkout((error, client, release) => {
-      if (error === undefined || error === null) this.#lastProgress = performance.now();
-      else if (error.message.startsWith(POOL_WAIT_TIMEOUT) && performance.now() - this.#lastProgress >= this.#options.stalledAfterMs) this.#trip(error);
-      else this.observe(error);
+      if (error !== undefined && error !== null) {
+        const stalled = error.message.startsWith(POOL_WAIT_TIMEOUT) && performance.now() - this.#lastProgress >= this.#options.stalledAfterMs;
+        if (stalled) this.#trip(error);
+        else this.observe(error);
+      }
       callback(error ?? undefined, client, release);
     });
   }
