@@ -3,11 +3,13 @@ import type { OperatorConfig } from '@lanyard/config';
 import type { Logger } from '@lanyard/logger';
 import { createOperatorMetrics, type Registry } from '@lanyard/metrics';
 import { generateClientSecret } from './generators/generate-client-secret.js';
+import { tenantsReferencingSecret, tenantsWithSecretReferences } from './generators/referenced-secrets.js';
 import { AdminApiClient } from './identity/admin-api-client.js';
 import { AdminTokenSource } from './identity/admin-token-source.js';
 import { EventRecorder } from './kube/event-recorder.js';
 import { KubeGateway } from './kube/kube-gateway.js';
 import { OwnedInformers } from './kube/owned-informers.js';
+import { ReferencedSecretWatch } from './kube/referenced-secret-watch.js';
 import { LeaseElector } from './leader/lease-elector.js';
 import { WorkQueue } from './queue/work-queue.js';
 import type { ReconcileContext } from './reconcile/reconcile-context.js';
@@ -90,6 +92,18 @@ export function createOperator(deps: OperatorDependencies): Operator {
 
   let queue: WorkQueue | undefined;
   const informers = new OwnedInformers(kubeConfig, (name) => queue?.add(name), log);
+  // Secrets tenants read but do not own (identity providers' clientSecretRef): a change re-queues
+  // the tenants that reference it, mapped through the informers' cache of tenants.
+  const referencedSecrets = new ReferencedSecretWatch(
+    kubeConfig,
+    (namespace, name) => {
+      for (const tenant of tenantsReferencingSecret(informers.tenants(), namespace, name)) queue?.add(tenant);
+    },
+    () => {
+      for (const tenant of tenantsWithSecretReferences(informers.tenants())) queue?.add(tenant);
+    },
+    log,
+  );
   const metrics = createOperatorMetrics(registry, () => {
     const all = informers.tenants();
     const ready = all.filter((t) => t.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
@@ -164,6 +178,7 @@ export function createOperator(deps: OperatorDependencies): Operator {
   return {
     async start() {
       await informers.start();
+      await referencedSecrets.start();
       resync = setInterval(() => {
         for (const tenant of informers.tenants()) queue?.add(tenant.metadata.name);
       }, config.RESYNC_SECONDS * 1000);
@@ -178,6 +193,7 @@ export function createOperator(deps: OperatorDependencies): Operator {
       await stopLeading();
       await elector?.stop();
       await stopLeading();
+      await referencedSecrets.stop();
       await informers.stop();
     },
     enqueue: (name) => queue?.add(name),

@@ -23,6 +23,7 @@ export const operatorClusterRules: k8s.PolicyRule[] = [
   { apiGroups: [LANYARD_GROUP], resources: [`${IDENTITY_TENANT_PLURAL}/finalizers`], verbs: ['update'] },
   // Client Secrets and dashboard ConfigMaps live in namespaces named by each tenant's spec, so
   // these cannot be namespaced Roles. Server-side apply that creates needs `create` as well as `patch`.
+  // get/list/watch also serve the Secrets identity providers reference (read, never written).
   { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
   // Events about cluster-scoped tenants go to `default`; one per transition, never aggregated.
   { apiGroups: [''], resources: ['events'], verbs: ['create'] },

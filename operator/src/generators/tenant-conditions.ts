@@ -1,7 +1,7 @@
 import type { Condition } from '@lanyard/crd';
 
 /** The parts of a tenant that have their own condition, in the order Ready looks at them. */
-export const PART_CONDITIONS = ['TenantReady', 'SecretsReady', 'ClientsReady', 'DashboardsReady'] as const;
+export const PART_CONDITIONS = ['TenantReady', 'SecretsReady', 'ClientsReady', 'IdentityProvidersReady', 'DashboardsReady'] as const;
 
 /** One of {@link PART_CONDITIONS}. */
 export type PartCondition = (typeof PART_CONDITIONS)[number];
@@ -20,7 +20,7 @@ export const conditionTime = (now: Date) => `${now.toISOString().slice(0, 19)}Z`
 /** Ready summarises the parts: True only when every part is True, else the first failing part's reason. */
 export function readyOutcome(parts: Readonly<Record<PartCondition, PartOutcome>>): PartOutcome {
   const failing = PART_CONDITIONS.map((type) => parts[type]).find((p) => p.status !== 'True');
-  if (failing === undefined) return { status: 'True', reason: 'Reconciled', message: 'The tenant, its clients and their Secrets match the spec.' };
+  if (failing === undefined) return { status: 'True', reason: 'Reconciled', message: 'The tenant, its clients, their Secrets and its identity providers match the spec.' };
   return { status: 'False', reason: failing.reason, message: failing.message };
 }
 

@@ -1,4 +1,4 @@
-import type { ClientResource, ClientSecretCreate, ClientSecretInfo, ClientSpec, TenantResource, TenantSpec } from '@lanyard/contracts';
+import type { ClientResource, ClientSecretCreate, ClientSecretInfo, ClientSpec, IdentityProviderList, IdentityProviderResource, IdentityProviderSpec, TenantResource, TenantSpec } from '@lanyard/contracts';
 import type { IdentityAccess } from '../reconcile/identity-access.js';
 import type { AdminTokenSource } from './admin-token-source.js';
 import { AdminApiError, IdentityServiceUnavailable, type ProblemDocument } from './identity-errors.js';
@@ -64,13 +64,29 @@ export class AdminApiClient implements IdentityAccess {
     return (await this.#call<null>('DELETE', path, undefined, true)) !== undefined;
   }
 
+  /** The tenant's identity providers; 404 (an identity service without them) is an empty list. */
+  async listIdentityProviders(tenant: string): Promise<IdentityProviderResource[]> {
+    return (await this.#call<IdentityProviderList>('GET', `/tenants/${tenant}/identity-providers`, undefined, true))?.items ?? [];
+  }
+
+  async putIdentityProvider(tenant: string, provider: string, spec: IdentityProviderSpec): Promise<{ resource: IdentityProviderResource; created: boolean }> {
+    let status = 0;
+    const resource = await this.#required(this.#call<IdentityProviderResource>('PUT', `/tenants/${tenant}/identity-providers/${provider}`, spec, false, false, (s) => (status = s)));
+    return { resource, created: status === 201 };
+  }
+
+  /** True when the provider existed. */
+  async deleteIdentityProvider(tenant: string, provider: string): Promise<boolean> {
+    return (await this.#call<null>('DELETE', `/tenants/${tenant}/identity-providers/${provider}`, undefined, true)) !== undefined;
+  }
+
   async #required<T>(result: Promise<T | undefined>): Promise<T> {
     const value = await result;
     if (value === undefined) throw new Error('unreachable: 404 is only tolerated for reads and deletes');
     return value;
   }
 
-  async #call<T>(method: Method, path: string, body: unknown, notFoundIsUndefined = false, retried = false): Promise<T | undefined> {
+  async #call<T>(method: Method, path: string, body: unknown, notFoundIsUndefined = false, retried = false, onStatus?: (status: number) => void): Promise<T | undefined> {
     const { apiUrl, tokens, timeoutMs } = this.#options;
     const doFetch = this.#options.fetch ?? fetch;
     const token = await tokens.token();
@@ -93,7 +109,7 @@ export class AdminApiClient implements IdentityAccess {
       // RFC 6750 §3.1 invalid_token: the cached token was revoked or expired early; get a new one once.
       await response.body?.cancel();
       tokens.invalidate();
-      return this.#call<T>(method, path, body, notFoundIsUndefined, true);
+      return this.#call<T>(method, path, body, notFoundIsUndefined, true, onStatus);
     }
     if (response.status === 404 && notFoundIsUndefined) {
       await response.body?.cancel();
@@ -107,6 +123,7 @@ export class AdminApiClient implements IdentityAccess {
       const problem = (await response.json().catch(() => ({}))) as ProblemDocument;
       throw new AdminApiError(response.status, method, path, problem);
     }
+    onStatus?.(response.status);
     if (response.status === 204) return null as T;
     return (await response.json()) as T;
   }

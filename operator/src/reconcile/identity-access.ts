@@ -1,4 +1,4 @@
-import type { ClientResource, ClientSecretCreate, ClientSecretInfo, ClientSpec, TenantResource, TenantSpec } from '@lanyard/contracts';
+import type { ClientResource, ClientSecretCreate, ClientSecretInfo, ClientSpec, IdentityProviderResource, IdentityProviderSpec, TenantResource, TenantSpec } from '@lanyard/contracts';
 
 /**
  * The admin API calls a reconcile makes. Reads return undefined for "absent"; outages throw
@@ -19,4 +19,13 @@ export interface IdentityAccess {
   addClientSecret(tenant: string, clientId: string, body: ClientSecretCreate): Promise<ClientSecretInfo>;
   /** True when the secret existed. */
   removeClientSecret(tenant: string, clientId: string, secretId: string): Promise<boolean>;
+  /**
+   * The tenant's upstream identity providers. An identity service that predates them (404 for the
+   * list of an existing tenant) has none, so a tenant without providers still reconciles against it.
+   */
+  listIdentityProviders(tenant: string): Promise<IdentityProviderResource[]>;
+  /** Declarative create-or-update; `clientSecret` is write-only, and absent keeps the stored one. `created`: 201. */
+  putIdentityProvider(tenant: string, provider: string, spec: IdentityProviderSpec): Promise<{ resource: IdentityProviderResource; created: boolean }>;
+  /** True when the provider existed. */
+  deleteIdentityProvider(tenant: string, provider: string): Promise<boolean>;
 }

@@ -8,6 +8,7 @@ import type { ReconcileContext, ReconcileResult } from './reconcile-context.js';
 import { removeStaleClients } from './remove-stale-clients.js';
 import { syncConfidentialClient } from './sync-confidential-client.js';
 import { syncDashboards } from './sync-dashboards.js';
+import { syncIdentityProviders } from './sync-identity-providers.js';
 import { syncPublicClient } from './sync-public-client.js';
 import { syncTenant } from './sync-tenant.js';
 import { writeStatus } from './write-status.js';
@@ -17,8 +18,9 @@ import { writeStatus } from './write-status.js';
  * and the identity service as they are now and converges them, in this order —
  * 1. gone: nothing to do; being deleted: {@link finalizeTenant};
  * 2. finalizer first, before any external effect;
- * 3. tenant, 4. clients and their Secrets, 5. removed clients, 6. dashboards;
- * 7. status, written only when it changed.
+ * 3. tenant, 4. clients and their Secrets, 5. removed clients, 6. identity providers (read from
+ *    their referenced Secrets; removed ones deleted), 7. dashboards;
+ * 8. status, written only when it changed.
  * Failures propagate to the queue boundary, which reports them (conditions + Event) and backs off.
  */
 export async function reconcileTenant(ctx: ReconcileContext, name: string): Promise<ReconcileResult> {
@@ -31,7 +33,7 @@ export async function reconcileTenant(ctx: ReconcileContext, name: string): Prom
   const synced = await syncTenant(ctx, tenant);
   if (!synced.ok) {
     const unknown: PartOutcome = { status: 'Unknown', reason: synced.outcome.reason, message: 'Not reconciled: the tenant is in conflict.' };
-    const parts = { TenantReady: synced.outcome, SecretsReady: unknown, ClientsReady: unknown, DashboardsReady: unknown };
+    const parts = { TenantReady: synced.outcome, SecretsReady: unknown, ClientsReady: unknown, IdentityProvidersReady: unknown, DashboardsReady: unknown };
     await writeStatus(ctx, tenant, tenantStatus({ tenant, issuer: undefined, clients: [], parts, now }));
     return { retry: true };
   }
@@ -42,12 +44,14 @@ export async function reconcileTenant(ctx: ReconcileContext, name: string): Prom
     outcomes.push(client.type === 'Public' ? await syncPublicClient(ctx, tenant, client) : await syncConfidentialClient(ctx, tenant, client, issuer));
   }
   await removeStaleClients(ctx, tenant);
+  const identityProviders = await syncIdentityProviders(ctx, tenant);
   const dashboards = await syncDashboards(ctx, tenant);
 
   const parts: Record<PartCondition, PartOutcome> = {
     TenantReady: synced.outcome,
     SecretsReady: partOf(outcomes, 'SecretsReady', 'Every confidential client has its Secret with a registered secret.'),
     ClientsReady: partOf(outcomes, 'ClientsReady', 'Every client is registered as declared.'),
+    IdentityProvidersReady: identityProviders,
     DashboardsReady: dashboards,
   };
   const clients: IdentityTenantClientStatus[] = outcomes.map((o) => o.status);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { celRules, type CelRuleName, type IdentityTenantAccounts, type IdentityTenantMfa } from '@lanyard/crd';
 import { startOperatorTestEnv, type OperatorTestEnv } from '../support/operator-test-env.js';
-import { billingClient, tenantManifest, webClient } from '../support/sample-tenant.js';
+import { billingClient, googleProvider, tenantManifest, webClient } from '../support/sample-tenant.js';
 
 let env: OperatorTestEnv;
 
@@ -197,6 +197,38 @@ describe('IdentityTenant admission (structural schema + CEL rules on a real kube
     const badFlag = await create(tenantManifest('bad-require-mfa', { clients: [webClient({ requireMfa: 'yes' as never })] }));
     expect(badFlag.status, badFlag.message).toBe(422);
     expect(badFlag.message).toContain('requireMfa');
+  });
+
+  it('accepts identity providers with Secret references, stored as given', async () => {
+    const providers = [
+      googleProvider({ displayName: 'Google', scopes: ['openid', 'email'], claims: { subject: 'oid' }, link: 'JustInTime', disabled: true }),
+      googleProvider({ name: 'local', issuer: 'http://127.0.0.1:5556/dex', link: 'ExistingOnly' }),
+      googleProvider({ name: 'v6', issuer: 'http://[::1]:8080', clientSecretRef: { name: 'dex.oidc', key: 'CLIENT_SECRET' } }),
+    ];
+    const result = await env.cluster.request('POST', '/apis/lanyard.dev/v1alpha1/identitytenants', { body: tenantManifest('idp-ok', { identityProviders: providers }) });
+    expect(result.status, result.text).toBe(201);
+    expect(result.json<{ spec: { identityProviders: unknown } }>().spec.identityProviders).toEqual(providers);
+  });
+
+  it('rejects a bad identity provider: duplicate name, non-https issuer, missing Secret reference or link, an inline secret', async () => {
+    rejectedBy(await create(tenantManifest('idp-http', { identityProviders: [googleProvider({ issuer: 'http://accounts.example' })] })), 'issuerHttpsOrLoopback');
+    rejectedBy(await create(tenantManifest('idp-query', { identityProviders: [googleProvider({ issuer: 'https://accounts.example/?x=1' })] })), 'issuerHttpsOrLoopback');
+    const rejected = async (name: string, providers: unknown[], text: string) => {
+      const result = await create(tenantManifest(name, { identityProviders: providers as never }));
+      expect(result.status, result.message).toBe(422);
+      expect(result.message).toContain(text);
+    };
+    await rejected('idp-dup', [googleProvider(), googleProvider({ clientId: 'other' })], 'Duplicate value');
+    await rejected('idp-name', [googleProvider({ name: 'Google' })], 'spec.identityProviders[0].name');
+    await rejected('idp-noref', [{ ...googleProvider(), clientSecretRef: undefined }], 'clientSecretRef');
+    await rejected('idp-nokey', [googleProvider({ clientSecretRef: { name: 'google-oidc' } as never })], 'clientSecretRef.key');
+    await rejected('idp-link', [googleProvider({ link: 'just-in-time' as never })], 'spec.identityProviders[0].link');
+    await rejected('idp-nolink', [{ ...googleProvider(), link: undefined }], 'link');
+    await rejected('idp-many', Array.from({ length: 21 }, (_, i) => googleProvider({ name: `p${i}` })), 'spec.identityProviders');
+    // An inline secret is pruned by the structural schema (kubectl's strict field validation refuses it).
+    const inline = await env.cluster.request('POST', '/apis/lanyard.dev/v1alpha1/identitytenants', { body: tenantManifest('idp-inline', { identityProviders: [{ ...googleProvider(), clientSecret: 'x' } as never] }) });
+    expect(inline.status, inline.text).toBe(201);
+    expect(inline.json<{ spec: { identityProviders: Array<Record<string, unknown>> } }>().spec.identityProviders[0]).not.toHaveProperty('clientSecret');
   });
 
   it('accepts the sample in examples/identitytenant.yaml', async () => {

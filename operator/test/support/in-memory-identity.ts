@@ -1,4 +1,5 @@
-import type { ClientResource, ClientSecretCreate, ClientSecretInfo, ClientSpec, TenantResource, TenantSpec } from '@lanyard/contracts';
+import { createHash } from 'node:crypto';
+import type { ClientResource, ClientSecretCreate, ClientSecretInfo, ClientSpec, IdentityProviderResource, IdentityProviderSpec, TenantResource, TenantSpec } from '@lanyard/contracts';
 import { AdminApiError } from '../../src/identity/identity-errors.js';
 import type { IdentityAccess } from '../../src/reconcile/identity-access.js';
 import type { FakeWrite, FakeWriteHook } from './fake-write.js';
@@ -25,11 +26,15 @@ export interface InMemoryIdentityOptions {
  * An in-memory admin API for unit tests, with the behaviour the operator relies on: declarative
  * PUTs, an immutable client type (409), idempotent secret registration (the same value returns the
  * same id), at most two active secrets (409 for a third), undefined for absent reads, booleans for
- * deletes.
+ * deletes. Identity providers as the admin API serves them: a declarative PUT (201 when new, 200
+ * otherwise) whose write-only `clientSecret`, when absent, keeps the stored one; the resource shows
+ * only `clientSecretFingerprint` (SHA-256, first 16 hex digits, or null), 404 for an absent tenant.
  */
 export class InMemoryIdentity implements IdentityAccess {
   readonly #tenants = new Map<string, TenantResource>();
   readonly #clients = new Map<string, StoredClient>();
+  /** Identity providers by `tenant/name`, with the stored secret (the real service keeps it encrypted). */
+  readonly #providers = new Map<string, { resource: IdentityProviderResource; secret: string | null }>();
   readonly #now: () => Date;
   readonly #onWrite: FakeWriteHook | undefined;
   readonly #publicUrl: string;
@@ -101,6 +106,7 @@ export class InMemoryIdentity implements IdentityAccess {
   async deleteTenant(tenant: string): Promise<boolean> {
     return this.#write('deleteTenant', tenant, () => {
       for (const key of [...this.#clients.keys()]) if (key.startsWith(`${tenant}/`)) this.#clients.delete(key);
+      for (const key of [...this.#providers.keys()]) if (key.startsWith(`${tenant}/`)) this.#providers.delete(key);
       return this.#tenants.delete(tenant);
     });
   }
@@ -144,6 +150,61 @@ export class InMemoryIdentity implements IdentityAccess {
       stored.resource = { ...stored.resource, secrets: stored.resource.secrets.filter((s) => s.id !== secretId) };
       return true;
     });
+  }
+
+  /** The stored provider's client secret, without going through the operator's interface. */
+  peekProviderSecret(tenant: string, provider: string): string | null | undefined {
+    return this.#providers.get(`${tenant}/${provider}`)?.secret;
+  }
+
+  /** Stores a provider as someone else would (no hook), e.g. one made by hand. */
+  seedIdentityProvider(tenant: string, provider: string, spec: IdentityProviderSpec): IdentityProviderResource {
+    return structuredClone(this.#upsertProvider(tenant, provider, spec).resource);
+  }
+
+  async listIdentityProviders(tenant: string): Promise<IdentityProviderResource[]> {
+    if (!this.#tenants.has(tenant)) return [];
+    return [...this.#providers.values()].filter((p) => p.resource.tenant === tenant).map((p) => structuredClone(p.resource)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async putIdentityProvider(tenant: string, provider: string, spec: IdentityProviderSpec): Promise<{ resource: IdentityProviderResource; created: boolean }> {
+    return this.#write('putIdentityProvider', `${tenant}/${provider}`, () => {
+      if (!this.#tenants.has(tenant)) throw new AdminApiError(404, 'PUT', `/tenants/${tenant}/identity-providers/${provider}`, { detail: `Tenant "${tenant}" does not exist.` });
+      const created = !this.#providers.has(`${tenant}/${provider}`);
+      return { resource: structuredClone(this.#upsertProvider(tenant, provider, spec).resource), created };
+    });
+  }
+
+  async deleteIdentityProvider(tenant: string, provider: string): Promise<boolean> {
+    // 404 for an absent provider: the admin client reports that as false.
+    return this.#write('deleteIdentityProvider', `${tenant}/${provider}`, () => this.#providers.delete(`${tenant}/${provider}`));
+  }
+
+  #upsertProvider(tenant: string, provider: string, spec: IdentityProviderSpec): { resource: IdentityProviderResource; secret: string | null } {
+    const at = this.#now().toISOString();
+    const existing = this.#providers.get(`${tenant}/${provider}`);
+    const secret = spec.clientSecret ?? existing?.secret ?? null;
+    const stored = {
+      secret,
+      resource: {
+        tenant,
+        name: provider,
+        displayName: spec.displayName,
+        issuer: spec.issuer,
+        clientId: spec.clientId,
+        clientSecretFingerprint: secret === null ? null : createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 16),
+        // As the schema's defaults fill them in: absent scopes are stored as [], absent claims as {}.
+        scopes: [...(spec.scopes ?? [])],
+        claims: { ...(spec.claims ?? {}) },
+        linking: spec.linking,
+        disabled: spec.disabled ?? false,
+        callbackUrl: `${this.#publicUrl}/tenants/${tenant}/federation/${provider}/callback`,
+        createdAt: existing?.resource.createdAt ?? at,
+        updatedAt: at,
+      },
+    };
+    this.#providers.set(`${tenant}/${provider}`, stored);
+    return stored;
   }
 
   #upsert(tenant: string, clientId: string, spec: ClientSpec): StoredClient {

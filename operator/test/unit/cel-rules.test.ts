@@ -32,6 +32,7 @@ describe('CEL rules', () => {
     const at = (r: ValidationRule) => all.filter((a) => a.rule === r).map((a) => a.path);
     expect(at(celRules.clientCredentialsNeedsConfidential)).toEqual(['.spec.clients[]']);
     expect(at(celRules.redirectUriHttpsOrLoopback)).toEqual(['.spec.clients[].redirectUris[]', '.spec.clients[].postLogoutRedirectUris[]']);
+    expect(at(celRules.issuerHttpsOrLoopback)).toEqual(['.spec.identityProviders[].issuer']);
     expect(at(celRules.tenantNameIsDnsLabel)).toEqual(['']);
     expect(at(celRules.uniqueClientIds)).toEqual(['']);
   });

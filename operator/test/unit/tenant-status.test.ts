@@ -4,7 +4,7 @@ import { buildConditions, conditionTime, readyOutcome, type PartOutcome } from '
 import { failedTenantStatus, sameStatus, tenantStatus } from '../../src/generators/tenant-status.js';
 
 const ok: PartOutcome = { status: 'True', reason: 'Synced', message: 'ok' };
-const parts = { TenantReady: ok, SecretsReady: ok, ClientsReady: ok, DashboardsReady: { status: 'True' as const, reason: 'Disabled', message: 'off' } };
+const parts = { TenantReady: ok, SecretsReady: ok, ClientsReady: ok, IdentityProvidersReady: ok, DashboardsReady: { status: 'True' as const, reason: 'Disabled', message: 'off' } };
 const t0 = new Date('2026-05-01T10:00:00.123Z');
 const t1 = new Date('2026-05-01T11:00:00.456Z');
 const tenant = (status?: IdentityTenant['status'], generation = 3): IdentityTenant => ({
@@ -23,7 +23,7 @@ describe('conditions (Kubernetes API conventions)', () => {
 
   it('lists Ready first, then every part, each with reason, message and observedGeneration; times are second precision', () => {
     const conditions = buildConditions(undefined, parts, 3, t0);
-    expect(conditions.map((c) => c.type)).toEqual(['Ready', 'TenantReady', 'SecretsReady', 'ClientsReady', 'DashboardsReady']);
+    expect(conditions.map((c) => c.type)).toEqual(['Ready', 'TenantReady', 'SecretsReady', 'ClientsReady', 'IdentityProvidersReady', 'DashboardsReady']);
     for (const c of conditions) expect(c).toMatchObject({ observedGeneration: 3, lastTransitionTime: '2026-05-01T10:00:00Z', reason: expect.any(String), message: expect.any(String) });
     expect(conditionTime(t0)).toBe('2026-05-01T10:00:00Z');
   });

@@ -1,6 +1,7 @@
 export { TenantName, ClientIdString, Timestamp, Problem, Text, NO_CONTROL_CHARACTERS } from './admin/common.js';
 export { TenantParams, TenantSpec, TenantResource, TenantRateLimits, TenantAccounts, SignupPolicy, TenantMfa, MfaPolicy } from './admin/tenants.js';
 export { FactorResource, FactorList } from './admin/factors.js';
+export { ProviderName, IdentityProviderParams, IdentityProvidersParams, LinkingRule, ClaimMapping, IdentityProviderSpec, IdentityProviderResource, IdentityProviderList } from './admin/identity-providers.js';
 export {
   GrantType,
   TokenLifetimes,

@@ -74,6 +74,15 @@ export const celRules = {
       "isURL(self) && !self.contains('#') && url(self).getHostname() != '' && (url(self).getScheme() == 'https' || (url(self).getScheme() == 'http' && url(self).getHostname() in ['127.0.0.1', '::1', 'localhost']))",
     message: 'must be an absolute https URI, or http on a loopback host (127.0.0.1, [::1], localhost), without a fragment',
   },
+  /**
+   * An upstream issuer (OpenID Connect Discovery §4.3, RFC 8414 §2): https, or http only on a
+   * loopback host (a local test upstream); no query and no fragment.
+   */
+  issuerHttpsOrLoopback: {
+    rule:
+      "isURL(self) && !self.contains('#') && !self.contains('?') && url(self).getHostname() != '' && (url(self).getScheme() == 'https' || (url(self).getScheme() == 'http' && url(self).getHostname() in ['127.0.0.1', '::1', 'localhost']))",
+    message: 'issuer must be an absolute https URL, or http on a loopback host (127.0.0.1, [::1], localhost), without a query or fragment',
+  },
   /** Client ids are registered in the identity service and baked into consumers; they never change. */
   clientIdImmutable: {
     rule: 'has(self.clientId) == has(oldSelf.clientId) && (!has(self.clientId) || self.clientId == oldSelf.clientId)',

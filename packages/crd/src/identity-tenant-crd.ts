@@ -1,6 +1,7 @@
 import { accountsSchema } from './accounts-schema.js';
 import { celRules } from './cel-rules.js';
 import { clientSchema } from './client-schema.js';
+import { identityProviderSchema } from './identity-provider-schema.js';
 import {
   IDENTITY_TENANT_CRD_NAME,
   IDENTITY_TENANT_KIND,
@@ -57,6 +58,15 @@ const specSchema: JSONSchemaProps = {
     },
     accounts: accountsSchema,
     mfa: mfaSchema,
+    identityProviders: {
+      type: 'array',
+      description:
+        'Upstream OpenID Connect providers users may sign in with, keyed by name (docs/reference/federation.md). A provider removed from this list is deleted from the identity service.',
+      maxItems: LIMITS.identityProviders,
+      items: identityProviderSchema,
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+    },
   },
 };
 
@@ -98,7 +108,7 @@ export const identityTenantCrd: CustomResourceDefinition = {
           openAPIV3Schema: {
             type: 'object',
             description:
-              'IdentityTenant declares a Lanyard tenant: its own OpenID Connect issuer at {PUBLIC_URL}/tenants/{metadata.name}, its account and second-factor policies, its OAuth clients, Secrets with their credentials and its dashboard.',
+              'IdentityTenant declares a Lanyard tenant: its own OpenID Connect issuer at {PUBLIC_URL}/tenants/{metadata.name}, its account and second-factor policies, its OAuth clients, Secrets with their credentials, its upstream identity providers and its dashboard.',
             required: ['spec'],
             properties: {
               apiVersion: { type: 'string', description: 'Versioned schema of this representation of an object.' },

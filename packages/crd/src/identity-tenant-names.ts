@@ -36,4 +36,16 @@ export const LIMITS = {
   /** Bounds of `spec.mfa.enrolmentGraceDays`, as the admin API's TenantMfa. */
   enrolmentGraceDaysMin: 0,
   enrolmentGraceDaysMax: 90,
+  /** `spec.identityProviders`, at most this many. */
+  identityProviders: 20,
+  /** `spec.identityProviders[].displayName`, as the admin API's IdentityProviderSpec. */
+  providerDisplayName: 100,
+  /** `spec.identityProviders[].clientId`, as the admin API. */
+  providerClientId: 500,
+  /** `spec.identityProviders[].scopes`, as the admin API. */
+  providerScopes: 20,
+  /** Each claim name of `spec.identityProviders[].claims`, as the admin API's ClaimMapping. */
+  claimName: 100,
+  /** A Secret data key (Kubernetes: a DNS subdomain's length, `[-._a-zA-Z0-9]+`). */
+  secretKey: 253,
 } as const;

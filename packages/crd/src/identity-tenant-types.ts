@@ -92,6 +92,53 @@ export interface IdentityTenantMfa {
   readonly enrolmentGraceDays?: number;
 }
 
+/**
+ * When an upstream identity has no local account linked yet (docs/reference/federation.md):
+ * `JustInTime` creates one (or links one with the same verified email), `VerifiedEmail` links to an
+ * existing account with the same address only when the upstream says it is verified,
+ * `ExistingOnly` lets only identities already linked sign in. The admin API's `just-in-time`,
+ * `verified-email`, `existing-only`.
+ */
+export type IdentityProviderLink = 'JustInTime' | 'VerifiedEmail' | 'ExistingOnly';
+
+/** Which upstream ID-token/userinfo claims mean what; each defaults to its OpenID Connect Core name. */
+export interface IdentityProviderClaims {
+  /** @default sub */
+  readonly subject?: string;
+  /** @default email */
+  readonly email?: string;
+  /** @default email_verified */
+  readonly emailVerified?: string;
+  /** @default name */
+  readonly name?: string;
+}
+
+/** A key of a Secret in `spec.namespace` that the operator only reads. */
+export interface SecretKeyReference {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** An upstream OpenID Connect provider users of the tenant may sign in with (`{ISSUER}/federation/{name}/…`). */
+export interface IdentityTenantIdentityProvider {
+  /** Key of the provider in the list and path segment of its federation URLs (DNS label). */
+  readonly name: string;
+  /** Label of its button on the sign-in page. @default the name */
+  readonly displayName?: string;
+  /** The upstream issuer: https, or http on a loopback host. */
+  readonly issuer: string;
+  /** Our client id at the upstream. */
+  readonly clientId: string;
+  /** The key of a Secret in `spec.namespace` holding our client secret at the upstream. */
+  readonly clientSecretRef: SecretKeyReference;
+  /** Scopes asked of the upstream (`openid` is always sent). @default the identity service's: openid email profile */
+  readonly scopes?: readonly string[];
+  readonly claims?: IdentityProviderClaims;
+  readonly link: IdentityProviderLink;
+  /** A disabled provider has no button and refuses sign-ins. @default false */
+  readonly disabled?: boolean;
+}
+
 /** What happens in the identity service when the IdentityTenant is deleted. */
 export type DeletionPolicy = 'Delete' | 'Orphan';
 
@@ -106,6 +153,8 @@ export interface IdentityTenantSpec {
   readonly dashboards?: IdentityTenantDashboards;
   readonly accounts?: IdentityTenantAccounts;
   readonly mfa?: IdentityTenantMfa;
+  /** Upstream OpenID Connect providers, keyed by name. */
+  readonly identityProviders?: readonly IdentityTenantIdentityProvider[];
 }
 
 /** A `metav1.Condition` (Kubernetes API conventions, "Typical status properties"). */

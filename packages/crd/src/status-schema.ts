@@ -7,7 +7,7 @@ const conditionSchema: JSONSchemaProps = {
   description: 'A condition of one aspect of the tenant (Kubernetes API conventions).',
   required: ['type', 'status', 'reason', 'message', 'lastTransitionTime'],
   properties: {
-    type: { type: 'string', description: 'Ready, or the part the condition is about (TenantReady, ClientsReady, SecretsReady, DashboardsReady).', maxLength: 316, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$' },
+    type: { type: 'string', description: 'Ready, or the part the condition is about (TenantReady, SecretsReady, ClientsReady, IdentityProvidersReady, DashboardsReady).', maxLength: 316, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$' },
     status: { type: 'string', description: 'True, False or Unknown.', enum: ['True', 'False', 'Unknown'] },
     observedGeneration: { type: 'integer', description: 'metadata.generation the condition was computed from.', minimum: 0 },
     lastTransitionTime: { type: 'string', format: 'date-time', description: 'When status last changed.' },
@@ -47,7 +47,7 @@ export const statusSchema: JSONSchemaProps = {
     },
     conditions: {
       type: 'array',
-      description: 'Ready summarises the others: TenantReady, ClientsReady, SecretsReady, DashboardsReady.',
+      description: 'Ready summarises the others: TenantReady, SecretsReady, ClientsReady, IdentityProvidersReady, DashboardsReady.',
       maxItems: 16,
       items: conditionSchema,
       'x-kubernetes-list-type': 'map',

@@ -1,10 +1,9 @@
 import type { ApiMetrics, AuthEvent } from './api-metrics.js';
 
 /**
- * The `event` values the API emits today (docs/reference/metrics.md). The reserved `federation` is
- * left out until that feature exists, so no panel shows a zero line for something that cannot happen.
+ * The `event` values the API emits (docs/reference/metrics.md).
  */
-export const EMITTED_AUTH_EVENTS = ['login', 'token', 'refresh', 'logout', 'signup', 'email_verification', 'password_reset', 'mfa'] as const satisfies readonly AuthEvent[];
+export const EMITTED_AUTH_EVENTS = ['login', 'token', 'refresh', 'logout', 'signup', 'email_verification', 'password_reset', 'mfa', 'federation'] as const satisfies readonly AuthEvent[];
 
 /** The reasons of the protocol events (sign-in and token endpoint), the ones they have had since the start. */
 const PROTOCOL_REASONS = [
@@ -30,6 +29,9 @@ const ACCOUNT_REASONS = ['email_not_verified', 'signup_not_allowed', 'weak_passw
 /** The reasons of a failed second factor; each names the factor (docs/reference/mfa.md). */
 const MFA_REASONS = ['otp_invalid', 'otp_replayed', 'recovery_invalid', 'webauthn_invalid'] as const;
 
+/** The reasons of a failed federated sign-in (docs/reference/federation.md). */
+const FEDERATION_REASONS = ['state_invalid', 'upstream_error', 'upstream_unreachable', 'invalid_id_token', 'unknown_user'] as const;
+
 /** The `reason` of a successful `mfa` event: the factor used, where other events have "". */
 export const MFA_FACTORS_USED = ['otp', 'recovery', 'webauthn'] as const;
 
@@ -38,7 +40,7 @@ export const MFA_FACTORS_USED = ['otp', 'recovery', 'webauthn'] as const;
  * services/api/src/domain/audit/auth-failure-reason.ts, repeated here because packages never import
  * a service (packages/metrics/test checks that both lists agree).
  */
-export const AUTH_FAILURE_REASONS = [...PROTOCOL_REASONS, ...ACCOUNT_REASONS, ...MFA_REASONS] as const;
+export const AUTH_FAILURE_REASONS = [...PROTOCOL_REASONS, ...ACCOUNT_REASONS, ...MFA_REASONS, ...FEDERATION_REASONS] as const;
 
 /**
  * The `limiter` values of `identity_rate_limited_requests_total`: the policy names of
@@ -51,7 +53,7 @@ const LINK_REASONS = ['link_invalid', 'link_expired', 'link_used'] as const sati
 
 /**
  * The failure reasons each event is initialised with: the ones it can actually have, so a tenant's
- * series stay few (86, not 8 × 25). A reason outside its event's list still counts; its series
+ * series stay few (95, not 9 × 30). A reason outside its event's list still counts; its series
  * just appears with its first occurrence.
  */
 export const AUTH_EVENT_REASONS = {
@@ -63,6 +65,7 @@ export const AUTH_EVENT_REASONS = {
   email_verification: LINK_REASONS,
   password_reset: [...LINK_REASONS, 'weak_password'],
   mfa: [...MFA_REASONS, 'rate_limited'],
+  federation: [...FEDERATION_REASONS, 'email_not_verified', 'user_disabled', 'rate_limited'],
 } as const satisfies Record<(typeof EMITTED_AUTH_EVENTS)[number], readonly (typeof AUTH_FAILURE_REASONS)[number][]>;
 
 /**

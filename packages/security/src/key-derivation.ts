@@ -11,7 +11,8 @@ export type KeyPurpose =
   | 'csrf'
   | 'cookie-signing'
   | 'totp-secret-encryption'
-  | 'recovery-code-pepper';
+  | 'recovery-code-pepper'
+  | 'upstream-client-secret';
 
 export function deriveKey(root: Buffer, purpose: KeyPurpose, length = 32): Buffer {
   return Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), `lanyard:${purpose}`, length));

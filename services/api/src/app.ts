@@ -27,6 +27,7 @@ import { registerSecondFactorRoutes } from './accounts/second-factor-routes.js';
 import { registerFactorEnrolmentRoutes } from './accounts/factor-enrolment-routes.js';
 import { registerAccountFactorRoutes } from './accounts/account-factor-routes.js';
 import { registerAccountPasskeyRoutes } from './accounts/account-passkey-routes.js';
+import { registerFederationRoutes } from './accounts/federation-routes.js';
 import { registerAccountRoutes } from './accounts/account-routes.js';
 import { registerEmailChangeRoutes } from './accounts/email-change-routes.js';
 import { registerEmailVerificationRoutes } from './accounts/email-verification-routes.js';
@@ -106,5 +107,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerFactorEnrolmentRoutes(app, ctx);
   registerAccountFactorRoutes(app, ctx);
   registerAccountPasskeyRoutes(app, ctx);
+  registerFederationRoutes(app, ctx);
   return app;
 }

@@ -47,6 +47,10 @@ import { PasskeyService, relyingPartyOf } from './domain/mfa/passkey-service.js'
 import { WebauthnChallenges } from './oauth/interaction/webauthn-challenges.js';
 import { PendingSignIns } from './oauth/interaction/pending-sign-in.js';
 import { RecoveryCodeView } from './accounts/recovery-code-view.js';
+import { IdentityProviderService } from './domain/federation/identity-provider-service.js';
+import { UpstreamClients } from './domain/federation/upstream-client.js';
+import { UpstreamIdentityService } from './domain/federation/upstream-identity-service.js';
+import { FederationTransactions } from './oauth/interaction/federation-transactions.js';
 
 /**
  * Everything the API's routes depend on, wired once at start-up. Tests build one against real
@@ -107,6 +111,11 @@ export interface AppContext {
   readonly recoveryCodeView: RecoveryCodeView;
   /** WebAuthn challenges, each issued once to one owner. */
   readonly webauthnChallenges: WebauthnChallenges;
+  /** Upstream OpenID Connect providers of each tenant, their RP configurations, and the links to local users. */
+  readonly identityProviders: IdentityProviderService;
+  readonly upstreamClients: UpstreamClients;
+  readonly upstreamIdentities: UpstreamIdentityService;
+  readonly federationTransactions: FederationTransactions;
   /** Set when SIGTERM arrives: readiness turns 503 so load balancers drain us first. */
   readonly lifecycle: { shuttingDown: boolean };
   close(): Promise<void>;
@@ -263,6 +272,10 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     pendingSignIns: new PendingSignIns(redis, config.REDIS_KEY_PREFIX, storeGuard),
     recoveryCodeView: new RecoveryCodeView(redis, config.REDIS_KEY_PREFIX, storeGuard),
     webauthnChallenges: new WebauthnChallenges(redis, config.REDIS_KEY_PREFIX, storeGuard),
+    identityProviders: new IdentityProviderService(database.db, new EnvelopeCipher(deriveKey(config.KEY_ENCRYPTION_KEY, 'upstream-client-secret')), clock),
+    upstreamClients: new UpstreamClients(clock),
+    upstreamIdentities: new UpstreamIdentityService(database.db, clock),
+    federationTransactions: new FederationTransactions(redis, config.REDIS_KEY_PREFIX, storeGuard),
     lifecycle: { shuttingDown: false },
     async close() {
       await audit.close();

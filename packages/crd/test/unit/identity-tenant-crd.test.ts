@@ -75,6 +75,18 @@ describe('identityTenantCrd', () => {
     expect(requireMfa.default).toBeUndefined();
   });
 
+  it('keys identity providers by name (at most 20), requires a Secret reference and a CamelCase link, with no inline secret', () => {
+    const providers = root.properties!.spec!.properties!.identityProviders!;
+    expect(providers).toMatchObject({ type: 'array', maxItems: 20, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] });
+    const item = providers.items!;
+    expect(item.required).toEqual(['name', 'issuer', 'clientId', 'clientSecretRef', 'link']);
+    expect(item.properties!.clientSecretRef!.required).toEqual(['name', 'key']);
+    expect(item.properties!.link!.enum).toEqual(['JustInTime', 'VerifiedEmail', 'ExistingOnly']);
+    expect(Object.keys(item.properties!)).not.toContain('clientSecret');
+    expect(Object.keys(item.properties!.claims!.properties!)).toEqual(['subject', 'email', 'emailVerified', 'name']);
+    expect(item.properties!.issuer!['x-kubernetes-validations']).toEqual([celRules.issuerHttpsOrLoopback]);
+  });
+
   it('serialises to YAML that parses back to the same object', () => {
     const text = identityTenantCrdYaml();
     expect(text.startsWith('# Generated')).toBe(true);

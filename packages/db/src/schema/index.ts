@@ -6,3 +6,4 @@ export * from './sessions.js';
 export * from './grants.js';
 export * from './audit-events.js';
 export * from './factors.js';
+export * from './federation.js';

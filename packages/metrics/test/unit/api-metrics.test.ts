@@ -52,7 +52,7 @@ describe('initialiseAuthSeries', () => {
     const auth = await lines(registry, 'identity_auth_events_total');
     // One success series per event, but `mfa` has one per factor used (its reason names the factor).
     expect(auth).toHaveLength(Object.values(AUTH_EVENT_REASONS).reduce((n, reasons) => n + reasons.length + 1, 0) - 1 + MFA_FACTORS_USED.length);
-    expect(auth).toHaveLength(86);
+    expect(auth).toHaveLength(95);
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="mfa",result="success",reason="otp"} 0');
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="mfa",result="failure",reason="otp_replayed"} 0');
     expect(auth.every((line) => line.endsWith(' 0') && line.includes('tenant="acme"'))).toBe(true);
@@ -61,7 +61,7 @@ describe('initialiseAuthSeries', () => {
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="token",result="success",reason=""} 0');
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="signup",result="failure",reason="weak_password"} 0');
     expect(auth).toContain('identity_auth_events_total{tenant="acme",event="password_reset",result="failure",reason="link_expired"} 0');
-    expect(auth.some((line) => /event="federation"/.test(line))).toBe(false);
+    expect(auth).toContain('identity_auth_events_total{tenant="acme",event="federation",result="failure",reason="state_invalid"} 0');
     // Every reason is initialised for at least one event.
     expect(new Set(Object.values(AUTH_EVENT_REASONS).flat())).toEqual(new Set(AUTH_FAILURE_REASONS));
     expect(await lines(registry, 'identity_rate_limited_requests_total')).toEqual(RATE_LIMITERS.map((limiter) => `identity_rate_limited_requests_total{tenant="acme",limiter="${limiter}"} 0`));

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signInWithPasskey, type PasskeySignInDeps } from '../domain/mfa/passkey-sign-in.js';
 import type { UserService } from '../domain/users/user-service.js';
+import type { IdentityProviderService } from '../domain/federation/identity-provider-service.js';
 import { browserBinding } from '../oauth/interaction/browser-binding.js';
 import type { WebauthnChallenges } from '../oauth/interaction/webauthn-challenges.js';
 import type { PasskeyCeremony } from '../pages/second-factor-pages.js';
@@ -34,6 +35,7 @@ export interface AccountLoginRoutesDeps extends PasswordSignInDeps, StartSession
   readonly pendingSignIns: Pick<PendingSignIns, 'start'>;
   readonly webauthnChallenges: WebauthnChallenges;
   readonly users: Pick<UserService, 'findByEmail' | 'replacePasswordHash' | 'findById'>;
+  readonly identityProviders: Pick<IdentityProviderService, 'list'>;
 }
 
 const PURPOSE = 'account-login';
@@ -45,7 +47,7 @@ const PURPOSE = 'account-login';
  * tenant's policy asks to enrol one) goes through that step before the session starts.
  */
 export function registerAccountLoginRoutes(app: FastifyInstance, deps: AccountLoginRoutesDeps): void {
-  const form = (tenant: Tenant, csrf: string, email: string, extra: { error?: string; notice?: string } = {}, ceremony?: PasskeyCeremony) => {
+  const form = (tenant: Tenant, csrf: string, email: string, extra: { error?: string; notice?: string } = {}, ceremony?: PasskeyCeremony, providers?: ReadonlyArray<{ label: string; href: string }>) => {
     const base = pageBase(tenant);
     return renderLoginPage({
       tenant: tenant.name,
@@ -58,6 +60,7 @@ export function registerAccountLoginRoutes(app: FastifyInstance, deps: AccountLo
       forgotHref: `${base}/password/forgot`,
       signupHref: accountPolicy(tenant).signup === 'open' ? `${base}/signup` : undefined,
       passkey: ceremony === undefined ? undefined : { action: `${base}/account/login/passkey`, hidden: { csrf_token: csrf }, ceremony },
+      providers,
     });
   };
   /** A passkey challenge per browser (its binding cookie), replaced by each rendering of the form. */
@@ -70,7 +73,8 @@ export function registerAccountLoginRoutes(app: FastifyInstance, deps: AccountLo
     const code = readQuery(request).get('notice');
     const notice = code !== undefined && Object.hasOwn(ACCOUNT_LOGIN_NOTICES, code) ? ACCOUNT_LOGIN_NOTICES[code as AccountLoginNotice] : undefined;
     const ceremony = await ceremonyFor(request, reply, tenant);
-    return sendPage(reply, form(tenant, deps.formCsrf.forBrowser(request, reply, tenant.name, PURPOSE), '', notice === undefined ? {} : { notice }, ceremony), 200, ceremony.nonce);
+    const providers = (await deps.identityProviders.list(tenant.id)).filter((p) => !p.disabled).map((p) => ({ label: p.displayName, href: `${pageBase(tenant)}/federation/${p.name}/start` }));
+    return sendPage(reply, form(tenant, deps.formCsrf.forBrowser(request, reply, tenant.name, PURPOSE), '', notice === undefined ? {} : { notice }, ceremony, providers), 200, ceremony.nonce);
   });
 
   app.post('/tenants/:tenant/account/login/passkey', PAGE_ROUTE, async (request, reply) => {

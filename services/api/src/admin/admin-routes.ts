@@ -6,9 +6,10 @@ import { registerClientRoutes, type ClientRoutesDeps } from './client-routes.js'
 import { registerTenantRoutes, type TenantRoutesDeps } from './tenant-routes.js';
 import { registerUserRoutes, type UserRoutesDeps } from './user-routes.js';
 import { registerFactorRoutes, type FactorRoutesDeps } from './factor-routes.js';
+import { registerIdentityProviderRoutes, type IdentityProviderRoutesDeps } from './identity-provider-routes.js';
 
 /** What the whole admin API needs: the union of what its authenticator and each resource's routes use. */
-export type AdminRoutesDeps = AdminAuthDeps & TenantRoutesDeps & ClientRoutesDeps & UserRoutesDeps & FactorRoutesDeps & AccountEmailRoutesDeps;
+export type AdminRoutesDeps = AdminAuthDeps & TenantRoutesDeps & ClientRoutesDeps & UserRoutesDeps & FactorRoutesDeps & IdentityProviderRoutesDeps & AccountEmailRoutesDeps;
 
 /**
  * The admin API (docs/reference/admin-api.md) under `/admin/v1`: one encapsulated plugin whose
@@ -26,6 +27,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, deps: AdminRo
       registerClientRoutes(scope, deps);
       registerUserRoutes(scope, deps);
       registerFactorRoutes(scope, deps);
+      registerIdentityProviderRoutes(scope, deps);
       registerAccountEmailRoutes(scope, deps);
     },
     { prefix: '/admin/v1' },

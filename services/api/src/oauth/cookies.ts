@@ -12,6 +12,8 @@ export const BROWSER_BINDING_COOKIE = '__Secure-lanyard_binding';
 export const DEVICE_COOKIE = '__Secure-lanyard_device';
 /** A sign-in waiting for its second factor (see pending-sign-in.ts); ten minutes at most. */
 export const PENDING_SIGN_IN_COOKIE = '__Secure-lanyard_pending';
+/** A sign-in through an upstream provider in progress (federation-transactions.ts). */
+export const FEDERATION_COOKIE = '__Secure-lanyard_federation';
 export const refreshCookieName = (clientId: string) => `__Secure-lanyard_rt.${clientId}`;
 
 const base = { httpOnly: true, secure: true } as const;
@@ -35,6 +37,9 @@ export const deviceCookieOptions = (tenant: string): CookieSerializeOptions => (
  * Strict cookie set there is not sent to the second-factor page its redirect leads to.
  */
 export const pendingSignInCookieOptions = (tenant: string): CookieSerializeOptions => ({ ...base, sameSite: 'lax', path: `/tenants/${tenant}`, maxAge: 600 });
+
+/** Lax, because the upstream's redirect back to the callback is a cross-site navigation. */
+export const federationCookieOptions = (tenant: string): CookieSerializeOptions => ({ ...base, sameSite: 'lax', path: `/tenants/${tenant}/federation`, maxAge: 600 });
 
 /**
  * Refresh token for browser clients: only ever sent to `{issuer}/oauth2/*` (token, revoke, logout),

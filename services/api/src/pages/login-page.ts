@@ -18,6 +18,8 @@ export interface LoginPageModel {
   /** Shown when the tenant's policy allows them. */
   readonly signupHref?: string | undefined;
   readonly forgotHref?: string | undefined;
+  /** "Sign in with …" links of the tenant's upstream providers. */
+  readonly providers?: ReadonlyArray<{ readonly label: string; readonly href: string }> | undefined;
   /** "Sign in with a passkey": where it posts, its hidden fields, and the ceremony. */
   readonly passkey?: { readonly action: string; readonly hidden: Readonly<Record<string, string | undefined>>; readonly ceremony: PasskeyCeremony } | undefined;
 }
@@ -41,6 +43,7 @@ ${emailField(model.email, model.email === '')}
 ${passwordField({ id: 'password', label: 'Password', autocomplete: 'current-password', autofocus: model.email !== '' })}
 <button type="submit">Sign in</button>
 </form>
+${model.providers === undefined || model.providers.length === 0 ? null : html`<nav class="providers" aria-label="Other ways to sign in">${model.providers.map((p) => html`<a class="button secondary" href="${p.href}">Sign in with ${p.label}</a>`)}</nav>`}
 ${model.passkey === undefined ? null : passkeyForm('authenticate', model.passkey.action, model.passkey.ceremony.options, model.passkey.hidden, 'Sign in with a passkey')}
 ${linkRow([model.forgotHref === undefined ? undefined : ['Forgot your password?', model.forgotHref], model.signupHref === undefined ? undefined : ['Create an account', model.signupHref]])}`,
   });

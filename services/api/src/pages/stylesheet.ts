@@ -24,5 +24,7 @@ ul.items form button { margin-top: 0; width: auto; padding: 0.4rem 0.8rem; }
 code.secret { display: block; font-size: 1rem; letter-spacing: 0.05em; word-spacing: 0.3em; padding: 0.5rem; text-align: center; }
 ol.codes { columns: 2; font-family: ui-monospace, monospace; font-size: 1.05rem; padding-left: 2rem; }
 details { margin-top: 1.25rem; }
+nav.providers { display: grid; gap: 0.5rem; margin-top: 1rem; }
+a.button { display: block; text-align: center; padding: 0.7rem; border-radius: 6px; border: 1px solid color-mix(in srgb, CanvasText 30%, transparent); color: CanvasText; text-decoration: none; font-weight: 600; }
 .badge { font-size: 0.8rem; padding: 0.1rem 0.4rem; border-radius: 4px; border: 1px solid currentColor; }
 `;

@@ -5,26 +5,28 @@
  * the many protocol cases fast.
  */
 export class UserAgent {
-  readonly #jar = new Map<string, { value: string; path: string }>();
+  /** Keyed by name and path, as browsers keep them: one issuer's cookie never replaces another's. */
+  readonly #jar = new Map<string, { name: string; value: string; path: string }>();
 
   /** `headers` go with every request, e.g. `x-forwarded-for` to appear from a given network. */
   constructor(private readonly headers: Record<string, string> = {}) {}
 
-  cookie(name: string): string | undefined {
-    return this.#jar.get(name)?.value;
+  /** The cookie `name` (of `path`, or of any path when omitted). */
+  cookie(name: string, path?: string): string | undefined {
+    return [...this.#jar.values()].find((c) => c.name === name && (path === undefined || c.path === path))?.value;
   }
 
   setCookie(name: string, value: string, path = '/'): void {
-    this.#jar.set(name, { value, path });
+    this.#jar.set(`${name};${path}`, { name, value, path });
   }
 
   deleteCookie(name: string): void {
-    this.#jar.delete(name);
+    for (const [key, c] of this.#jar) if (c.name === name) this.#jar.delete(key);
   }
 
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url);
-    const cookies = [...this.#jar.entries()].filter(([, c]) => target.pathname.startsWith(c.path)).map(([n, c]) => `${n}=${c.value}`);
+    const cookies = [...this.#jar.values()].filter((c) => target.pathname.startsWith(c.path)).map((c) => `${c.name}=${c.value}`);
     const headers = new Headers(init.headers);
     for (const [name, value] of Object.entries(this.headers)) if (!headers.has(name)) headers.set(name, value);
     if (cookies.length > 0) headers.set('cookie', cookies.join('; '));
@@ -78,8 +80,8 @@ export class UserAgent {
       if (key!.toLowerCase() === 'max-age' && Number(val) <= 0) expired = true;
       if (key!.toLowerCase() === 'expires' && Date.parse(val ?? '') <= Date.now()) expired = true;
     }
-    if (expired || value === '') this.#jar.delete(name);
-    else this.#jar.set(name, { value, path });
+    if (expired || value === '') this.#jar.delete(`${name};${path}`);
+    else this.#jar.set(`${name};${path}`, { name, value, path });
   }
 }
 

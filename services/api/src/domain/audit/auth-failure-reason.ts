@@ -32,7 +32,13 @@ export type AuthFailureReason =
   | 'otp_invalid'
   | 'otp_replayed'
   | 'recovery_invalid'
-  | 'webauthn_invalid';
+  | 'webauthn_invalid'
+  /** Federation (docs/reference/federation.md): the callback and the linking rule. */
+  | 'state_invalid'
+  | 'upstream_error'
+  | 'upstream_unreachable'
+  | 'invalid_id_token'
+  | 'unknown_user';
 
 /**
  * The `reason` of a successful `mfa` event: the factor that was used (DESIGN: MFA reasons name the

@@ -13,6 +13,11 @@ export const ACR_VALUES_SUPPORTED: readonly string[] = [ACR_PASSWORD, ACR_MFA];
 export const AMR_PASSWORD = 'pwd';
 export const AMR_OTP = 'otp';
 export const AMR_MFA = 'mfa';
+/**
+ * A sign-in through an upstream identity provider. Not in RFC 8176's list; `fed` is the value
+ * Microsoft Entra ID uses for the same, so relying parties may already know it.
+ */
+export const AMR_FEDERATED = 'fed';
 
 /** The class a sign-in with these RFC 8176 `amr` methods achieved. */
 export function achievedAcr(amr: readonly string[]): string {

@@ -21,6 +21,7 @@ import { startCeremony } from '../../accounts/passkey-ceremony.js';
 import type { PasskeyCeremony } from '../../pages/second-factor-pages.js';
 import type { WebauthnChallenges } from './webauthn-challenges.js';
 import type { UserService } from '../../domain/users/user-service.js';
+import type { IdentityProviderService } from '../../domain/federation/identity-provider-service.js';
 import { loadTenant } from '../load-tenant.js';
 import { OAuthParams } from '../read-form.js';
 import type { Interaction, InteractionStore } from './interaction-store.js';
@@ -35,6 +36,7 @@ export interface LoginRoutesDeps extends CompleteSignInDeps, LoadInteractionDeps
   readonly secondFactors: Pick<SecondFactors, 'nextStep' | 'stepFor' | 'passkeys'>;
   readonly webauthnChallenges: WebauthnChallenges;
   readonly users: Pick<UserService, 'findByEmail' | 'replacePasswordHash' | 'findById'>;
+  readonly identityProviders: Pick<IdentityProviderService, 'list'>;
 }
 
 /**
@@ -65,6 +67,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
     email: string,
     extra: { error?: string | undefined; notice?: string | undefined } = {},
     ceremony?: PasskeyCeremony,
+    providers?: ReadonlyArray<{ label: string; href: string }>,
   ) => {
     const base = `/tenants/${tenant.name}`;
     return renderLoginPage({
@@ -78,8 +81,15 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
       forgotHref: `${base}/password/forgot?interaction=${interaction.id}`,
       signupHref: accountPolicy(tenant).signup === 'open' ? `${base}/signup?interaction=${interaction.id}` : undefined,
       passkey: ceremony === undefined ? undefined : { action: `${base}/login/passkey`, hidden: { interaction: interaction.id, csrf_token: interaction.csrfToken }, ceremony },
+      providers,
     });
   };
+
+  /** The tenant's enabled upstream providers, each a link that starts its sign-in for this request. */
+  const providerLinks = async (tenant: Tenant, interactionId: string) =>
+    (await deps.identityProviders.list(tenant.id))
+      .filter((p) => !p.disabled)
+      .map((p) => ({ label: p.displayName, href: `/tenants/${tenant.name}/federation/${p.name}/start?interaction=${interactionId}` }));
 
   app.get('/tenants/:tenant/login', options, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
@@ -89,7 +99,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
     applyPageHeaders(reply, formActionSources(interaction.request.redirectUri), ceremony.nonce);
     return reply
       .type('text/html; charset=utf-8')
-      .send(renderForm(tenant, interaction, client, interaction.loginEmail ?? interaction.request.loginHint ?? '', { error: interaction.loginError, notice: interaction.loginNotice }, ceremony));
+      .send(renderForm(tenant, interaction, client, interaction.loginEmail ?? interaction.request.loginHint ?? '', { error: interaction.loginError, notice: interaction.loginNotice }, ceremony, await providerLinks(tenant, interaction.id)));
   });
 
   app.post('/tenants/:tenant/login/passkey', options, async (request, reply) => {

@@ -1,0 +1,104 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Clock } from '@lanyard/clock';
+import { upstreamIdentities, users, type Executor, type IdentityProvider, type Tenant, type User } from '@lanyard/db';
+import { normalizeEmail } from '../users/user-service.js';
+
+/** What the upstream said about the person, after the provider's claim mapping. */
+export interface UpstreamProfile {
+  readonly subject: string;
+  readonly email: string | undefined;
+  readonly emailVerified: boolean;
+  readonly name: string | undefined;
+}
+
+export type LinkOutcome =
+  | { readonly ok: true; readonly user: User; readonly created: boolean; readonly linked: boolean }
+  | { readonly ok: false; readonly reason: 'unknown_user' | 'email_not_verified' | 'user_disabled' };
+
+/** Reads the mapped claims of a validated ID token; undefined when the subject is missing or odd. */
+export function upstreamProfile(provider: IdentityProvider, claims: Readonly<Record<string, unknown>>): UpstreamProfile | undefined {
+  const pick = (name: string | undefined, fallback: string) => claims[name ?? fallback];
+  const subject = pick(provider.claims.subject, 'sub');
+  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 255 || /\p{Cc}/u.test(subject)) return undefined;
+  const email = pick(provider.claims.email, 'email');
+  const name = pick(provider.claims.name, 'name');
+  const usableEmail = typeof email === 'string' && email.length <= 254 && /^[^\s@]{1,64}@[^\s@]{1,252}$/.test(email) ? normalizeEmail(email) : undefined;
+  return {
+    subject,
+    email: usableEmail,
+    // OIDC Core §5.1: anything but the boolean true (a string "true" included) is not verified.
+    emailVerified: usableEmail !== undefined && pick(provider.claims.emailVerified, 'email_verified') === true,
+    name: typeof name === 'string' && name.length > 0 && name.length <= 200 && !/\p{Cc}/u.test(name) ? name : undefined,
+  };
+}
+
+/**
+ * Finds, links or creates the local account of an upstream identity (docs/reference/federation.md):
+ * - an identity already linked signs in as its user, whatever the rule;
+ * - `existing-only`: nothing else signs in;
+ * - `verified-email`: an account with the same address is linked, only when the upstream says the
+ *   address is verified; no account, no sign-in;
+ * - `just-in-time`: the same, and without an account one is created (no password; the address
+ *   verified only if the upstream verified it). An account with that address is never linked
+ *   through an unverified one: that would hand it to whoever controls the upstream claim.
+ * The link is one unique row per (provider, subject), so two parallel first sign-ins make one.
+ */
+export class UpstreamIdentityService {
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock,
+  ) {}
+
+  async resolve(tenant: Tenant, provider: IdentityProvider, profile: UpstreamProfile): Promise<LinkOutcome> {
+    const now = this.clock();
+    return this.db.transaction(async (tx) => {
+      const [linked] = await tx
+        .select({ user: users })
+        .from(upstreamIdentities)
+        .innerJoin(users, eq(users.id, upstreamIdentities.userId))
+        .where(and(eq(upstreamIdentities.providerId, provider.id), eq(upstreamIdentities.subject, profile.subject)));
+      if (linked !== undefined) {
+        if (linked.user.disabled) return { ok: false, reason: 'user_disabled' } as const;
+        await tx.update(upstreamIdentities).set({ lastSignInAt: now }).where(and(eq(upstreamIdentities.providerId, provider.id), eq(upstreamIdentities.subject, profile.subject)));
+        return { ok: true, user: linked.user, created: false, linked: false } as const;
+      }
+      if (provider.linking === 'existing-only') return { ok: false, reason: 'unknown_user' } as const;
+      if (profile.email === undefined || !profile.emailVerified) return { ok: false, reason: profile.email === undefined && provider.linking === 'just-in-time' ? 'unknown_user' : 'email_not_verified' } as const;
+      const [existing] = await tx.select().from(users).where(and(eq(users.tenantId, tenant.id), eq(users.email, profile.email)));
+      let user = existing;
+      let created = false;
+      if (user === undefined) {
+        if (provider.linking !== 'just-in-time') return { ok: false, reason: 'unknown_user' } as const;
+        const [inserted] = await tx
+          .insert(users)
+          .values({ tenantId: tenant.id, email: profile.email, emailVerified: true, name: profile.name ?? null, passwordHash: null, createdAt: now, updatedAt: now })
+          .onConflictDoNothing()
+          .returning();
+        if (inserted === undefined) return { ok: false, reason: 'unknown_user' } as const;
+        user = inserted;
+        created = true;
+      }
+      if (user.disabled) return { ok: false, reason: 'user_disabled' } as const;
+      const [link] = await tx
+        .insert(upstreamIdentities)
+        .values({ userId: user.id, providerId: provider.id, subject: profile.subject, createdAt: now, lastSignInAt: now })
+        .onConflictDoNothing()
+        .returning({ userId: upstreamIdentities.userId });
+      // A parallel first sign-in linked it a moment ago: it is that link that counts.
+      if (link === undefined) {
+        const [winner] = await tx.select({ userId: upstreamIdentities.userId }).from(upstreamIdentities).where(and(eq(upstreamIdentities.providerId, provider.id), eq(upstreamIdentities.subject, profile.subject)));
+        if (winner?.userId !== user.id) return { ok: false, reason: 'unknown_user' } as const;
+      }
+      return { ok: true, user, created, linked: true } as const;
+    });
+  }
+
+  /** The providers a user is linked to (for the account page and admins). */
+  async linkedTo(userId: string): Promise<Array<{ providerId: string; subject: string; createdAt: Date; lastSignInAt: Date | null }>> {
+    return this.db
+      .select({ providerId: upstreamIdentities.providerId, subject: upstreamIdentities.subject, createdAt: upstreamIdentities.createdAt, lastSignInAt: upstreamIdentities.lastSignInAt })
+      .from(upstreamIdentities)
+      .where(eq(upstreamIdentities.userId, userId))
+      .orderBy(sql`${upstreamIdentities.createdAt}`);
+  }
+}

@@ -1,0 +1,225 @@
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discover, PASSWORD, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { UserAgent } from '../../support/user-agent.js';
+
+const WEB_REDIRECT = 'https://web.acme.example/callback';
+
+/**
+ * Sign-in through an upstream OpenID Connect provider, with a second Lanyard tenant (`corp`, on
+ * the same server) as the upstream: its own hosted login, its own tokens, redeemed server to server
+ * by openid-client. A full login ends with tokens from our issuer for the right local user under
+ * each linking rule; every refusal leaves no session, user or link.
+ */
+describe('federation: a second Lanyard tenant as the upstream provider', () => {
+  let fx: OAuthFixture;
+  let upstreamSecret: string;
+  beforeAll(async () => {
+    fx = await startOAuthFixture();
+    // The upstream lets unverified addresses sign in, so its `email_verified: false` reaches us.
+    await fx.admin.put('/tenants/corp', { displayName: 'Corp', accounts: { requireVerifiedEmail: false } });
+    upstreamSecret = (
+      await fx.admin.put('/tenants/corp/clients/lanyard-acme', {
+        type: 'confidential',
+        grantTypes: ['authorization_code'],
+        redirectUris: [`${fx.issuer}/federation/corp/callback`],
+        scopes: ['openid', 'email', 'profile'],
+        firstParty: true,
+      })
+    ).json().clientSecret;
+    await useRule('just-in-time');
+  }, 120_000);
+  afterAll(() => fx?.close());
+
+  const useRule = async (linking: 'just-in-time' | 'verified-email' | 'existing-only') => {
+    const put = await fx.admin.put('/tenants/acme/identity-providers/corp', { displayName: 'Corp', issuer: `${fx.api.baseUrl}/tenants/corp`, clientId: 'lanyard-acme', clientSecret: upstreamSecret, linking });
+    expect([200, 201]).toContain(put.statusCode);
+  };
+  let counter = 0;
+  const upstreamUser = async (verified = true) => {
+    counter += 1;
+    const email = `fed${counter}.${Date.now()}@corp.example`;
+    await fx.admin.post('/tenants/corp/users', { email, password: PASSWORD, emailVerified: verified, name: `Fed ${counter}` });
+    return email;
+  };
+  const localUsers = async (email: string) => (await fx.admin.get(`/tenants/acme/users?email=${encodeURIComponent(email)}`)).json().items as Array<{ id: string }>;
+  const links = async () => Number((await fx.api.database.query<{ n: string }>('select count(*) as n from upstream_identities')).rows[0]!.n);
+
+  /** Our app's authorization request → "Sign in with Corp" → Corp's login page. */
+  async function toUpstreamLogin(agent: UserAgent) {
+    const config = await discover(fx.issuer, 'acme-web', fx.webSecret);
+    const start = await startAuthorization(config, WEB_REDIRECT, 'openid email');
+    const login = await agent.navigate(start.url.toString(), {}, WEB_REDIRECT);
+    const html = await login.response.text();
+    const href = /<a class="button secondary" href="([^"]+)">Sign in with Corp<\/a>/.exec(html)?.[1];
+    expect(href, html).toBeDefined();
+    const upstream = await agent.navigate(new URL(href!.replace(/&amp;/g, '&'), login.url).toString(), {}, WEB_REDIRECT);
+    expect(upstream.url).toContain('/tenants/corp/login?interaction=');
+    return { config, start, upstream: { url: upstream.url, html: await upstream.response.text() } };
+  }
+
+  async function signInUpstream(agent: UserAgent, email: string) {
+    const { config, start, upstream } = await toUpstreamLogin(agent);
+    const back = await agent.submitForm(upstream.url, upstream.html, { email, password: PASSWORD }, WEB_REDIRECT);
+    return { config, start, back };
+  }
+
+  it('just-in-time: a first sign-in creates the local user and links it; the next one signs in as the same user', async () => {
+    await useRule('just-in-time');
+    const email = await upstreamUser();
+    const agent = new UserAgent();
+    const { config, start, back } = await signInUpstream(agent, email);
+    expect(back.url.startsWith(WEB_REDIRECT), back.url).toBe(true);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
+    const claims = tokens.claims()!;
+    const [local] = await localUsers(email);
+    expect(local).toBeDefined();
+    expect(claims.sub).toBe(local!.id);
+    expect(claims.iss).toBe(fx.issuer);
+    expect(claims.amr).toEqual(['fed']);
+    expect((await fx.admin.get(`/tenants/acme/users/${local!.id}`)).json()).toMatchObject({ email, emailVerified: true, name: expect.stringMatching(/^Fed /) });
+
+    const again = await signInUpstream(new UserAgent(), email);
+    const second = await oidc.authorizationCodeGrant(again.config, new URL(again.back.url), { pkceCodeVerifier: again.start.verifier, expectedState: again.start.state, expectedNonce: again.start.nonce, idTokenExpected: true });
+    expect(second.claims()!.sub).toBe(local!.id);
+    expect(await localUsers(email)).toHaveLength(1);
+  });
+
+  it('verified-email: links an existing local account with the same verified address; an unverified upstream address is refused', async () => {
+    await useRule('verified-email');
+    const email = await upstreamUser();
+    const localId = (await fx.admin.post('/tenants/acme/users', { email, emailVerified: true })).json().id;
+    const { config, start, back } = await signInUpstream(new UserAgent(), email);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
+    expect(tokens.claims()!.sub).toBe(localId);
+
+    const unverified = await upstreamUser(false);
+    await fx.admin.post('/tenants/acme/users', { email: unverified, emailVerified: true });
+    const before = await links();
+    const agent = new UserAgent();
+    const refused = await signInUpstream(agent, unverified);
+    expect(refused.back.response.status).toBe(403);
+    expect(await refused.back.response.text()).toContain('has not confirmed your email address');
+    expect(agent.cookie('__Secure-lanyard_session', '/tenants/acme')).toBeUndefined();
+    expect(await links()).toBe(before);
+  });
+
+  it('verified-email and existing-only: an unknown person is refused, and no user or link is created', async () => {
+    for (const rule of ['verified-email', 'existing-only'] as const) {
+      await useRule(rule);
+      const email = await upstreamUser();
+      const before = await links();
+      const agent = new UserAgent();
+      const { back } = await signInUpstream(agent, email);
+      expect(back.response.status).toBe(403);
+      expect(await back.response.text()).toContain('There is no account here for this identity');
+      expect(await localUsers(email)).toEqual([]);
+      expect(await links()).toBe(before);
+      expect(agent.cookie('__Secure-lanyard_session', '/tenants/acme')).toBeUndefined();
+    }
+  });
+
+  describe('the callback refuses', () => {
+    /** Starts a sign-in and stops at the upstream's redirect back to us, without following it. */
+    async function callbackUrl(agent: UserAgent, email: string): Promise<URL> {
+      await useRule('just-in-time');
+      const { upstream } = await toUpstreamLogin(agent);
+      const back = await agent.submitForm(upstream.url, upstream.html, { email, password: PASSWORD }, `${fx.issuer}/federation/`);
+      expect(back.url).toContain('/federation/corp/callback?');
+      return new URL(back.url);
+    }
+    const expectRefused = async (agent: UserAgent, url: string, status: number, reason: string) => {
+      const users = Number((await fx.api.database.query<{ n: string }>('select count(*) as n from users')).rows[0]!.n);
+      const before = await links();
+      const response = await agent.request(url);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toContain('text/html');
+      expect(agent.cookie('__Secure-lanyard_session', '/tenants/acme')).toBeUndefined();
+      expect(await links()).toBe(before);
+      expect(Number((await fx.api.database.query<{ n: string }>('select count(*) as n from users')).rows[0]!.n)).toBe(users);
+      await fx.api.ctx.audit.flush();
+      const audited = await fx.api.database.query<{ reason: string }>("select reason from audit_events where event = 'federation' and result = 'failure' order by created_at desc limit 1");
+      expect(audited.rows[0]?.reason).toBe(reason);
+      return response;
+    };
+
+    it('a mismatched state', async () => {
+      const agent = new UserAgent();
+      const url = await callbackUrl(agent, await upstreamUser());
+      url.searchParams.set('state', 'not-the-state');
+      await expectRefused(agent, url.toString(), 400, 'state_invalid');
+    });
+
+    it('a missing state', async () => {
+      const agent = new UserAgent();
+      const url = await callbackUrl(agent, await upstreamUser());
+      url.searchParams.delete('state');
+      await expectRefused(agent, url.toString(), 400, 'state_invalid');
+    });
+
+    it('a callback from another browser (no transaction cookie)', async () => {
+      const url = await callbackUrl(new UserAgent(), await upstreamUser());
+      await expectRefused(new UserAgent(), url.toString(), 400, 'state_invalid');
+    });
+
+    it('a replayed callback: the transaction is single use', async () => {
+      const agent = new UserAgent();
+      const url = await callbackUrl(agent, await upstreamUser());
+      const cookie = agent.cookie('__Secure-lanyard_federation', '/tenants/acme/federation')!;
+      const first = await agent.request(url.toString());
+      expect(first.status).toBe(303);
+      const replay = new UserAgent();
+      replay.setCookie('__Secure-lanyard_federation', cookie, '/tenants/acme/federation');
+      await expectRefused(replay, url.toString(), 400, 'state_invalid');
+    });
+
+    it('an expired transaction', async () => {
+      const agent = new UserAgent();
+      const url = await callbackUrl(agent, await upstreamUser());
+      await fx.api.ctx.redis.eval("for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end", 0, `${fx.api.config.REDIS_KEY_PREFIX}federation:*`);
+      await expectRefused(agent, url.toString(), 400, 'state_invalid');
+    });
+
+    it('an upstream error response', async () => {
+      const agent = new UserAgent();
+      const url = await callbackUrl(agent, await upstreamUser());
+      const error = new URL(url.toString().split('?')[0]!);
+      error.searchParams.set('error', 'access_denied');
+      error.searchParams.set('error_description', '<script>alert(1)</script>');
+      error.searchParams.set('state', url.searchParams.get('state')!);
+      error.searchParams.set('iss', url.searchParams.get('iss')!);
+      const response = await expectRefused(agent, error.toString(), 400, 'upstream_error');
+      expect(await response.text()).not.toContain('<script>');
+    });
+
+    it('a wrong iss (RFC 9207), which the upstream advertises', async () => {
+      const agent = new UserAgent();
+      const url = await callbackUrl(agent, await upstreamUser());
+      url.searchParams.set('iss', `${fx.api.baseUrl}/tenants/globex`);
+      await expectRefused(agent, url.toString(), 400, 'invalid_id_token');
+    });
+
+    it('a missing iss, which the upstream advertises', async () => {
+      const agent = new UserAgent();
+      const url = await callbackUrl(agent, await upstreamUser());
+      url.searchParams.delete('iss');
+      await expectRefused(agent, url.toString(), 400, 'invalid_id_token');
+    });
+  });
+
+  it('an unreachable upstream: an error page, no 5xx, no hang', async () => {
+    await fx.admin.put('/tenants/acme/identity-providers/gone', { displayName: 'Gone', issuer: 'http://127.0.0.1:9/tenants/none', clientId: 'x', linking: 'existing-only' });
+    const response = await new UserAgent().request(`${fx.issuer}/federation/gone/start`);
+    expect(response.status).toBe(424);
+    expect(await response.text()).toContain('cannot be reached right now');
+    expect((await fx.admin.delete('/tenants/acme/identity-providers/gone')).statusCode).toBe(204);
+  });
+
+  it('the admin API never returns the client secret, only its fingerprint', async () => {
+    const resource = (await fx.admin.get('/tenants/acme/identity-providers/corp')).json();
+    expect(JSON.stringify(resource)).not.toContain(upstreamSecret);
+    expect(resource.clientSecretFingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(resource.callbackUrl).toBe(`${fx.issuer}/federation/corp/callback`);
+    expect(resource.scopes).toEqual(['openid', 'email', 'profile']);
+  });
+});
