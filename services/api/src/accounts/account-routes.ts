@@ -8,6 +8,8 @@ import { PASSWORD_PROBLEM_MESSAGES, type PasswordProblem } from '../domain/accou
 import type { PasswordSignInDeps } from '../domain/accounts/password-sign-in.js';
 import { confirmCurrentPassword } from './confirm-password.js';
 import { startCeremony } from './passkey-ceremony.js';
+import type { IdentityProviderService } from '../domain/federation/identity-provider-service.js';
+import type { UpstreamIdentityService } from '../domain/federation/upstream-identity-service.js';
 import type { WebauthnChallenges } from '../oauth/interaction/webauthn-challenges.js';
 import type { SecondFactors } from '../domain/mfa/second-factors.js';
 import { AMR_MFA } from '../domain/tokens/authentication-context.js';
@@ -28,6 +30,8 @@ import { looksLikeEmail, PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, se
 export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
   readonly secondFactors: Pick<SecondFactors, 'hasAny' | 'overview' | 'passkeys'>;
   readonly webauthnChallenges: WebauthnChallenges;
+  readonly identityProviders: Pick<IdentityProviderService, 'list'>;
+  readonly upstreamIdentities: Pick<UpstreamIdentityService, 'linkedTo' | 'unlink'>;
   readonly pendingSignIns: Pick<PendingSignIns, 'start'>;
   readonly tenants: TenantLookup;
   readonly sessions: Pick<SessionService, 'find' | 'create' | 'revoke' | 'listActivePage' | 'revokeForUser'>;
@@ -56,6 +60,7 @@ const NOTICES = {
   codes_regenerated: 'You have a new set of recovery codes; the old ones no longer work.',
   passkey_added: 'Your passkey was added. You can sign in with it now.',
   passkey_removed: 'The passkey was removed.',
+  provider_unlinked: 'The provider was unlinked; it no longer signs you in.',
 } as const;
 
 const ERRORS = {
@@ -73,6 +78,8 @@ const ERRORS = {
   passkey_limit: 'You have the most passkeys an account may have. Remove one first.',
   passkey_duplicate: 'That passkey is already on your account.',
   unknown_passkey: 'That passkey had already been removed.',
+  not_linked: 'That provider was not linked to your account.',
+  last_way_in: 'This is your only way to sign in. Set a password or add a passkey first.',
 } as const;
 
 type ErrorCode = keyof typeof ERRORS | `password_${PasswordProblem}` | `invalid_${ProfileField}`;
@@ -95,6 +102,11 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     seeOther(reply, `${issuerAccount(tenant)}?${'notice' in outcome ? `notice=${outcome.notice}` : `error=${outcome.error}`}`);
 
   const toSignIn = (reply: FastifyReply, tenant: Tenant) => seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account/login`);
+
+  const linkedProviders = async (tenant: Tenant, userId: string) => {
+    const providers = new Map((await deps.identityProviders.list(tenant.id)).map((p) => [p.id, p.displayName]));
+    return (await deps.upstreamIdentities.linkedTo(userId)).map((l) => ({ providerId: l.providerId, name: providers.get(l.providerId) ?? 'A provider', since: l.createdAt.toISOString().slice(0, 10) }));
+  };
 
   /**
    * A session signed in with the password alone, of a user who has a second factor (it began
@@ -162,6 +174,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
         csrf: { profile: csrf('profile'), password: csrf('password'), email: csrf('email'), sessions: csrf('sessions'), apps: csrf('apps'), logout: csrf('logout'), mfa: csrf('mfa') },
         factors: await deps.secondFactors.overview(user),
         passkeyCeremony,
+        linkedProviders: await linkedProviders(tenant, user.id),
         moreSessions: page.nextCursor !== null,
         sessions: sessions.map((s) => ({
           id: s.id,
@@ -237,6 +250,17 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     if (client === undefined || !(await deps.consents.revoke(p.active.user.id, client.id))) return back(reply, p.tenant, { error: 'unknown_app' });
     request.log.info({ ...request.logFields, event: 'consent_revoked', userId: p.active.user.id, clientId: client.clientId }, 'user revoked an app');
     return back(reply, p.tenant, { notice: 'app_revoked' });
+  });
+
+  app.post('/tenants/:tenant/account/providers/unlink', PAGE_ROUTE, async (request, reply) => {
+    const p = await post(request, reply, 'mfa');
+    if (p.redirected !== undefined) return p.redirected;
+    const providerId = p.form.get('provider_id') ?? '';
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(providerId)) return back(reply, p.tenant, { error: 'not_linked' });
+    const outcome = await deps.upstreamIdentities.unlink(p.active.user.id, providerId, (await deps.secondFactors.passkeys.count(p.active.user.id)) > 0);
+    if (outcome !== 'unlinked') return back(reply, p.tenant, { error: outcome });
+    request.log.info({ ...request.logFields, event: 'provider_unlinked', userId: p.active.user.id }, 'user unlinked an upstream provider');
+    return back(reply, p.tenant, { notice: 'provider_unlinked' });
   });
 
   app.post('/tenants/:tenant/account/logout', PAGE_ROUTE, async (request, reply) => {

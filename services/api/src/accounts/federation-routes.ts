@@ -146,7 +146,7 @@ export function registerFederationRoutes(app: FastifyInstance, deps: FederationR
     if (interaction === undefined || interaction.request.tenantId !== tenant.id) return fail(request, reply, tenant, name, 'state_invalid');
     const client = await deps.clients.find(tenant.id, interaction.request.clientId);
     if (client === undefined || client.disabled) return fail(request, reply, tenant, name, 'state_invalid');
-    return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, outcome.user, amr);
+    return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, outcome.user, amr, { redirectByPage: true });
   });
 }
 

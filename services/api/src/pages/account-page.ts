@@ -30,6 +30,8 @@ export interface AccountPageModel {
   readonly minLength: number;
   readonly csrf: { readonly profile: string; readonly password: string; readonly email: string; readonly sessions: string; readonly apps: string; readonly logout: string; readonly mfa: string };
   readonly factors: FactorOverview;
+  /** Upstream providers this account signs in with. */
+  readonly linkedProviders: ReadonlyArray<{ readonly providerId: string; readonly name: string; readonly since: string }>;
   /** The "Add a passkey" ceremony (a registration challenge held for this session). */
   readonly passkeyCeremony: PasskeyCeremony;
   readonly sessions: readonly AccountSessionView[];
@@ -88,6 +90,19 @@ ${passwordField({ id: 'new_password', label: 'New password', autocomplete: 'new-
 ${twoStepSection(m, action)}
 
 ${passkeySection(m, action)}
+
+${m.linkedProviders.length === 0
+  ? null
+  : html`<section aria-labelledby="providers-heading">
+<h2 id="providers-heading">Linked sign-in providers</h2>
+<ul class="items">
+${m.linkedProviders.map(
+  (p) => html`<li><span>${p.name}<br><span class="muted">linked ${p.since}</span></span>
+<form method="post" action="${action('providers/unlink')}">${hiddenFields({ csrf_token: m.csrf.mfa, provider_id: p.providerId })}<button type="submit" class="secondary" aria-label="Unlink ${p.name}">Unlink</button></form></li>`,
+)}
+</ul>
+<p class="muted">You can unlink a provider while another way to sign in remains: a password, a passkey, or another provider.</p>
+</section>`}
 
 <section aria-labelledby="email-heading">
 <h2 id="email-heading">Email address</h2>

@@ -146,3 +146,18 @@ ${hiddenFields(m.form.hidden)}
 ${linkRow(m.links ?? [])}`,
   );
 }
+
+/**
+ * "Signing you in…": the last hop of a federated sign-in, back to the app, as a page that moves on
+ * by itself. A 303 would continue the redirect chain of the upstream's form post, and browsers
+ * check that whole chain against the upstream page's CSP `form-action`, which does not know the app.
+ */
+export function renderContinuePage(t: PageTenant, location: string): string {
+  return layout({
+    title: `Signing you in – ${t.tenantDisplayName}`,
+    stylesheet: `/tenants/${t.tenant}/assets/lanyard.css`,
+    refreshTo: location,
+    body: html`<h1>Signing you in…</h1>
+<p><a href="${location}">Continue to the application</a></p>`,
+  });
+}

@@ -93,6 +93,22 @@ export class UpstreamIdentityService {
     });
   }
 
+  /**
+   * Removes the user's link to a provider, only when another way to sign in remains: a password,
+   * a passkey, or another link. In one transaction, so two parallel unlinks cannot both pass.
+   */
+  async unlink(userId: string, providerId: string, hasPasskey: boolean): Promise<'unlinked' | 'not_linked' | 'last_way_in'> {
+    return this.db.transaction(async (tx) => {
+      const [user] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).for('update');
+      const linkedRows = await tx.select({ providerId: upstreamIdentities.providerId }).from(upstreamIdentities).where(eq(upstreamIdentities.userId, userId));
+      if (!linkedRows.some((l) => l.providerId === providerId)) return 'not_linked';
+      const otherWay = (user?.passwordHash ?? null) !== null || hasPasskey || linkedRows.length > 1;
+      if (!otherWay) return 'last_way_in';
+      await tx.delete(upstreamIdentities).where(and(eq(upstreamIdentities.userId, userId), eq(upstreamIdentities.providerId, providerId)));
+      return 'unlinked';
+    });
+  }
+
   /** The providers a user is linked to (for the account page and admins). */
   async linkedTo(userId: string): Promise<Array<{ providerId: string; subject: string; createdAt: Date; lastSignInAt: Date | null }>> {
     return this.db

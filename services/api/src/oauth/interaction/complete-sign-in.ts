@@ -5,6 +5,9 @@ import type { RegisteredClient } from '../../domain/clients/client-service.js';
 import type { TenantLookup } from '../../domain/tenants/tenant-service.js';
 import { continueAuthorization, followNextStep, type ContinueAuthorizationDeps } from '../authorize/continue-authorization.js';
 import type { Interaction, InteractionStore } from './interaction-store.js';
+import { renderContinuePage } from '../../pages/account-pages.js';
+import { applyPageHeaders, formActionSources } from '../../pages/page-headers.js';
+import { pageTenant } from '../../accounts/page-kit.js';
 import type { PendingSignIns } from './pending-sign-in.js';
 import { startBrowserSession, type StartSessionDeps } from './start-browser-session.js';
 
@@ -27,7 +30,7 @@ export async function completeInteractionSignIn(
   target: { readonly tenant: Tenant; readonly interaction: Interaction; readonly client: RegisteredClient },
   user: User,
   amr: readonly string[],
-  options: { readonly mfaDeferred?: boolean } = {},
+  options: { readonly mfaDeferred?: boolean; readonly redirectByPage?: boolean } = {},
 ): Promise<FastifyReply> {
   const { tenant, interaction, client } = target;
   const issuer = deps.tenants.issuer(tenant.name);
@@ -49,5 +52,9 @@ export async function completeInteractionSignIn(
   const next = await continueAuthorization(deps, client, interaction.request, issuer, auth, signedIn);
   if (next.kind === 'redirect') await deps.interactions.delete(interaction.id);
   else await deps.interactions.save(signedIn);
+  if (next.kind === 'redirect' && options.redirectByPage === true) {
+    applyPageHeaders(reply, formActionSources(interaction.request.redirectUri));
+    return reply.type('text/html; charset=utf-8').send(renderContinuePage(pageTenant(tenant), next.location));
+  }
   return followNextStep(reply, next, issuer, async () => signedIn, (pending) => deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, ...pending }));
 }

@@ -61,7 +61,14 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
   async function signInUpstream(agent: UserAgent, email: string) {
     const { config, start, upstream } = await toUpstreamLogin(agent);
     const back = await agent.submitForm(upstream.url, upstream.html, { email, password: PASSWORD }, WEB_REDIRECT);
-    return { config, start, back };
+    return { config, start, back: await followRefresh(back) };
+  }
+
+  /** The callback's last hop to the app is a page that moves on by itself (`<meta http-equiv="refresh">`). */
+  async function followRefresh(step: { response: Response; url: string }) {
+    if (step.response.status !== 200) return step;
+    const target = /<meta http-equiv="refresh" content="0; url=([^"]+)">/.exec(await step.response.clone().text())?.[1];
+    return target === undefined ? step : { response: step.response, url: target.replace(/&amp;/g, '&') };
   }
 
   it('just-in-time: a first sign-in creates the local user and links it; the next one signs in as the same user', async () => {
@@ -119,6 +126,39 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     }
   });
 
+  /** The account page's "Sign in with Corp" → Corp's login → back on our account page. */
+  async function accountViaUpstream(agent: UserAgent, email: string) {
+    const login = await agent.request(`${fx.issuer}/account/login`);
+    const href = /<a class="button secondary" href="([^"]+)">Sign in with Corp<\/a>/.exec(await login.text())?.[1];
+    const upstream = await agent.navigate(new URL(href!, fx.issuer).toString());
+    const back = await agent.submitForm(upstream.url, await upstream.response.text(), { email, password: PASSWORD });
+    return { url: back.url, html: await back.response.text() };
+  }
+
+  it('the account page lists linked providers and unlinks one only while another way to sign in remains', async () => {
+    await useRule('just-in-time');
+    const onlyFederated = await upstreamUser();
+    const agent = new UserAgent();
+    const page = await accountViaUpstream(agent, onlyFederated);
+    expect(page.url).toBe(`${fx.issuer}/account`);
+    expect(page.html).toContain('Linked sign-in providers');
+    const refused = await agent.submitFormTo(page.url, page.html, '/account/providers/unlink', {});
+    expect(refused.url).toBe(`${fx.issuer}/account?error=last_way_in`);
+    const [local] = await localUsers(onlyFederated);
+    expect((await fx.api.database.query('select 1 from upstream_identities where user_id = $1', [local!.id])).rowCount).toBe(1);
+
+    await useRule('verified-email');
+    const withPassword = await upstreamUser();
+    await fx.admin.post('/tenants/acme/users', { email: withPassword, password: 'a local password of their own', emailVerified: true });
+    const other = new UserAgent();
+    const second = await accountViaUpstream(other, withPassword);
+    const unlinked = await other.submitFormTo(second.url, second.html, '/account/providers/unlink', {});
+    expect(unlinked.url).toBe(`${fx.issuer}/account?notice=provider_unlinked`);
+    expect(await unlinked.response.text()).not.toContain('Linked sign-in providers');
+    const [user] = await localUsers(withPassword);
+    expect((await fx.api.database.query('select 1 from upstream_identities where user_id = $1', [user!.id])).rowCount).toBe(0);
+  });
+
   describe('the callback refuses', () => {
     /** Starts a sign-in and stops at the upstream's redirect back to us, without following it. */
     async function callbackUrl(agent: UserAgent, email: string): Promise<URL> {
@@ -167,7 +207,8 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
       const url = await callbackUrl(agent, await upstreamUser());
       const cookie = agent.cookie('__Secure-lanyard_federation', '/tenants/acme/federation')!;
       const first = await agent.request(url.toString());
-      expect(first.status).toBe(303);
+      expect(first.status).toBe(200);
+      expect(await first.text()).toContain('Signing you in');
       const replay = new UserAgent();
       replay.setCookie('__Secure-lanyard_federation', cookie, '/tenants/acme/federation');
       await expectRefused(replay, url.toString(), 400, 'state_invalid');
