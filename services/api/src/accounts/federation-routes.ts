@@ -65,7 +65,7 @@ export const federationCallbackUrl = (issuer: string, provider: string) => `${is
 export function registerFederationRoutes(app: FastifyInstance, deps: FederationRoutesDeps): void {
   const fail = (request: FastifyRequest, reply: FastifyReply, tenant: Tenant, provider: string, reason: FederationFailure, detail?: unknown) => {
     deps.audit.record({ tenant: tenant.name, event: 'federation', result: 'failure', reason, clientId: null, ip: request.ip, requestId: request.id });
-    request.log.warn({ ...request.logFields, event: 'federation', provider, reason, detail: detail instanceof Error ? `${detail.name}: ${detail.message}`.slice(0, 300) : undefined }, 'federated sign-in refused');
+    request.log.warn({ ...request.logFields, event: 'federation', provider, reason, detail: describeError(detail) }, 'federated sign-in refused');
     const status = reason === 'upstream_unreachable' ? 424 : reason === 'unknown_user' || reason === 'user_disabled' || reason === 'email_not_verified' ? 403 : 400;
     return sendPage(reply, renderNoticePage({ ...pageTenant(tenant), kind: 'error', title: 'Sign-in failed', message: MESSAGES[reason], links: [['Back to sign-in', `${deps.tenants.issuer(tenant.name)}/account/login`]] }), status);
   };
@@ -148,6 +148,13 @@ export function registerFederationRoutes(app: FastifyInstance, deps: FederationR
     if (client === undefined || client.disabled) return fail(request, reply, tenant, name, 'state_invalid');
     return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, outcome.user, amr, { redirectByPage: true });
   });
+}
+
+/** What went wrong, for the log: openid-client's error and the finding it wraps (never a token). */
+function describeError(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.name}: ${error.message}${cause}`.slice(0, 300);
 }
 
 /** openid-client's refusal → our reason: the upstream's own error, a state problem, no answer, or anything about the token. */

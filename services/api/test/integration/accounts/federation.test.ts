@@ -240,6 +240,25 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
       await expectRefused(agent, url.toString(), 400, 'invalid_id_token');
     });
 
+    it('a wrong nonce: the ID token answers a nonce other than the one this sign-in made', async () => {
+      await useRule('just-in-time');
+      const email = await upstreamUser();
+      const agent = new UserAgent();
+      const config = await discover(fx.issuer, 'acme-web', fx.webSecret);
+      const start = await startAuthorization(config, WEB_REDIRECT, 'openid email');
+      const login = await agent.navigate(start.url.toString(), {}, WEB_REDIRECT);
+      const href = /<a class="button secondary" href="([^"]+)">Sign in with Corp<\/a>/.exec(await login.response.text())![1]!.replace(/&amp;/g, '&');
+      // Stop at the redirect to the upstream and swap the nonce, as an attacker in the middle would.
+      const toUpstream = await agent.navigate(new URL(href, login.url).toString(), {}, `${fx.api.baseUrl}/tenants/corp/oauth2/authorize`);
+      const forged = new URL(toUpstream.url);
+      forged.searchParams.set('nonce', 'a-nonce-of-the-attacker');
+      const upstreamLogin = await agent.navigate(forged.toString());
+      const back = await agent.submitForm(upstreamLogin.url, await upstreamLogin.response.text(), { email, password: PASSWORD }, `${fx.issuer}/federation/`);
+      await expectRefused(agent, back.url, 400, 'invalid_id_token');
+      const refusal = fx.api.logs.filter((l) => l.msg === 'federated sign-in refused').at(-1);
+      expect(String(refusal?.detail)).toMatch(/nonce/);
+    });
+
     it('a missing iss, which the upstream advertises', async () => {
       const agent = new UserAgent();
       const url = await callbackUrl(agent, await upstreamUser());
