@@ -3,6 +3,7 @@ import type { BrowserContext, Page, Response } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { PASSWORD, startOAuthFixture, type OAuthFixture } from '../support/oauth-fixture.js';
 import { startRegisteredSpa } from '../support/static-spa-server.js';
+import { declareCorpProvider, startLanyardUpstream } from '../support/lanyard-upstream.js';
 
 /**
  * The demo SPA signs in through an upstream provider in Chromium: its sign-in → our login page's
@@ -18,17 +19,7 @@ describe('federation journey (Chromium)', () => {
 
   beforeAll(async () => {
     fx = await startOAuthFixture();
-    await fx.admin.put('/tenants/corp', { displayName: 'Corp' });
-    const secret = (
-      await fx.admin.put('/tenants/corp/clients/lanyard-acme', {
-        type: 'confidential',
-        grantTypes: ['authorization_code'],
-        redirectUris: [`${fx.issuer}/federation/corp/callback`],
-        scopes: ['openid', 'email', 'profile'],
-        firstParty: true,
-      })
-    ).json().clientSecret;
-    await fx.admin.put('/tenants/acme/identity-providers/corp', { displayName: 'Corp', issuer: `${fx.api.baseUrl}/tenants/corp`, clientId: 'lanyard-acme', clientSecret: secret, linking: 'just-in-time' });
+    await declareCorpProvider(fx, await startLanyardUpstream(fx), 'just-in-time');
     await fx.admin.post('/tenants/corp/users', { email: 'dana@corp.example', password: PASSWORD, emailVerified: true, name: 'Dana' });
     spa = await startRegisteredSpa(fx, 'federated-spa', 'Federated SPA');
     browser = await launchBrowser();

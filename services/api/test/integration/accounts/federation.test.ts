@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover, PASSWORD, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
+import { declareCorpProvider, startLanyardUpstream } from '../../support/lanyard-upstream.js';
 import { UserAgent } from '../../support/user-agent.js';
 
 const WEB_REDIRECT = 'https://web.acme.example/callback';
@@ -17,23 +18,13 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
   beforeAll(async () => {
     fx = await startOAuthFixture();
     // The upstream lets unverified addresses sign in, so its `email_verified: false` reaches us.
-    await fx.admin.put('/tenants/corp', { displayName: 'Corp', accounts: { requireVerifiedEmail: false } });
-    upstreamSecret = (
-      await fx.admin.put('/tenants/corp/clients/lanyard-acme', {
-        type: 'confidential',
-        grantTypes: ['authorization_code'],
-        redirectUris: [`${fx.issuer}/federation/corp/callback`],
-        scopes: ['openid', 'email', 'profile'],
-        firstParty: true,
-      })
-    ).json().clientSecret;
+    upstreamSecret = await startLanyardUpstream(fx, { requireVerifiedEmail: false });
     await useRule('just-in-time');
   }, 120_000);
   afterAll(() => fx?.close());
 
   const useRule = async (linking: 'just-in-time' | 'verified-email' | 'existing-only') => {
-    const put = await fx.admin.put('/tenants/acme/identity-providers/corp', { displayName: 'Corp', issuer: `${fx.api.baseUrl}/tenants/corp`, clientId: 'lanyard-acme', clientSecret: upstreamSecret, linking });
-    expect([200, 201]).toContain(put.statusCode);
+    expect([200, 201]).toContain(await declareCorpProvider(fx, upstreamSecret, linking));
   };
   let counter = 0;
   const upstreamUser = async (verified = true) => {
