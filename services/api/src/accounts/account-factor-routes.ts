@@ -8,11 +8,10 @@ import type { SecondFactors } from '../domain/mfa/second-factors.js';
 import type { SessionService } from '../domain/sessions/session-service.js';
 import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { AMR_MFA, AMR_OTP } from '../domain/tokens/authentication-context.js';
-import { SESSION_COOKIE } from '../oauth/cookies.js';
 import { startBrowserSession, type StartSessionDeps } from '../oauth/interaction/start-browser-session.js';
-import { loadTenant } from '../oauth/load-tenant.js';
 import { renderRecoveryCodesPage, renderTotpEnrolPage } from '../pages/second-factor-pages.js';
 import { confirmCurrentPassword } from './confirm-password.js';
+import { factorSession } from './factor-session.js';
 import { ENROL_ERRORS, enrolmentCodes, noticeFactorAdded } from './factor-enrolment-routes.js';
 import type { FormCsrf } from './form-csrf.js';
 import { PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
@@ -44,15 +43,7 @@ const PURPOSE = 'mfa';
  */
 export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountFactorRoutesDeps): void {
   const account = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/account`;
-  const signedIn = async (request: FastifyRequest, reply: FastifyReply, csrf?: string | undefined) => {
-    const tenant = await loadTenant(deps.tenants, request);
-    const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
-    if (active === undefined) return { redirected: seeOther(reply, `${account(tenant)}/login`) } as const;
-    // A password-only session of a user with a factor goes through the account page's step-up.
-    if (!active.session.amr.includes(AMR_MFA) && (await deps.secondFactors.hasAny(active.user.id))) return { redirected: seeOther(reply, account(tenant)) } as const;
-    if (request.method === 'POST') deps.formCsrf.checkSession(active.session.id, PURPOSE, csrf);
-    return { redirected: undefined, tenant, active } as const;
-  };
+  const signedIn = (request: FastifyRequest, reply: FastifyReply, csrf?: string) => factorSession(deps, request, reply, csrf);
 
   app.post('/tenants/:tenant/account/totp/start', PAGE_ROUTE, async (request, reply) => {
     const s = await signedIn(request, reply, readForm(request).get('csrf_token'));

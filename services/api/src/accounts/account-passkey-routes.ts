@@ -7,11 +7,10 @@ import type { SecondFactors } from '../domain/mfa/second-factors.js';
 import type { SessionService } from '../domain/sessions/session-service.js';
 import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { AMR_MFA } from '../domain/tokens/authentication-context.js';
-import { SESSION_COOKIE } from '../oauth/cookies.js';
 import type { WebauthnChallenges } from '../oauth/interaction/webauthn-challenges.js';
 import { startBrowserSession, type StartSessionDeps } from '../oauth/interaction/start-browser-session.js';
-import { loadTenant } from '../oauth/load-tenant.js';
 import type { FormCsrf } from './form-csrf.js';
+import { factorSession } from './factor-session.js';
 import { PAGE_ROUTE, readForm, seeOther } from './page-kit.js';
 
 export interface AccountPasskeyRoutesDeps extends StartSessionDeps {
@@ -37,13 +36,9 @@ const PASSKEY_NAME = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,100}$/u;
 export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: AccountPasskeyRoutesDeps): void {
   const account = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/account`;
   const signedIn = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await loadTenant(deps.tenants, request);
     const form = readForm(request);
-    const active = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
-    if (active === undefined) return { redirected: seeOther(reply, `${account(tenant)}/login`) } as const;
-    if (!active.session.amr.includes(AMR_MFA) && (await deps.secondFactors.hasAny(active.user.id))) return { redirected: seeOther(reply, account(tenant)) } as const;
-    deps.formCsrf.checkSession(active.session.id, 'mfa', form.get('csrf_token'));
-    return { redirected: undefined, tenant, active, form } as const;
+    const s = await factorSession(deps, request, reply, form.get('csrf_token'));
+    return s.redirected !== undefined ? s : { ...s, form };
   };
 
   app.post('/tenants/:tenant/account/passkeys', PAGE_ROUTE, async (request, reply) => {

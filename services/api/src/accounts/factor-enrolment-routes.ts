@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Tenant, User } from '@lanyard/db';
 import type { PendingSignIn } from '../oauth/interaction/pending-sign-in.js';
 import { accountLink } from '../domain/accounts/account-links.js';
@@ -50,14 +50,10 @@ export async function noticeFactorAdded(deps: Pick<FactorEnrolmentRoutesDeps, 'm
 export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: FactorEnrolmentRoutesDeps): void {
   const base = (tenant: Tenant) => `${pageBase(tenant)}/login/enrol`;
   const issuerEnrol = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/login/enrol`;
-  const loadEnrolment = async (request: FastifyRequest, tenant: Tenant, csrf?: string) => {
-    const loaded = await loadPendingSignIn(deps, request, tenant, csrf);
-    return loaded;
-  };
 
   app.get('/tenants/:tenant/login/enrol', PAGE_ROUTE, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
-    const { pending, user } = await loadEnrolment(request, tenant);
+    const { pending, user } = await loadPendingSignIn(deps, request, tenant);
     if (pending.enrolledCodes !== undefined) return seeOther(reply, `${issuerEnrol(tenant)}/codes`);
     let secret = await deps.secondFactors.totp.pendingSecret(user.id);
     if (secret === undefined) {
@@ -88,7 +84,7 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
   app.post('/tenants/:tenant/login/enrol', PAGE_ROUTE, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
     const form = readForm(request);
-    const { pending, user } = await loadEnrolment(request, tenant, form.get('csrf_token'));
+    const { pending, user } = await loadPendingSignIn(deps, request, tenant, form.get('csrf_token'));
     const confirmed = await deps.secondFactors.totp.confirm(user.id, (form.get('code') ?? '').slice(0, 64));
     if (!confirmed.ok) return seeOther(reply, `${issuerEnrol(tenant)}?error=${confirmed.reason === 'replayed' ? 'otp_replayed' : confirmed.reason === 'invalid' ? 'otp_invalid' : 'not_pending'}`);
     const codes = await deps.secondFactors.recoveryCodes.generate(user.id);
@@ -100,21 +96,21 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
 
   app.get('/tenants/:tenant/login/enrol/codes', PAGE_ROUTE, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
-    const { pending } = await loadEnrolment(request, tenant);
+    const { pending } = await loadPendingSignIn(deps, request, tenant);
     if (pending.enrolledCodes === undefined) return seeOther(reply, issuerEnrol(tenant));
     return sendPage(reply, renderRecoveryCodesPage({ ...pageTenant(tenant), codes: pending.enrolledCodes, continueForm: { action: `${base(tenant)}/continue`, csrfToken: pending.csrfToken } }), 200, undefined, pending.formAction);
   });
 
   app.post('/tenants/:tenant/login/enrol/continue', PAGE_ROUTE, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
-    const { pending, user } = await loadEnrolment(request, tenant, readForm(request).get('csrf_token'));
+    const { pending, user } = await loadPendingSignIn(deps, request, tenant, readForm(request).get('csrf_token'));
     if (pending.enrolledCodes === undefined) return seeOther(reply, issuerEnrol(tenant));
     return completePendingSignIn(deps, request, reply, tenant, pending, user, [...new Set([...pending.amr, AMR_OTP, AMR_MFA])]);
   });
 
   app.post('/tenants/:tenant/login/enrol/later', PAGE_ROUTE, async (request, reply) => {
     const tenant = await loadTenant(deps.tenants, request);
-    const { pending, user } = await loadEnrolment(request, tenant, readForm(request).get('csrf_token'));
+    const { pending, user } = await loadPendingSignIn(deps, request, tenant, readForm(request).get('csrf_token'));
     if (pending.deferrable !== true) throw new InvalidRequest(PENDING_EXPIRED, { detail: 'enrolment cannot be deferred' });
     // The secret shown on the page was never confirmed: drop it, so it cannot be confirmed later by whoever saw it.
     if ((await deps.secondFactors.totp.pendingSecret(user.id)) !== undefined) await deps.secondFactors.totp.remove(user.id);

@@ -1,7 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Clock } from '@lanyard/clock';
 import { AccessDenied } from '@lanyard/errors';
-import { users, type Executor, type Tenant, type User, type WebauthnCredential } from '@lanyard/db';
+import { totpFactors, users, webauthnCredentials, type Executor, type Tenant, type User, type WebauthnCredential } from '@lanyard/db';
 import { AMR_MFA } from '../tokens/authentication-context.js';
 import type { TenantLookup } from '../tenants/tenant-service.js';
 import type { UserService } from '../users/user-service.js';
@@ -70,7 +70,11 @@ export class SecondFactors implements SecondFactorGate {
 
   /** An authenticator app or a passkey; recovery codes only back the app up. */
   async hasAny(userId: string): Promise<boolean> {
-    return (await this.totp.isEnrolled(userId)) || (await this.passkeys.count(userId)) > 0;
+    // One round trip: every signed-in authorization request asks this.
+    const result = await this.db.execute<{ has_factor: boolean }>(
+      sql`select exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${userId} and ${totpFactors.confirmedAt} is not null) or exists (select 1 from ${webauthnCredentials} where ${webauthnCredentials.userId} = ${userId}) as has_factor`,
+    );
+    return result.rows[0]?.has_factor === true;
   }
 
   async nextStep(tenant: Tenant, user: User, context: SecondFactorContext): Promise<SecondFactorStep> {
