@@ -1,4 +1,5 @@
-// Just enough typing for the two bench-only dependencies that ship without declarations.
+// Just enough typing for the two development-only dependencies that ship without declarations
+// (autocannon for the benches; oidc-provider as the benches' peer and as an upstream in tests).
 
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
@@ -64,7 +65,7 @@ declare module 'autocannon' {
 }
 
 declare module 'oidc-provider' {
-  import type { Server } from 'node:http';
+  import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
   export interface Adapter {
     upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void>;
@@ -95,8 +96,11 @@ declare module 'oidc-provider' {
     proxy: boolean;
     listen(port: number, host: string, callback?: () => void): Server;
     on(event: string, listener: (...args: unknown[]) => void): this;
-    readonly Grant: new (properties: Record<string, unknown>) => GrantInstance;
+    readonly Grant: { new (properties: Record<string, unknown>): GrantInstance; find(id: string): Promise<GrantInstance | undefined> };
     readonly RefreshToken: new (properties: Record<string, unknown>) => ModelInstance;
     readonly Client: { find(id: string): Promise<ClientInstance | undefined> };
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; prompt: { name: string }; params: Record<string, unknown> }>;
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
   }
 }

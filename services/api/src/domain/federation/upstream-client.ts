@@ -13,7 +13,8 @@ const isLoopbackHttp = (issuer: string) => /^http:\/\/(127\.0\.0\.1|localhost|\[
  * The relying-party side of an upstream provider, through openid-client v6 (never hand-rolled):
  * discovery per provider (cached, keyed by what the configuration depends on), authorization
  * code + PKCE, and the checks of the callback (state, RFC 9207 `iss` where advertised, error
- * responses, and the ID token's signature, issuer, audience, expiry and nonce).
+ * responses, and the ID token's signature (JWKS fetched, and re-fetched on an unknown `kid` at most
+ * once a minute), issuer, audience, expiry and nonce).
  */
 export class UpstreamClients {
   readonly #cache = new Map<string, { config: Promise<oidc.Configuration>; at: number }>();
@@ -27,8 +28,14 @@ export class UpstreamClients {
     if (cached !== undefined && now - cached.at < METADATA_TTL_MS) return cached.config;
     const config = oidc.discovery(new URL(provider.issuer), provider.clientId, clientSecret, clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(clientSecret), {
       timeout: UPSTREAM_TIMEOUT_SECONDS,
-      // Loopback http only (a provider on this machine, as in development); every other issuer is https.
-      ...(isLoopbackHttp(provider.issuer) ? { execute: [oidc.allowInsecureRequests] } : {}),
+      execute: [
+        // The ID token's signature is checked against the upstream's JWKS, although OIDC Core
+        // §3.1.3.7 lets a client rely on TLS for a token it fetched itself: what we link and sign
+        // in must be what the upstream signed, whatever sits between us (a proxy, a DNS mistake).
+        oidc.enableNonRepudiationChecks,
+        // Loopback http only (a provider on this machine, as in development); every other issuer is https.
+        ...(isLoopbackHttp(provider.issuer) ? [oidc.allowInsecureRequests] : []),
+      ],
     });
     // A failed discovery is not cached: the next sign-in tries again.
     config.catch(() => this.#cache.delete(key));

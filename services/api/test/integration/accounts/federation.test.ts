@@ -1,10 +1,8 @@
-import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followRefresh, followUpstreamButton, lastFederationFailure, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
 import { discover, PASSWORD, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
 import { declareCorpProvider, startLanyardUpstream } from '../../support/lanyard-upstream.js';
 import { UserAgent } from '../../support/user-agent.js';
-
-const WEB_REDIRECT = 'https://web.acme.example/callback';
 
 /**
  * Sign-in through an upstream OpenID Connect provider, with a second Lanyard tenant (`corp`, on
@@ -38,15 +36,9 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
 
   /** Our app's authorization request → "Sign in with Corp" → Corp's login page. */
   async function toUpstreamLogin(agent: UserAgent) {
-    const config = await discover(fx.issuer, 'acme-web', fx.webSecret);
-    const start = await startAuthorization(config, WEB_REDIRECT, 'openid email');
-    const login = await agent.navigate(start.url.toString(), {}, WEB_REDIRECT);
-    const html = await login.response.text();
-    const href = /<a class="button secondary" href="([^"]+)">Sign in with Corp<\/a>/.exec(html)?.[1];
-    expect(href, html).toBeDefined();
-    const upstream = await agent.navigate(new URL(href!.replace(/&amp;/g, '&'), login.url).toString(), {}, WEB_REDIRECT);
-    expect(upstream.url).toContain('/tenants/corp/login?interaction=');
-    return { config, start, upstream: { url: upstream.url, html: await upstream.response.text() } };
+    const page = await followUpstreamButton(fx, agent, 'Corp');
+    expect(page.upstream.url).toContain('/tenants/corp/login?interaction=');
+    return page;
   }
 
   async function signInUpstream(agent: UserAgent, email: string) {
@@ -55,20 +47,13 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     return { config, start, back: await followRefresh(back) };
   }
 
-  /** The callback's last hop to the app is a page that moves on by itself (`<meta http-equiv="refresh">`). */
-  async function followRefresh(step: { response: Response; url: string }) {
-    if (step.response.status !== 200) return step;
-    const target = /<meta http-equiv="refresh" content="0; url=([^"]+)">/.exec(await step.response.clone().text())?.[1];
-    return target === undefined ? step : { response: step.response, url: target.replace(/&amp;/g, '&') };
-  }
-
   it('just-in-time: a first sign-in creates the local user and links it; the next one signs in as the same user', async () => {
     await useRule('just-in-time');
     const email = await upstreamUser();
     const agent = new UserAgent();
     const { config, start, back } = await signInUpstream(agent, email);
     expect(back.url.startsWith(WEB_REDIRECT), back.url).toBe(true);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
+    const tokens = await redeemAtApp({ config, start }, back.url);
     const claims = tokens.claims()!;
     const [local] = await localUsers(email);
     expect(local).toBeDefined();
@@ -78,7 +63,7 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     expect((await fx.admin.get(`/tenants/acme/users/${local!.id}`)).json()).toMatchObject({ email, emailVerified: true, name: expect.stringMatching(/^Fed /) });
 
     const again = await signInUpstream(new UserAgent(), email);
-    const second = await oidc.authorizationCodeGrant(again.config, new URL(again.back.url), { pkceCodeVerifier: again.start.verifier, expectedState: again.start.state, expectedNonce: again.start.nonce, idTokenExpected: true });
+    const second = await redeemAtApp(again, again.back.url);
     expect(second.claims()!.sub).toBe(local!.id);
     expect(await localUsers(email)).toHaveLength(1);
   });
@@ -88,7 +73,7 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     const email = await upstreamUser();
     const localId = (await fx.admin.post('/tenants/acme/users', { email, emailVerified: true })).json().id;
     const { config, start, back } = await signInUpstream(new UserAgent(), email);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
+    const tokens = await redeemAtApp({ config, start }, back.url);
     expect(tokens.claims()!.sub).toBe(localId);
 
     const unverified = await upstreamUser(false);
@@ -168,9 +153,7 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
       expect(agent.cookie('__Secure-lanyard_session', '/tenants/acme')).toBeUndefined();
       expect(await links()).toBe(before);
       expect(Number((await fx.api.database.query<{ n: string }>('select count(*) as n from users')).rows[0]!.n)).toBe(users);
-      await fx.api.ctx.audit.flush();
-      const audited = await fx.api.database.query<{ reason: string }>("select reason from audit_events where event = 'federation' and result = 'failure' order by created_at desc limit 1");
-      expect(audited.rows[0]?.reason).toBe(reason);
+      expect(await lastFederationFailure(fx)).toBe(reason);
       return response;
     };
 

@@ -1,0 +1,53 @@
+import * as oidc from 'openid-client';
+import { expect } from 'vitest';
+import { discover, startAuthorization, type AuthorizationStart, type OAuthFixture } from './oauth-fixture.js';
+import type { UserAgent } from './user-agent.js';
+
+/** The redirect URI of acme's confidential `acme-web` client, the app every federated sign-in returns to. */
+export const WEB_REDIRECT = 'https://web.acme.example/callback';
+
+export interface UpstreamPage {
+  readonly config: oidc.Configuration;
+  readonly start: AuthorizationStart;
+  /** Where the upstream's button led, after its redirects: usually the upstream's login page. */
+  readonly upstream: { readonly url: string; readonly html: string; readonly status: number };
+}
+
+/** Our app's authorization request → acme's login page → its "Sign in with {label}" button → wherever that leads. */
+export async function followUpstreamButton(fx: OAuthFixture, agent: UserAgent, label: string, stopAt?: string): Promise<UpstreamPage> {
+  const config = await discover(fx.issuer, 'acme-web', fx.webSecret);
+  const start = await startAuthorization(config, WEB_REDIRECT, 'openid email');
+  const login = await agent.navigate(start.url.toString(), {}, WEB_REDIRECT);
+  const html = await login.response.text();
+  const href = new RegExp(`<a class="button secondary" href="([^"]+)">Sign in with ${label}</a>`).exec(html)?.[1];
+  expect(href, html).toBeDefined();
+  const upstream = await agent.navigate(new URL(href!.replace(/&amp;/g, '&'), login.url).toString(), {}, stopAt ?? WEB_REDIRECT);
+  return { config, start, upstream: { url: upstream.url, html: await upstream.response.text(), status: upstream.response.status } };
+}
+
+/** The callback's last hop to the app is a page that moves on by itself (`<meta http-equiv="refresh">`). */
+export async function followRefresh(step: { response: Response; url: string }): Promise<{ response: Response; url: string }> {
+  if (step.response.status !== 200) return step;
+  const target = /<meta http-equiv="refresh" content="0; url=([^"]+)">/.exec(await step.response.clone().text())?.[1];
+  return target === undefined ? step : { response: step.response, url: target.replace(/&amp;/g, '&') };
+}
+
+/** Redeems the code the app received, as the app would: tokens from our issuer, checked by openid-client. */
+export function redeemAtApp(page: Pick<UpstreamPage, 'config' | 'start'>, appUrl: string): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+  return oidc.authorizationCodeGrant(page.config, new URL(appUrl), { pkceCodeVerifier: page.start.verifier, expectedState: page.start.state, expectedNonce: page.start.nonce, idTokenExpected: true });
+}
+
+/** Rows a refused sign-in must not have written: users, upstream links, sessions. */
+export async function federationFootprint(fx: OAuthFixture): Promise<{ users: number; links: number; sessions: number }> {
+  const { rows } = await fx.api.database.query<{ users: string; links: string; sessions: string }>(
+    'select (select count(*) from users) as users, (select count(*) from upstream_identities) as links, (select count(*) from sessions) as sessions',
+  );
+  return { users: Number(rows[0]!.users), links: Number(rows[0]!.links), sessions: Number(rows[0]!.sessions) };
+}
+
+/** The reason of the newest federation failure in the audit log. */
+export async function lastFederationFailure(fx: OAuthFixture): Promise<string | undefined> {
+  await fx.api.ctx.audit.flush();
+  const audited = await fx.api.database.query<{ reason: string }>("select reason from audit_events where event = 'federation' and result = 'failure' order by created_at desc, id desc limit 1");
+  return audited.rows[0]?.reason;
+}
