@@ -78,10 +78,10 @@ describe('admin API under schemathesis (all phases, positive and negative inputs
         '--no-color',
       ],
     });
-    console.log(`schemathesis: ${run.tests} tests in ${run.seconds.toFixed(0)} s\n${summary(run.output)}`);
-
+    // Its report is not printed on success: schemathesis ends with a pytest-style banner
+    // ("== 1 warning in 114 s ==") that CI's reader took for the whole run's result, a run with no test.
     expect(run.failures, describeFailures(run)).toEqual([]);
-    expect(run.exitCode, run.output.slice(-4000)).toBe(0);
+    expect(run.exitCode, summary(run.output)).toBe(0);
     expect(run.tests).toBeGreaterThan(20);
 
     // The same from the server's side: nothing it answered was a 5xx (`request failed` is the
