@@ -45,9 +45,18 @@ export async function federationFootprint(fx: OAuthFixture): Promise<{ users: nu
   return { users: Number(rows[0]!.users), links: Number(rows[0]!.links), sessions: Number(rows[0]!.sessions) };
 }
 
-/** The reason of the newest federation failure in the audit log. */
-export async function lastFederationFailure(fx: OAuthFixture): Promise<string | undefined> {
+/** `identity_auth_events_total{tenant="acme",event="federation",result="failure"}` by reason, from /metrics. */
+export async function federationFailureCounts(fx: OAuthFixture): Promise<Record<string, number>> {
+  const body = (await fx.api.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
+  const counts: Record<string, number> = {};
+  for (const m of body.matchAll(/^identity_auth_events_total\{tenant="acme",event="federation",result="failure",reason="([a-z_]+)"\} (\d+)$/gm)) counts[m[1]!] = Number(m[2]);
+  return counts;
+}
+
+/** A refusal left its trace: the newest federation audit event has `reason`, and its counter rose by one since `before`. */
+export async function expectRefusalRecorded(fx: OAuthFixture, reason: string, before: Record<string, number>): Promise<void> {
   await fx.api.ctx.audit.flush();
   const audited = await fx.api.database.query<{ reason: string }>("select reason from audit_events where event = 'federation' and result = 'failure' order by created_at desc, id desc limit 1");
-  return audited.rows[0]?.reason;
+  expect(audited.rows[0]?.reason).toBe(reason);
+  expect((await federationFailureCounts(fx))[reason]).toBe((before[reason] ?? 0) + 1);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { federationFootprint, followRefresh, followUpstreamButton, lastFederationFailure, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
+import { federationFootprint, followRefresh, followUpstreamButton, federationFailureCounts, expectRefusalRecorded, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
 import { startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
 import { startOidcProviderUpstream, type OidcProviderUpstream } from '../../support/oidc-provider-upstream.js';
 import { UserAgent } from '../../support/user-agent.js';
@@ -81,11 +81,12 @@ describe('federation: node-oidc-provider as the upstream provider', () => {
     const { email, subject } = upstreamAccount(false);
     await fx.admin.post('/tenants/acme/users', { email, emailVerified: true });
     const before = await federationFootprint(fx);
+    const counts = await federationFailureCounts(fx);
     const agent = new UserAgent();
     const { back } = await signInThroughOp(agent, email);
     expect(back.response.status).toBe(403);
     expect(await back.response.text()).toContain('has not confirmed your email address');
-    expect(await lastFederationFailure(fx)).toBe('email_not_verified');
+    await expectRefusalRecorded(fx, 'email_not_verified', counts);
     expect(await federationFootprint(fx)).toEqual(before);
     expect(await linkOf(subject)).toEqual([]);
     expect(agent.cookie('__Secure-lanyard_session', '/tenants/acme')).toBeUndefined();
@@ -103,11 +104,12 @@ describe('federation: node-oidc-provider as the upstream provider', () => {
 
     const stranger = upstreamAccount();
     const before = await federationFootprint(fx);
+    const counts = await federationFailureCounts(fx);
     const agent = new UserAgent();
     const { back } = await signInThroughOp(agent, stranger.email);
     expect(back.response.status).toBe(403);
     expect(await back.response.text()).toContain('There is no account here for this identity');
-    expect(await lastFederationFailure(fx)).toBe('unknown_user');
+    await expectRefusalRecorded(fx, 'unknown_user', counts);
     expect(await federationFootprint(fx)).toEqual(before);
     expect(await localUsers(stranger.email)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followRefresh, followUpstreamButton, lastFederationFailure, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
+import { federationFootprint, followRefresh, followUpstreamButton, federationFailureCounts, expectRefusalRecorded, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
 import { discover, PASSWORD, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
 import { declareCorpProvider, startLanyardUpstream } from '../../support/lanyard-upstream.js';
 import { UserAgent } from '../../support/user-agent.js';
@@ -145,15 +145,14 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
       return new URL(back.url);
     }
     const expectRefused = async (agent: UserAgent, url: string, status: number, reason: string) => {
-      const users = Number((await fx.api.database.query<{ n: string }>('select count(*) as n from users')).rows[0]!.n);
-      const before = await links();
+      const before = await federationFootprint(fx);
+      const counts = await federationFailureCounts(fx);
       const response = await agent.request(url);
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toContain('text/html');
       expect(agent.cookie('__Secure-lanyard_session', '/tenants/acme')).toBeUndefined();
-      expect(await links()).toBe(before);
-      expect(Number((await fx.api.database.query<{ n: string }>('select count(*) as n from users')).rows[0]!.n)).toBe(users);
-      expect(await lastFederationFailure(fx)).toBe(reason);
+      expect(await federationFootprint(fx)).toEqual(before);
+      await expectRefusalRecorded(fx, reason, counts);
       return response;
     };
 
