@@ -41,7 +41,7 @@ report_dir=$(mktemp -d)
 trap 'rm -rf "$report_dir"' EXIT
 status=0
 # No colour: the summary lines must read the same to a person and to a log parser.
-NO_COLOR=1 FORCE_COLOR=0 npx vitest run --reporter=default --reporter=json --outputFile.json="$report_dir/vitest.json" || status=$?
+NO_COLOR=1 npx vitest run --reporter=default --reporter=json --outputFile.json="$report_dir/vitest.json" || status=$?
 # One plain totals line at the very end, for whoever reads only the last lines.
 node scripts/print-test-totals.mjs "$report_dir/vitest.json" || status=$((status == 0 ? 1 : status))
 step "done"

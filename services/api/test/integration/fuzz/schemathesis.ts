@@ -64,7 +64,10 @@ export async function runSchemathesis(options: SchemathesisOptions): Promise<Sch
     const args = ['--config-file', config, 'run', options.schemaUrl, '--header', `Authorization: Bearer ${options.bearerToken}`, ...options.args, '--report', options.keepReportsIn === undefined ? 'junit' : 'junit,ndjson', '--report-dir', reports];
     const started = Date.now();
     const { exitCode, output } = await new Promise<{ exitCode: number | null; output: string }>((done, fail) => {
-      const child = spawn(options.st, args, { cwd: scratch, env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // No FORCE_COLOR: rich (schemathesis's output) takes any value of it, "0" included, as "this
+      // is a terminal" and redraws a live progress display all run long.
+      const { FORCE_COLOR: _forced, ...env } = process.env;
+      const child = spawn(options.st, args, { cwd: scratch, env: { ...env, NO_COLOR: '1', COLUMNS: '120' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
