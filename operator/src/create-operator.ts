@@ -124,9 +124,9 @@ export function createOperator(deps: OperatorDependencies): Operator {
           stopTimer();
         }
       },
-      onFailure: async (name, error, retryInMs, failures) => {
+      onFailure: async (name, error, retryInMs, failures, retryAt) => {
         metrics.reconciles.inc({ result: 'error' });
-        log.warn({ tenant: name, err: error, retryInMs, failures }, 'reconcile failed');
+        log.warn({ tenant: name, err: error, retryInMs, retryAt: retryAt.toISOString(), failures }, 'reconcile failed');
         await reportFailure(ctx, name, error);
       },
       onReportFailure: (name, error) => log.error({ tenant: name, err: error }, 'could not report a reconcile failure'),

@@ -23,7 +23,7 @@ export interface WorkQueueOptions {
    * Reports a failure (conditions, Event, log) while the key is still held, so the report never
    * races a reconcile of the same key. Its own failure goes to {@link onReportFailure}.
    */
-  readonly onFailure?: (key: string, error: unknown, retryInMs: number, failures: number) => Promise<void>;
+  readonly onFailure?: (key: string, error: unknown, retryInMs: number, failures: number, retryAt: Date) => Promise<void>;
   readonly onReportFailure?: (key: string, error: unknown) => void;
   readonly random?: () => number;
 }
@@ -81,7 +81,18 @@ export class WorkQueue {
     const pending = this.#timers.get(key);
     if (pending !== undefined && pending.at <= at) return;
     if (pending !== undefined) clearTimeout(pending.timer);
+    this.#arm(key, at, delayMs);
+  }
+
+  /**
+   * Timers count from the event loop's cached clock, which lags the wall clock by as long as the
+   * current tick has run (hundreds of milliseconds on a busy machine), so one can fire before `at`.
+   * A wake-up that comes early sleeps the rest: a backoff is never shorter than it was announced.
+   */
+  #arm(key: string, at: number, delayMs: number): void {
     const timer = setTimeout(() => {
+      const left = at - Date.now();
+      if (left > 0) return this.#arm(key, at, left);
       this.#timers.delete(key);
       this.add(key);
     }, delayMs);
@@ -139,7 +150,8 @@ export class WorkQueue {
     } catch (error) {
       // The queue boundary, the one place a reconcile failure is caught: schedule the retry, then report.
       const delay = this.#scheduleRetry(key);
-      await this.#options.onFailure?.(key, error, delay, this.failures(key)).catch((reportError: unknown) => this.#options.onReportFailure?.(key, reportError));
+      const retryAt = new Date(this.#timers.get(key)?.at ?? Date.now() + delay);
+      await this.#options.onFailure?.(key, error, delay, this.failures(key), retryAt).catch((reportError: unknown) => this.#options.onReportFailure?.(key, reportError));
     } finally {
       this.#processing.delete(key);
       this.#running--;

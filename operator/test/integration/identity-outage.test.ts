@@ -84,7 +84,7 @@ describe('an identity-service outage', () => {
     // Backoff: consecutive failures, each retry scheduled later than the base delay doubled, and
     // actually waited for. From the third failure on only the retry timer starts an attempt (the
     // status was written once, by the first; its watch event may have started the second at once).
-    const failures = () => op.lines.slice(linesBefore).filter((l) => l.msg === 'reconcile failed' && l.tenant === 'out') as Array<{ failures: number; retryInMs: number; time: string }>;
+    const failures = () => op.lines.slice(linesBefore).filter((l) => l.msg === 'reconcile failed' && l.tenant === 'out') as Array<{ failures: number; retryInMs: number; retryAt: string; time: string }>;
     const timed = await waitFor(async () => {
       const later = failures().filter((f) => f.failures >= 3);
       return later.length >= 3 ? later : undefined;
@@ -94,10 +94,12 @@ describe('an identity-service outage', () => {
     expect(all.length).toBeLessThan(12);
     for (const f of all) expect(f.retryInMs).toBeGreaterThanOrEqual(Math.min(3_000, 200 * 2 ** (f.failures - 1)) / 2);
     for (const [i, f] of timed.slice(1).entries()) {
-      // Timers count from the event loop's cached clock, which lags the log line's by as long as
-      // the tick that scheduled them had run (over 100 ms on a busy machine); a retry that did not
-      // wait would come at once, so half the delay tells the two apart.
-      expect(Date.parse(f.time) - Date.parse(timed[i]!.time)).toBeGreaterThanOrEqual(timed[i]!.retryInMs / 2);
+      // Each failure announces when it will be retried, its delay from now; the next attempt (and
+      // so its failure) comes no earlier, however late the event loop runs.
+      const previous = timed[i]!;
+      expect(Date.parse(previous.retryAt) - Date.parse(previous.time)).toBeLessThanOrEqual(previous.retryInMs);
+      expect(Date.parse(previous.retryAt) - Date.parse(previous.time)).toBeGreaterThan(previous.retryInMs / 2);
+      expect(Date.parse(f.time)).toBeGreaterThanOrEqual(Date.parse(previous.retryAt));
     }
     expect(op.operator.failures('out')).toBeGreaterThanOrEqual(5);
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WorkQueue, type HandlerResult } from '../../src/queue/work-queue.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -161,5 +161,45 @@ describe('WorkQueue', () => {
     expect(finished).toBe(true);
     await tick(40);
     expect(calls).toBe(1);
+  });
+
+  it('never wakes a key before its announced time, even when the timer fires early', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      const seen: Array<{ retryInMs: number; retryAt: number; startedAt?: number }> = [];
+      let calls = 0;
+      const queue = new WorkQueue({
+        workers: 1,
+        backoff: { baseMs: 100, maxMs: 1000 },
+        random: () => 0,
+        handler: async () => {
+          calls++;
+          const last = seen.at(-1);
+          if (last !== undefined) last.startedAt = Date.now();
+          if (calls === 1) throw new Error('down');
+          return {};
+        },
+        onFailure: async (_key, _error, retryInMs, _n, retryAt) => {
+          seen.push({ retryInMs, retryAt: retryAt.getTime() });
+        },
+      });
+      queue.start();
+      queue.add('k');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toBe(1);
+      const [failure] = seen;
+      expect(failure!.retryAt).toBe(1_000_000 + failure!.retryInMs);
+      // The event loop's timer clock runs ahead of the wall clock (a long tick): the timer fires
+      // when the wall clock says 40 ms remain. The retry waits for them.
+      vi.setSystemTime(Date.now() - 40);
+      await vi.advanceTimersByTimeAsync(failure!.retryInMs);
+      expect(calls).toBe(1);
+      await vi.advanceTimersByTimeAsync(40);
+      expect(calls).toBe(2);
+      expect(failure!.startedAt).toBeGreaterThanOrEqual(failure!.retryAt);
+      await queue.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
