@@ -5,22 +5,15 @@
 // change is in flight, and changes made right after it is back. Prints what was lost or duplicated
 // and how long the operator took to converge. Knobs (env): FAULT_TENANTS (default 40),
 // FAULT_APISERVER_SECONDS (default 5).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '@lanyard/testing';
 import { secretData } from '../test/support/identity-service.js';
-import { startOperatorTestEnv, type OperatorTestEnv } from '../test/support/operator-test-env.js';
-import { billingClient, tenantManifest } from '../test/support/sample-tenant.js';
-/* eslint-disable no-restricted-imports -- bench tooling: the API's production bundle and its bench helpers, as the operator's tests use the API's test server */
-import { benchDatabase } from '../../services/api/bench/support/bench-database.js';
-import { adminToken, startLanyard } from '../../services/api/bench/support/lanyard.js';
-import { spawnPinned, waitForHttp, type PinnedProcess } from '../../services/api/bench/support/processes.js';
-import { productionBundle } from '../../services/api/bench/support/production-bundle.js';
+import type { OperatorTestEnv } from '../test/support/operator-test-env.js';
+/* eslint-disable no-restricted-imports -- bench tooling: the API's bench helpers, as the operator's tests use the API's test server */
+import { adminToken } from '../../services/api/bench/support/lanyard.js';
 import { fmt, printTable, writeResults } from '../../services/api/bench/support/report.js';
-import { benchSecrets, settings } from '../../services/api/bench/support/settings.js';
+import { settings } from '../../services/api/bench/support/settings.js';
 /* eslint-enable no-restricted-imports */
+import { startOperatorStack, type ConvergeTarget } from './support/operator-stack.js';
 
 const int = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TENANTS = int('FAULT_TENANTS', 40);
@@ -36,49 +29,10 @@ const IDLE_SECONDS = 10;
 const tenantName = (i: number) => `t${String(i).padStart(3, '0')}`;
 
 async function main(): Promise<void> {
-  const database = await benchDatabase();
-  const api = await startLanyard(database.url, {}, productionBundle('api'));
-  let operator: PinnedProcess | undefined;
-  let env: OperatorTestEnv | undefined;
-  const scratch = mkdtempSync(join(tmpdir(), 'lanyard-operator-fault-'));
+  const stack = await startOperatorStack();
   try {
-    env = await startOperatorTestEnv(() => api.baseUrl);
-    const kube = env;
-    const kubeconfig = join(scratch, 'kubeconfig');
-    writeFileSync(kubeconfig, kube.operatorKubeConfig.exportConfig(), { mode: 0o600 });
-    const operatorPort = await freePort();
-    const operatorUrl = `http://127.0.0.1:${operatorPort}`;
-    // As shipped (the chart's defaults), except where the API is and who the operator is.
-    operator = spawnPinned('0-1', productionBundle('operator'), {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      KUBECONFIG: kubeconfig,
-      LANYARD_API_URL: api.baseUrl,
-      LANYARD_ADMIN_CLIENT_ID: benchSecrets.bootstrapClientId,
-      LANYARD_ADMIN_CLIENT_SECRET: benchSecrets.bootstrapClientSecret,
-      OPERATOR_HOST: '127.0.0.1',
-      OPERATOR_PORT: String(operatorPort),
-      POD_NAME: 'operator-0',
-    });
-    const running = operator;
-    await waitForHttp(`${operatorUrl}/readyz`, running, 60_000);
-
-    const ready = async (name: string, generation: number) => {
-      const condition = (await kube.getTenant(name))?.status?.conditions?.find((c) => c.type === 'Ready');
-      return condition?.status === 'True' && condition.observedGeneration === generation;
-    };
-    /** Seconds from `started` until every `[name, generation]` is Ready at that generation (Infinity past the timeout), and those that never were. */
-    const converge = async (targets: ReadonlyArray<readonly [string, number]>, started = performance.now()): Promise<{ seconds: number; lost: string[] }> => {
-      let pending = [...targets];
-      while (pending.length > 0 && performance.now() - started < CONVERGE_TIMEOUT_MS) {
-        const states = await Promise.all(pending.map(async (target) => ((await ready(...target).catch(() => false)) ? undefined : target)));
-        pending = states.filter((t): t is readonly [string, number] => t !== undefined);
-        if (pending.length > 0) await sleep(100);
-      }
-      return { seconds: pending.length === 0 ? (performance.now() - started) / 1000 : Number.POSITIVE_INFINITY, lost: pending.map(([name]) => name) };
-    };
-    const apply = async (name: string, displayName?: string) =>
-      kube.applyTenant(tenantManifest(name, { ...(displayName === undefined ? {} : { displayName }), clients: [billingClient()] }));
+    const { api, kube, operator: running, operatorUrl, apply } = stack;
+    const converge = (targets: readonly ConvergeTarget[], started?: number) => stack.converge(targets, started, CONVERGE_TIMEOUT_MS);
 
     console.log(`[operator faults] ${TENANTS} tenants, apiserver down ${DOWN_SECONDS} s`);
     for (let i = 0; i < TENANTS + CREATED_AFTER; i += 1) await kube.createNamespace(tenantName(i));
@@ -168,11 +122,7 @@ async function main(): Promise<void> {
     writeResults('operator-faults', figures);
     if (settings.resultsDir === undefined) console.log(`(set BENCH_RESULTS_DIR to keep these figures as JSON)`);
   } finally {
-    await operator?.stop();
-    await env?.close();
-    await api.stop();
-    await database.release();
-    rmSync(scratch, { recursive: true, force: true });
+    await stack.close();
   }
 }
 

@@ -7,6 +7,8 @@ import { benchDatabase } from './support/bench-database.js';
 import { fixedRateLatency, type LatencyFigures, type ProbeRequest } from './support/http-probe.js';
 import { basicAuth, CLIENT_CREDENTIALS_BODY, ensureBenchTenant, SERVICE_CLIENT, startLanyard, WEB_CLIENT, WEB_REDIRECT, type LanyardServer } from './support/lanyard.js';
 import { runLoad, type LoadFigures } from './support/load.js';
+import { underMachineMode } from './support/busy-hog.js';
+import { productionBundle } from './support/production-bundle.js';
 import { pinSelf, runProbe } from './support/processes.js';
 import { fmt, percent, printConditions, printLoadTable, printRatios, printTable, ratio, writeResults } from './support/report.js';
 import { benchSecrets, settings } from './support/settings.js';
@@ -95,87 +97,92 @@ async function loginLoad(label: string, server: LanyardServer, pool: PreparedLog
   return { ...figures, errors: figures.total - succeeded, successPerSecond: succeeded / seconds, poolExhausted: next > pool.length };
 }
 
-pinSelf(settings.clientCpus);
-console.log('# hosted login vs the raw Argon2 bound; token latency while logins run');
-printConditions({
-  rounds: 1,
-  'login connections': settings.loginConnections,
-  UV_THREADPOOL_SIZE: settings.uvThreadpoolSize,
-  PASSWORD_HASH_CONCURRENCY: settings.passwordHashConcurrency,
-  argon2: `m=${settings.argon2.memoryCost}KiB,t=${settings.argon2.timeCost},p=${settings.argon2.parallelism}`,
-});
-const database = await benchDatabase();
-const server = await startLanyard(database.url);
-try {
-  const { emails } = await ensureBenchTenant(server);
-  const cookie = `${BINDING_COOKIE}=${randomBytes(32).toString('base64url')}`;
-
-  // Warm-up over a small pool; its rate sizes the measured pools (twice what it would consume).
-  const warmPool = await prepareLogins(server, emails, 60, cookie);
-  const warm = await loginLoad('login (warm-up)', server, warmPool, cookie, { amount: warmPool.length - settings.loginConnections }, false);
-  const poolSize = Math.ceil(Math.max(warm.successPerSecond, 20) * settings.durationSeconds * 2) + 100;
-
-  const login = await loginLoad('hosted login', server, await prepareLogins(server, emails, poolSize, cookie), cookie, { duration: settings.durationSeconds }, true);
-
-  const bound = await runProbe<Argon2Bound>(settings.serverCpus, 'services/api/bench/support/argon2-bound.ts', {
-    UV_THREADPOOL_SIZE: String(settings.uvThreadpoolSize),
-    CONCURRENCY: String(Math.min(settings.passwordHashConcurrency, settings.loginConnections)),
-    DURATION_SECONDS: String(settings.durationSeconds),
-    ARGON2_MEMORY_KIB: String(settings.argon2.memoryCost),
-    ARGON2_TIME_COST: String(settings.argon2.timeCost),
-    ARGON2_PARALLELISM: String(settings.argon2.parallelism),
+async function main(): Promise<void> {
+  pinSelf(settings.clientCpus);
+  console.log('# hosted login vs the raw Argon2 bound; token latency while logins run');
+  printConditions({
+    rounds: 1,
+    'login connections': settings.loginConnections,
+    UV_THREADPOOL_SIZE: settings.uvThreadpoolSize,
+    PASSWORD_HASH_CONCURRENCY: settings.passwordHashConcurrency,
+    argon2: `m=${settings.argon2.memoryCost}KiB,t=${settings.argon2.timeCost},p=${settings.argon2.parallelism}`,
   });
+  const database = await benchDatabase();
+  // The production bundle, as users run it (`node dist/api.js`, the image's environment).
+  const server = await startLanyard(database.url, {}, productionBundle('api'));
+  try {
+    const { emails } = await ensureBenchTenant(server);
+    const cookie = `${BINDING_COOKIE}=${randomBytes(32).toString('base64url')}`;
 
-  // Token latency at a fixed, modest rate: alone, then while the login load saturates the hashers.
-  const probe: ProbeRequest = {
-    url: `${server.issuer}/oauth2/token`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(SERVICE_CLIENT, benchSecrets.serviceSecret) },
-    body: CLIENT_CREDENTIALS_BODY,
-  };
-  await fixedRateLatency(probe, settings.tokenProbeRate, 2); // warm the token path
-  const tokenAlone: LatencyFigures = await fixedRateLatency(probe, settings.tokenProbeRate, settings.durationSeconds);
-  const mixedPool = await prepareLogins(server, emails, poolSize, cookie);
-  const [mixedLogin, tokenWithLogins] = await Promise.all([
-    loginLoad('hosted login + token probe', server, mixedPool, cookie, { duration: settings.durationSeconds }, false),
-    fixedRateLatency(probe, settings.tokenProbeRate, settings.durationSeconds),
-  ]);
+    // Warm-up over a small pool; its rate sizes the measured pools (twice what it would consume).
+    const warmPool = await prepareLogins(server, emails, 60, cookie);
+    const warm = await loginLoad('login (warm-up)', server, warmPool, cookie, { amount: warmPool.length - settings.loginConnections }, false);
+    const poolSize = Math.ceil(Math.max(warm.successPerSecond, 20) * settings.durationSeconds * 2) + 100;
 
-  printLoadTable(`hosted login at ${settings.loginConnections} connections (errors = answers other than a 303 to the client)`, [login, mixedLogin]);
-  printTable(
-    `Raw Argon2 bound (argon2.verify, ${bound.concurrency} concurrent, pinned to CPU ${settings.serverCpus})`,
-    ['figure', 'value'],
-    [
-      ['verifies/s', fmt(bound.verifiesPerSecond, 1)],
-      ['verify p50 / p99', `${fmt(bound.p50Ms, 1)} / ${fmt(bound.p99Ms, 1)} ms`],
-    ],
-  );
-  printTable(
-    `client_credentials latency at a fixed ${settings.tokenProbeRate} req/s (open loop, µs resolution)`,
-    ['condition', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
-    [
-      ['token endpoint alone', fmt(tokenAlone.p50Ms, 2), fmt(tokenAlone.p99Ms, 2), fmt(tokenAlone.maxMs, 1), String(tokenAlone.errors)],
-      ['while logins saturate Argon2', fmt(tokenWithLogins.p50Ms, 2), fmt(tokenWithLogins.p99Ms, 2), fmt(tokenWithLogins.maxMs, 1), String(tokenWithLogins.errors)],
-    ],
-  );
-  const ofBound = ratio(login.successPerSecond, bound.verifiesPerSecond);
-  const summary = {
-    login,
-    loginWithTokenProbe: mixedLogin,
-    argon2Bound: bound,
-    loginShareOfBound: ofBound,
-    tokenAlone,
-    tokenWithLogins,
-    uvThreadpoolSize: settings.uvThreadpoolSize,
-    passwordHashConcurrency: settings.passwordHashConcurrency,
-  };
-  printRatios([
-    ['successful logins/s', fmt(login.successPerSecond, 1)],
-    ['logins / Argon2 bound', `${percent(ofBound)} of bound (target ≥ 85 %)`],
-    ['token p99 alone → with logins', `${fmt(tokenAlone.p99Ms, 2)} → ${fmt(tokenWithLogins.p99Ms, 2)} ms`],
-  ]);
-  if (login.poolExhausted || mixedLogin.poolExhausted) console.log('WARNING: an interaction pool ran dry; errors include reused interactions');
-  writeResults('login', summary);
-} finally {
-  await server.stop();
-  await database.release();
+    const login = await loginLoad('hosted login', server, await prepareLogins(server, emails, poolSize, cookie), cookie, { duration: settings.durationSeconds }, true);
+
+    const bound = await runProbe<Argon2Bound>(settings.serverCpus, 'services/api/bench/support/argon2-bound.ts', {
+      UV_THREADPOOL_SIZE: String(settings.uvThreadpoolSize),
+      CONCURRENCY: String(Math.min(settings.passwordHashConcurrency, settings.loginConnections)),
+      DURATION_SECONDS: String(settings.durationSeconds),
+      ARGON2_MEMORY_KIB: String(settings.argon2.memoryCost),
+      ARGON2_TIME_COST: String(settings.argon2.timeCost),
+      ARGON2_PARALLELISM: String(settings.argon2.parallelism),
+    });
+
+    // Token latency at a fixed, modest rate: alone, then while the login load saturates the hashers.
+    const probe: ProbeRequest = {
+      url: `${server.issuer}/oauth2/token`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(SERVICE_CLIENT, benchSecrets.serviceSecret) },
+      body: CLIENT_CREDENTIALS_BODY,
+    };
+    await fixedRateLatency(probe, settings.tokenProbeRate, 2); // warm the token path
+    const tokenAlone: LatencyFigures = await fixedRateLatency(probe, settings.tokenProbeRate, settings.durationSeconds);
+    const mixedPool = await prepareLogins(server, emails, poolSize, cookie);
+    const [mixedLogin, tokenWithLogins] = await Promise.all([
+      loginLoad('hosted login + token probe', server, mixedPool, cookie, { duration: settings.durationSeconds }, false),
+      fixedRateLatency(probe, settings.tokenProbeRate, settings.durationSeconds),
+    ]);
+
+    printLoadTable(`hosted login at ${settings.loginConnections} connections (errors = answers other than a 303 to the client)`, [login, mixedLogin]);
+    printTable(
+      `Raw Argon2 bound (argon2.verify, ${bound.concurrency} concurrent, pinned to CPU ${settings.serverCpus})`,
+      ['figure', 'value'],
+      [
+        ['verifies/s', fmt(bound.verifiesPerSecond, 1)],
+        ['verify p50 / p99', `${fmt(bound.p50Ms, 1)} / ${fmt(bound.p99Ms, 1)} ms`],
+      ],
+    );
+    printTable(
+      `client_credentials latency at a fixed ${settings.tokenProbeRate} req/s (open loop, µs resolution)`,
+      ['condition', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+      [
+        ['token endpoint alone', fmt(tokenAlone.p50Ms, 2), fmt(tokenAlone.p99Ms, 2), fmt(tokenAlone.maxMs, 1), String(tokenAlone.errors)],
+        ['while logins saturate Argon2', fmt(tokenWithLogins.p50Ms, 2), fmt(tokenWithLogins.p99Ms, 2), fmt(tokenWithLogins.maxMs, 1), String(tokenWithLogins.errors)],
+      ],
+    );
+    const ofBound = ratio(login.successPerSecond, bound.verifiesPerSecond);
+    const summary = {
+      login,
+      loginWithTokenProbe: mixedLogin,
+      argon2Bound: bound,
+      loginShareOfBound: ofBound,
+      tokenAlone,
+      tokenWithLogins,
+      uvThreadpoolSize: settings.uvThreadpoolSize,
+      passwordHashConcurrency: settings.passwordHashConcurrency,
+    };
+    printRatios([
+      ['successful logins/s', fmt(login.successPerSecond, 1)],
+      ['logins / Argon2 bound', `${percent(ofBound)} of bound (target ≥ 85 %)`],
+      ['token p99 alone → with logins', `${fmt(tokenAlone.p99Ms, 2)} → ${fmt(tokenWithLogins.p99Ms, 2)} ms`],
+    ]);
+    if (login.poolExhausted || mixedLogin.poolExhausted) console.log('WARNING: an interaction pool ran dry; errors include reused interactions');
+    writeResults('login', summary);
+  } finally {
+    await server.stop();
+    await database.release();
+  }
 }
+
+await underMachineMode(main);

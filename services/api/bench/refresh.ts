@@ -1,12 +1,14 @@
 // Benchmark (not a test): refresh_token grant throughput, every request with a fresh refresh token,
 // Lanyard (rotation + reuse detection in PostgreSQL) against node-oidc-provider 9.13 (rotation on,
-// refresh tokens pre-seeded into an in-memory adapter). Both issue an ES256 JWT access token and an
-// ES256 ID token per refresh.
+// refresh tokens pre-seeded into an in-memory or a Redis adapter) and Keycloak on PostgreSQL
+// (revokeRefreshToken, no reuse). All issue an ES256 JWT access token and an ES256 ID token per refresh.
 // Run: npx tsx services/api/bench/refresh.ts   (or services/api/bench/run-all.sh)
 import type { Options, RawRequest } from 'autocannon';
 import { benchDatabase } from './support/bench-database.js';
 import { basicAuth, ensureBenchTenant, startLanyard, WEB_CLIENT } from './support/lanyard.js';
 import { medianRound, runLoad, totalCpuMicros, type LoadFigures } from './support/load.js';
+import { underMachineMode } from './support/busy-hog.js';
+import { KEYCLOAK_LABEL, keycloakPeer } from './support/keycloak.js';
 import { peerLabel, startPeer, type PeerAdapter } from './support/peer.js';
 import { productionBundle } from './support/production-bundle.js';
 import { refreshMinter } from './support/refresh-minter.js';
@@ -14,8 +16,17 @@ import { pinSelf } from './support/processes.js';
 import { fmt, percent, printConditions, printLoadTable, printRatios, ratio, times, writeResults } from './support/report.js';
 import { benchSecrets, settings } from './support/settings.js';
 
-/** Tokens minted for the warm-up; its rate sizes the measured run's pool. */
-const WARMUP_POOL = 3_000;
+/**
+ * Tokens minted for the warm-up (its rate sizes the measured run's pool) and the pool's margin.
+ * Keycloak mints each by a password grant, ~50/s on one core, and serves refreshes at a few hundred
+ * per second, so a smaller pool covers it.
+ */
+interface PoolPlan {
+  readonly warmup: number;
+  readonly margin: number;
+}
+const NODE_POOL: PoolPlan = { warmup: 3_000, margin: 5_000 };
+const KEYCLOAK_POOL: PoolPlan = { warmup: 400, margin: 400 };
 
 interface RefreshRun {
   readonly load: LoadFigures;
@@ -31,7 +42,7 @@ type Minter = (count: number) => Promise<string[]>;
  * the warm-up rate would consume (each request takes the next token in its setup hook; a token is never
  * sent twice unless the pool runs dry, which is reported).
  */
-async function measure(label: string, tokenUrl: string, pid: number, mint: Minter): Promise<RefreshRun> {
+async function measure(label: string, tokenUrl: string, pid: number, mint: Minter, plan: PoolPlan = NODE_POOL): Promise<RefreshRun> {
   const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(WEB_CLIENT, benchSecrets.webSecret) };
   await checkRefresh(tokenUrl, headers, (await mint(1))[0]!);
 
@@ -56,14 +67,14 @@ async function measure(label: string, tokenUrl: string, pid: number, mint: Minte
     return { options, used: () => next };
   };
 
-  const warmPool = await mint(WARMUP_POOL);
+  const warmPool = await mint(plan.warmup);
   const warm = loadFor(warmPool);
   const warmStarted = Date.now();
   await runLoad(`${label} (warm-up)`, { ...warm.options, amount: warmPool.length - settings.connections });
   const warmRate = warm.used() / ((Date.now() - warmStarted) / 1000);
 
   // Warm-up runs below steady state (JIT), so leave a wide margin: minting is cheap next to the run.
-  const poolSize = Math.ceil(warmRate * settings.durationSeconds * 3) + 5_000;
+  const poolSize = Math.ceil(warmRate * settings.durationSeconds * 3) + plan.margin;
   const mintStarted = Date.now();
   const pool = await mint(poolSize);
   const mintPerSecond = poolSize / ((Date.now() - mintStarted) / 1000);
@@ -106,43 +117,68 @@ async function peer(adapter: PeerAdapter): Promise<RefreshRun> {
   }
 }
 
-pinSelf(settings.clientCpus);
-console.log('# refresh_token: Lanyard (production bundle) vs node-oidc-provider in memory and with a Redis adapter (rotation on, fresh token per request)');
-printConditions({ connections: settings.connections });
-const database = await benchDatabase();
-try {
-  const runs: { lanyard: RefreshRun[]; peer: RefreshRun[]; peerRedis: RefreshRun[] } = { lanyard: [], peer: [], peerRedis: [] };
-  const targets = [async () => void runs.lanyard.push(await lanyard(database.url)), async () => void runs.peer.push(await peer('memory')), async () => void runs.peerRedis.push(await peer('redis'))];
-  // Each round starts with a different target, so drift within a round does not favour one side.
-  for (let round = 0; round < settings.rounds; round += 1) {
-    for (let i = 0; i < targets.length; i += 1) await targets[(round + i) % targets.length]!();
+async function main(): Promise<void> {
+  pinSelf(settings.clientCpus);
+  console.log('# refresh_token: Lanyard (production bundle) vs node-oidc-provider in memory and with a Redis adapter, and Keycloak (rotation on, fresh token per request)');
+  printConditions({ connections: settings.connections });
+  const database = await benchDatabase();
+  const keycloak = await keycloakPeer();
+  try {
+    const runs: { lanyard: RefreshRun[]; peer: RefreshRun[]; peerRedis: RefreshRun[]; keycloak: RefreshRun[] } = { lanyard: [], peer: [], peerRedis: [], keycloak: [] };
+    const targets = [
+      async () => void runs.lanyard.push(await lanyard(database.url)),
+      async () => void runs.peer.push(await peer('memory')),
+      async () => void runs.peerRedis.push(await peer('redis')),
+      async () => {
+        const run = await keycloak.round((server) => measure(KEYCLOAK_LABEL, server.tokenUrl, server.pid, (count) => server.mint(count), KEYCLOAK_POOL));
+        if (run !== undefined) runs.keycloak.push(run);
+      },
+    ];
+    // Each round starts with a different target, so drift within a round does not favour one side.
+    for (let round = 0; round < settings.rounds; round += 1) {
+      for (let i = 0; i < targets.length; i += 1) await targets[(round + i) % targets.length]!();
+    }
+    const pick = (list: RefreshRun[]) => list.find((r) => r.load === medianRound(list.map((x) => x.load)))!;
+    const l = pick(runs.lanyard);
+    const p = pick(runs.peer);
+    const r = pick(runs.peerRedis);
+    const k = runs.keycloak.length > 0 ? pick(runs.keycloak) : undefined;
+    printLoadTable(`refresh_token at ${settings.connections} connections (access + ID token, rotation)`, [l.load, p.load, r.load, ...(k === undefined ? [] : [k.load])]);
+    const named: Array<readonly [string, RefreshRun]> = [['Lanyard', l], [peerLabel('memory'), p], [peerLabel('redis'), r], ...(k === undefined ? [] : [[KEYCLOAK_LABEL, k] as const])];
+    for (const [name, run] of named) {
+      console.log(`${name}: pool ${run.poolSize} tokens (minted at ${fmt(run.mintPerSecond, 0)}/s)${run.poolExhausted ? ' — POOL EXHAUSTED: errors include reused tokens' : ''}`);
+    }
+    const lanyardCpu = l.load.cpuMicrosPerRequest;
+    const summary = {
+      lanyard: l,
+      peer: p,
+      peerRedis: r,
+      ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
+      ratioLanyardToPeerRedis: ratio(l.load.requestsPerSecond, r.load.requestsPerSecond),
+      cpuRatioPeerToLanyard: ratio(p.load.cpuMicrosPerRequest?.server ?? Number.NaN, lanyardCpu?.server ?? Number.NaN),
+      totalCpuRatioPeerRedisToLanyard: ratio(totalCpuMicros(r.load), totalCpuMicros(l.load)),
+      keycloak: k,
+      keycloakMissing: keycloak.missing,
+      ratioLanyardToKeycloak: k === undefined ? undefined : ratio(l.load.requestsPerSecond, k.load.requestsPerSecond),
+      totalCpuRatioKeycloakToLanyard: k === undefined ? undefined : ratio(totalCpuMicros(k.load), totalCpuMicros(l.load)),
+      busy: settings.busy,
+    };
+    printRatios([
+      ['Lanyard / peer (in memory) refresh throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
+      ['Lanyard / peer (Redis adapter) refresh throughput', `${times(summary.ratioLanyardToPeerRedis)} (target ≥ 2×)`],
+      ['peer (in memory) / Lanyard CPU per refresh (process only)', `${times(summary.cpuRatioPeerToLanyard)} (>1: Lanyard cheaper per request)`],
+      ['peer (Redis) / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(totalCpuMicros(r.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`],
+      k === undefined
+        ? ['Lanyard / Keycloak refresh throughput', `missing: ${keycloak.missing}`]
+        : ['Lanyard / Keycloak refresh throughput (one core each)', `${times(summary.ratioLanyardToKeycloak!)} (target ≥ 10×)`],
+      ...(k === undefined ? [] : [['Keycloak / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioKeycloakToLanyard!)} (${fmt(totalCpuMicros(k.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`] as const]),
+      ['Lanyard PostgreSQL CPU per refresh', `${fmt(lanyardCpu?.postgres ?? Number.NaN, 0)} µs (${percent((lanyardCpu?.postgres ?? 0) / ((lanyardCpu?.server ?? 0) + (lanyardCpu?.postgres ?? 0)))} of API+DB CPU)`],
+    ]);
+    writeResults('refresh', summary);
+  } finally {
+    await keycloak.release();
+    await database.release();
   }
-  const pick = (list: RefreshRun[]) => list.find((r) => r.load === medianRound(list.map((x) => x.load)))!;
-  const l = pick(runs.lanyard);
-  const p = pick(runs.peer);
-  const r = pick(runs.peerRedis);
-  printLoadTable(`refresh_token at ${settings.connections} connections (access + ID token, rotation)`, [l.load, p.load, r.load]);
-  for (const [name, run] of [['Lanyard', l], [peerLabel('memory'), p], [peerLabel('redis'), r]] as const) {
-    console.log(`${name}: pool ${run.poolSize} tokens (minted at ${fmt(run.mintPerSecond, 0)}/s)${run.poolExhausted ? ' — POOL EXHAUSTED: errors include reused tokens' : ''}`);
-  }
-  const lanyardCpu = l.load.cpuMicrosPerRequest;
-  const summary = {
-    lanyard: l,
-    peer: p,
-    peerRedis: r,
-    ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
-    ratioLanyardToPeerRedis: ratio(l.load.requestsPerSecond, r.load.requestsPerSecond),
-    cpuRatioPeerToLanyard: ratio(p.load.cpuMicrosPerRequest?.server ?? Number.NaN, lanyardCpu?.server ?? Number.NaN),
-    totalCpuRatioPeerRedisToLanyard: ratio(totalCpuMicros(r.load), totalCpuMicros(l.load)),
-  };
-  printRatios([
-    ['Lanyard / peer (in memory) refresh throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
-    ['Lanyard / peer (Redis adapter) refresh throughput', `${times(summary.ratioLanyardToPeerRedis)} (target ≥ 2×)`],
-    ['peer (in memory) / Lanyard CPU per refresh (process only)', `${times(summary.cpuRatioPeerToLanyard)} (>1: Lanyard cheaper per request)`],
-    ['peer (Redis) / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(totalCpuMicros(r.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`],
-    ['Lanyard PostgreSQL CPU per refresh', `${fmt(lanyardCpu?.postgres ?? Number.NaN, 0)} µs (${percent((lanyardCpu?.postgres ?? 0) / ((lanyardCpu?.server ?? 0) + (lanyardCpu?.postgres ?? 0)))} of API+DB CPU)`],
-  ]);
-  writeResults('refresh', summary);
-} finally {
-  await database.release();
 }
+
+await underMachineMode(main);

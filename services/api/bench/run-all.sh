@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the three API benchmarks (client_credentials, refresh_token, hosted login) against a fresh,
-# migrated bench database and prints a summary table. Benchmarks, not tests: nothing here asserts.
-# Usage: services/api/bench/run-all.sh          (or: npm run bench -w @lanyard/api)
+# Runs the API benchmarks (client_credentials, refresh_token, hosted login, scale-out) against a fresh,
+# migrated bench database, first on the machine as it is (quiet) and then with a fixed CPU hog on the
+# driver's core (busy), and prints a summary table per mode. Benchmarks, not tests: nothing asserts.
+# Usage: services/api/bench/run-all.sh [--quiet | --busy]    (or: npm run bench; default: both modes)
 # Knobs (env): BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_LOGIN_CONNECTIONS, BENCH_ROUNDS,
-# BENCH_SERVER_CPUS, BENCH_CLIENT_CPUS, BENCH_RESULTS_DIR, BENCH_DATABASE_ADMIN_URL — docs/benchmarks.md.
+# BENCH_SERVER_CPUS, BENCH_CLIENT_CPUS, BENCH_RESULTS_DIR, BENCH_DATABASE_ADMIN_URL, BENCH_KEYCLOAK — docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -32,9 +33,18 @@ DATABASE_URL="$DB_URL" npm run --silent migrate >/dev/null
 # Three rounds per target (order rotated, median reported): single runs vary ±20 % on this machine.
 export BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 export BENCH_DATABASE_URL="$DB_URL" BENCH_RESULTS_DIR="$RESULTS_DIR" BENCH_REDIS_URL="$REDIS_URL"
-for bench in client-credentials refresh login; do
-  log "running ${bench}"
-  npx tsx "services/api/bench/${bench}.ts"
+case "${1:-}" in
+  --quiet) MODES=(quiet) ;;
+  --busy) MODES=(busy) ;;
+  '') MODES=(quiet busy) ;;
+  *) log "usage: run-all.sh [--quiet | --busy]"; exit 2 ;;
+esac
+for mode in "${MODES[@]}"; do
+  export BENCH_BUSY=$([[ "$mode" == busy ]] && echo 1 || echo 0) BENCH_RESULTS_DIR="${RESULTS_DIR}/${mode}"
+  for bench in client-credentials refresh login scale-out; do
+    log "running ${bench} (${mode})"
+    npx tsx "services/api/bench/${bench}.ts"
+  done
 done
-npx tsx services/api/bench/summary.ts "$RESULTS_DIR"
+for mode in "${MODES[@]}"; do npx tsx services/api/bench/summary.ts "${RESULTS_DIR}/${mode}"; done
 log "figures kept in ${RESULTS_DIR}"

@@ -42,12 +42,12 @@ export interface LanyardServer {
  * production, LOG_LEVEL warn, pinned to the server CPUs, against the bench database and a fresh
  * Redis key prefix (so rate-limit windows never carry over between runs). `entry` swaps the entry
  * point (the limiter A/B cross-check, the production bundle); `fixedPort` lets a restarted process
- * take its predecessor's address (the fault suite).
+ * take its predecessor's address (the fault suite); `cpus` pins a second replica elsewhere (scale-out).
  */
-export async function startLanyard(databaseUrl: string, env: Record<string, string> = {}, entry = 'services/api/src/server.ts', fixedPort?: number): Promise<LanyardServer> {
+export async function startLanyard(databaseUrl: string, env: Record<string, string> = {}, entry = 'services/api/src/server.ts', fixedPort?: number, cpus = settings.serverCpus): Promise<LanyardServer> {
   const port = fixedPort ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const processUnderTest = spawnPinned(settings.serverCpus, entry, {
+  const processUnderTest = spawnPinned(cpus, entry, {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',

@@ -74,10 +74,18 @@ export interface PinnedProcess {
 export function spawnPinned(cpus: string, entry: string, env: Record<string, string>, options: { ipc?: boolean; args?: string[] } = {}): PinnedProcess {
   const bundle = entry.endsWith('.js');
   const loader = bundle ? [] : ['--import', 'tsx'];
-  const child = spawn('taskset', ['-c', cpus, process.execPath, ...loader, entry, ...(options.args ?? [])], {
+  // A production bundle runs with the image's environment under the caller's, as in a container.
+  return spawnPinnedCommand(cpus, process.execPath, [...loader, entry, ...(options.args ?? [])], { ...(bundle ? imageEnvironment() : {}), ...env }, options);
+}
+
+/**
+ * Starts `command` pinned to `cpus` with exactly `env` (plus PATH/HOME). The pid is the command's
+ * own as long as it execs its real process (taskset does; so does Keycloak's kc.sh).
+ */
+export function spawnPinnedCommand(cpus: string, command: string, args: readonly string[], env: Record<string, string>, options: { ipc?: boolean } = {}): PinnedProcess {
+  const child = spawn('taskset', ['-c', cpus, command, ...args], {
     cwd: repoRoot,
-    // A production bundle runs with the image's environment under the caller's, as in a container.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...(bundle ? imageEnvironment() : {}), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

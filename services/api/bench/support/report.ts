@@ -63,6 +63,7 @@ export function printConditions(extra: Record<string, string | number> = {}): vo
     'server cpus': settings.serverCpus,
     'client cpus': settings.clientCpus,
     pipelining: 1,
+    mode: settings.busy ? `busy (a CPU hog spins on cpus ${settings.clientCpus})` : 'quiet',
     ...extra,
   };
   console.log(Object.entries(all).map(([k, v]) => `${k}=${v}`).join('  '));

@@ -44,6 +44,10 @@ export const settings = {
   uvThreadpoolSize: int('BENCH_UV_THREADPOOL_SIZE', 8),
   passwordHashConcurrency: int('BENCH_PASSWORD_HASH_CONCURRENCY', 2),
   argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
+  /** BENCH_BUSY=1 (run-all's busy mode): a CPU hog spins on the driver's core for the whole script. */
+  busy: process.env.BENCH_BUSY === '1',
+  /** BENCH_KEYCLOAK=0 leaves Keycloak out (it downloads ~170 MB once and takes most of a minute to start). */
+  keycloak: process.env.BENCH_KEYCLOAK !== '0',
 } as const;
 
 /** Fixed bench-only secrets: every restart against the same bench database must decrypt its keys. */
