@@ -3,8 +3,7 @@
 // kube-apiserver + etcd; CONVERGE_TENANTS tenants (default 500), each with one confidential client
 // and its own namespace, applied at once, timed from the first apply until every one is Ready.
 // Run: npx tsx operator/bench/converge.ts   Knobs (env): CONVERGE_TENANTS, CONVERGE_APPLY_CONCURRENCY.
-import { readFileSync } from 'node:fs';
-import { cpuSeconds } from '../../services/api/bench/support/processes.js'; // eslint-disable-line no-restricted-imports -- bench tooling, as in apiserver-restart.ts
+import { cpuSeconds, rssMiB } from '../../services/api/bench/support/processes.js'; // eslint-disable-line no-restricted-imports -- bench tooling, as in apiserver-restart.ts
 import { fmt, machineLoad, printTable, writeResults } from '../../services/api/bench/support/report.js'; // eslint-disable-line no-restricted-imports -- bench tooling
 import { startOperatorStack } from './support/operator-stack.js';
 
@@ -21,15 +20,6 @@ async function inParallel(count: number, concurrency: number, task: (i: number) 
   await Promise.all(Array.from({ length: concurrency }, async () => {
     for (let i = next++; i < count; i = next++) await task(i);
   }));
-}
-
-/** Resident set size of a process in MiB (Linux /proc). */
-function rssMiB(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ interface Figures {
   readonly p99Ms: number;
   readonly errors: number;
   readonly cpuMicrosPerRequest?: { readonly server: number };
+  readonly serverPeakRssMiB?: number;
 }
 
 const dir = process.argv[2] ?? process.env.BENCH_RESULTS_DIR;
@@ -98,6 +99,12 @@ if (rt !== undefined) {
 if (login !== undefined) {
   rows.push(['logins/s vs Argon2 bound', `${fmt(login.login.successPerSecond, 1)} / ${fmt(login.argon2Bound.verifiesPerSecond, 1)} = ${percent(login.loginShareOfBound)}`, '≥ 90 %']);
   rows.push(['token p99 alone → during logins', `${fmt(login.tokenAlone.p99Ms, 2)} → ${fmt(login.tokenWithLogins.p99Ms, 2)} ms`, '< 25 ms during logins']);
+}
+const peakRss = Math.max(...[cc?.lanyard.load, rt?.lanyard.load, login?.login].map((f) => f?.serverPeakRssMiB ?? Number.NaN).filter(Number.isFinite));
+if (Number.isFinite(peakRss)) rows.push(['Lanyard production bundle, peak RSS under load (VmHWM)', `${fmt(peakRss, 0)} MiB`, '≤ 150 MiB']);
+const operator = read<{ tenants: number; convergeSeconds: number; lost: number }>('operator-converge');
+if (operator !== undefined) {
+  rows.push([`operator: ${operator.tenants} IdentityTenants to Ready`, `${fmt(operator.convergeSeconds, 1)} s${operator.lost > 0 ? ` (${operator.lost} never Ready)` : ''}`, '≤ 50 s for 500']);
 }
 if (scale !== undefined) {
   rows.push(['scale-out: two API processes / one (client_credentials req/s)', `${fmt(scale.two.requestsPerSecond, 0)} / ${fmt(scale.one.requestsPerSecond, 0)} = ${times(scale.ratioTwoToOne)}`, '≥ 1.7×']);

@@ -15,7 +15,8 @@ import { benchSecrets, settings } from './settings.js';
 export const KEYCLOAK_VERSION = process.env.BENCH_KEYCLOAK_VERSION ?? '26.7.3';
 export const KEYCLOAK_LABEL = `Keycloak ${KEYCLOAK_VERSION} (PostgreSQL)`;
 const DIST_URL = `https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist/${KEYCLOAK_VERSION}/keycloak-quarkus-dist-${KEYCLOAK_VERSION}.tar.gz`;
-const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lanyard', `keycloak-${KEYCLOAK_VERSION}`);
+/** Beside the other built test tools (scripts/build-k8s-test-bins.sh): outside the clone, so fresh clones reuse it. */
+const CACHE = join(process.env.LANYARD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lanyard'), `keycloak-${KEYCLOAK_VERSION}`);
 const REALM = 'bench';
 const ADMIN = { username: 'bench-admin', password: 'bench-admin-password-0123456789' };
 const USER = { username: 'bench-user', email: 'bench-user@bench.example' };

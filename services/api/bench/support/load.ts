@@ -1,5 +1,5 @@
 import autocannon, { type Options, type Result } from 'autocannon';
-import { cpuMeter } from './processes.js';
+import { cpuMeter, rssMiB } from './processes.js';
 
 export interface LoadFigures {
   readonly label: string;
@@ -16,6 +16,8 @@ export interface LoadFigures {
   readonly cpuMicrosPerRequest?: { readonly server: number; readonly postgres: number; readonly redis: number };
   /** Cores the process under test kept busy on average (1.0 = its pinned core saturated). */
   readonly serverCores?: number;
+  /** Peak resident set of the process under test so far (VmHWM), in MiB. */
+  readonly serverPeakRssMiB?: number;
 }
 
 /** Same settings for every target (comparable runs, docs/reference/performance-budget.md); pipelining is always 1. */
@@ -43,6 +45,7 @@ export async function runLoad(label: string, options: Options, serverPid?: numbe
             redis: (cpu.redis * 1e6) / total,
           },
           serverCores: cpu.server / result.duration,
+          serverPeakRssMiB: rssMiB(serverPid!, 'VmHWM'),
         }),
   };
 }

@@ -22,6 +22,16 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** A process's resident set in MiB: now (`VmRSS`) or its peak so far (`VmHWM`), from Linux /proc. */
+export function rssMiB(pid: number, which: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  try {
+    const kib = new RegExp(`${which}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? Number.NaN : Number(kib) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Pids of every process whose command name is `name` (postgres backends, redis-server). */
 export function pidsNamed(name: string): number[] {
   const pids: number[] = [];

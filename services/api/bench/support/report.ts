@@ -22,7 +22,7 @@ export function printTable(title: string, header: readonly string[], rows: Reado
 export function printLoadTable(title: string, runs: readonly LoadFigures[]): void {
   printTable(
     title,
-    ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'requests', 'CPU µs/req (proc | pg | redis)', 'proc cores'],
+    ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'requests', 'CPU µs/req (proc | pg | redis)', 'proc cores', 'peak RSS MiB'],
     runs.map((r) => [
       r.label,
       fmt(r.requestsPerSecond, 0),
@@ -34,6 +34,7 @@ export function printLoadTable(title: string, runs: readonly LoadFigures[]): voi
         ? '-'
         : `${fmt(r.cpuMicrosPerRequest.server, 0)} | ${fmt(r.cpuMicrosPerRequest.postgres, 0)} | ${fmt(r.cpuMicrosPerRequest.redis, 0)}`,
       r.serverCores === undefined ? '-' : fmt(r.serverCores, 2),
+      r.serverPeakRssMiB === undefined ? '-' : fmt(r.serverPeakRssMiB, 0),
     ]),
   );
 }
