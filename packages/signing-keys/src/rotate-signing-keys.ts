@@ -6,6 +6,8 @@ import type { RotationPolicy } from './plan-key-rotation.js';
 import { isEmptyPlan, planTenantKeyRotation, type TenantRotationPlan } from './plan-tenant-key-rotation.js';
 import { SIGNING_ALGS, type SigningAlg } from './signing-algs.js';
 
+const UNCHANGED = Object.freeze({ create: null, retire: [], remove: [] });
+
 /** What {@link rotateSigningKeys} did to one tenant. */
 export interface TenantKeyRotation {
   /** The plan applied to each algorithm's keys. */
@@ -22,8 +24,9 @@ export interface TenantKeyRotation {
  * algorithm is planned over its own keys and all plans are applied in that one transaction: a tenant
  * with no key of an algorithm gets one that signs at once, the others follow their own schedules.
  * Returns the plans and the tenant's keys afterwards. `db` may be an open transaction (a new
- * tenant gets its first keys in the transaction that creates it); `now` comes from the caller's
- * clock.
+ * tenant gets its first key in the transaction that creates it); `now` comes from the caller's
+ * clock; `algs` limits the run to some algorithms (a new tenant's transaction creates only the
+ * ES256 key, see SigningKeyService.ensureKeys).
  *
  * Creating an RS256 key takes a few hundred milliseconds of thread-pool time (see
  * {@link generateSigningKey}), during which the lock and the transaction stay open; that only
@@ -35,11 +38,14 @@ export async function rotateSigningKeys(
   tenantId: string,
   policy: RotationPolicy,
   now: Date,
+  algs: readonly SigningAlg[] = SIGNING_ALGS,
 ): Promise<TenantKeyRotation> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('signing-keys'), hashtext(${tenantId}))`);
     const existing = await tx.select().from(signingKeys).where(eq(signingKeys.tenantId, tenantId));
-    const plans = planTenantKeyRotation(existing, now, policy);
+    // Algorithms left out of `algs` keep their keys as they are, whatever their schedule says.
+    const planned = planTenantKeyRotation(existing, now, policy);
+    const plans = Object.fromEntries(SIGNING_ALGS.map((alg) => [alg, algs.includes(alg) ? planned[alg] : UNCHANGED])) as TenantRotationPlan;
     const created: Partial<Record<SigningAlg, string>> = {};
     for (const alg of SIGNING_ALGS) {
       const plan = plans[alg];

@@ -28,6 +28,9 @@ export type KeyRings = Pick<SigningKeyService, 'ring' | 'signingKey'>;
  * relying parties have not seen. Rotation itself is the worker's job; the API only makes sure a
  * tenant has a key.
  */
+/** The algorithms a tenant has a key for from the moment it exists. */
+const FIRST_KEY_ALGS: readonly SigningAlg[] = ['ES256'];
+
 export class SigningKeyService {
   readonly #rings: LoadThrough<string, SigningKeyRing>;
 
@@ -53,9 +56,15 @@ export class SigningKeyService {
     return (await this.ring(tenantId)).signingKey(this.clock(), alg);
   }
 
-  /** Creates the first key of a tenant if it has none (idempotent, safe under concurrency). */
+  /**
+   * Creates a new tenant's first key, ES256, what it signs with by default (idempotent, safe under
+   * concurrency). Its RS256 key comes with the first load of its key ring (its first token, JWKS or
+   * discovery request; see {@link #load}) or the worker's next rotation pass, whichever is first:
+   * an RSA-2048 key is ~150 ms of CPU, which a platform applying hundreds of tenants at once
+   * should not pay for all of them up front, and many tenants never sign with RS256 at all.
+   */
   async ensureKeys(tenantId: string, executor: Executor = this.db): Promise<void> {
-    await rotateSigningKeys(executor, this.cipher, tenantId, this.policy, this.clock());
+    await rotateSigningKeys(executor, this.cipher, tenantId, this.policy, this.clock(), FIRST_KEY_ALGS);
   }
 
   /**
@@ -77,8 +86,8 @@ export class SigningKeyService {
     let rows = await this.db.select().from(signingKeys).where(eq(signingKeys.tenantId, tenantId));
     let ring = new SigningKeyRing(rows, this.cipher);
     if (SIGNING_ALGS.some((alg) => ring.signingKey(this.clock(), alg) === undefined)) {
-      // A tenant restored from backup without keys, created before it had keys of every algorithm,
-      // or whose worker has been down past a rotation.
+      // A new tenant's first use (it is created with its ES256 key only), a tenant restored from
+      // backup without keys, or one whose worker has been down past a rotation.
       rows = (await rotateSigningKeys(this.db, this.cipher, tenantId, this.policy, this.clock())).keys;
       ring = new SigningKeyRing(rows, this.cipher);
     }

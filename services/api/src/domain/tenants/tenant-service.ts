@@ -59,8 +59,8 @@ export class TenantService {
   }
 
   /**
-   * Declarative create-or-update. A new tenant gets its first signing key in the same transaction,
-   * so a tenant is never visible without a key to sign with.
+   * Declarative create-or-update. A new tenant gets its first signing key (ES256) in the same
+   * transaction, so a tenant is never visible without a key to sign with.
    */
   async upsert(name: string, spec: TenantSpec): Promise<{ tenant: Tenant; created: boolean }> {
     const result = await retryOnCreateRace(() => this.db.transaction(async (tx) => {
