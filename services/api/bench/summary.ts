@@ -10,7 +10,7 @@ interface Figures {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
-  readonly cpuMicrosPerRequest?: { readonly server: number };
+  readonly cpuMicrosPerRequest?: { readonly server: number; readonly postgres: number; readonly redis: number };
   readonly serverPeakRssMiB?: number;
 }
 
@@ -59,12 +59,16 @@ const login = read<{
 
 const scale = read<{ one: { requestsPerSecond: number }; two: { requestsPerSecond: number }; ratioTwoToOne: number }>('scale-out');
 
+const cpuCell = (f: Figures) => {
+  const cpu = f.cpuMicrosPerRequest;
+  return cpu === undefined ? '-' : `${fmt(cpu.server, 0)} | ${fmt(cpu.server + cpu.postgres + cpu.redis, 0)}`;
+};
 const row = (name: string, f: Figures | undefined): string[] =>
-  f === undefined ? [name, '-', '-', '-', '-', '-'] : [name, fmt(f.requestsPerSecond, 0), fmt(f.p50Ms, 1), fmt(f.p99Ms, 1), String(f.errors), f.cpuMicrosPerRequest === undefined ? '-' : fmt(f.cpuMicrosPerRequest.server, 0)];
+  f === undefined ? [name, '-', '-', '-', '-', '-'] : [name, fmt(f.requestsPerSecond, 0), fmt(f.p50Ms, 1), fmt(f.p99Ms, 1), String(f.errors), cpuCell(f)];
 const cpuRatio = (peer: Figures, lanyard: Figures) => (peer.cpuMicrosPerRequest?.server ?? Number.NaN) / (lanyard.cpuMicrosPerRequest?.server ?? Number.NaN);
 
 const mode = cc?.busy === true ? 'busy: a CPU hog on the driver\'s core' : 'quiet';
-printTable(`Summary (${mode}): throughput and latency`, ['run', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req'], [
+printTable(`Summary (${mode}): throughput and latency`, ['run', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req (process | + PostgreSQL + Redis)'], [
   row('client_credentials — Lanyard', cc?.lanyard.load),
   row('client_credentials — node-oidc-provider (in memory)', cc?.peer.load),
   row('client_credentials — node-oidc-provider (Redis adapter)', cc?.peerRedis?.load),

@@ -70,6 +70,7 @@ export async function startLanyard(databaseUrl: string, env: Record<string, stri
     RATE_LIMIT_TOKEN_PER_MINUTE: '1000000',
     LOGIN_FAILURE_BURST: '1000',
     RATE_LIMIT_INTERACTIONS_PER_MINUTE: '1000000',
+    ...settings.apiEnv,
     ...env,
   });
   await waitForHttp(`${baseUrl}/readyz`, processUnderTest);

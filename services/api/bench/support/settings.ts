@@ -46,6 +46,8 @@ export const settings = {
   argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
   /** BENCH_BUSY=1 (run-all's busy mode): a CPU hog spins on the driver's core for the whole script. */
   busy: process.env.BENCH_BUSY === '1',
+  /** BENCH_API_ENV='{"NAME":"value"}': extra environment for every Lanyard process under test (to try other settings). */
+  apiEnv: JSON.parse(process.env.BENCH_API_ENV || '{}') as Record<string, string>,
   /** BENCH_KEYCLOAK=0 leaves Keycloak out (it downloads ~170 MB once and takes most of a minute to start). */
   keycloak: process.env.BENCH_KEYCLOAK !== '0',
 } as const;
