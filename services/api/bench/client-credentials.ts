@@ -6,7 +6,7 @@
 import { benchDatabase } from './support/bench-database.js';
 import { sequentialLatency, type LatencyFigures, type ProbeRequest } from './support/http-probe.js';
 import { basicAuth, BENCH_TENANT, checkClientCredentials, CLIENT_CREDENTIALS_BODY, ensureBenchTenant, SERVICE_CLIENT, startLanyard } from './support/lanyard.js';
-import { medianRound, runLoad, totalCpuMicros, type LoadFigures } from './support/load.js';
+import { medianRun, rotatedRounds, runLoad, totalCpuMicros, type LoadFigures } from './support/load.js';
 import { underMachineMode } from './support/busy-hog.js';
 import { KEYCLOAK_LABEL, keycloakPeer } from './support/keycloak.js';
 import { peerLabel, startPeer, type PeerAdapter } from './support/peer.js';
@@ -78,17 +78,12 @@ async function main(): Promise<void> {
       },
       async () => void runs.noLimiter.push(await lanyard(database.url, 'Lanyard, limiter stubbed (cross-check)', 'services/api/bench/support/api-without-limiter.ts')),
     ];
-    // Each round starts with a different target, so whatever the previous run leaves behind
-    // (PostgreSQL autovacuum of the audit table, a warm or cold cache) does not favour one side.
-    for (let round = 0; round < settings.rounds; round += 1) {
-      for (let i = 0; i < targets.length; i += 1) await targets[(round + i) % targets.length]!();
-    }
-    const pick = (list: TargetRun[]) => list.find((r) => r.load === medianRound(list.map((x) => x.load)))!;
-    const l = pick(runs.lanyard);
-    const p = pick(runs.peer);
-    const r = pick(runs.peerRedis);
-    const k = runs.keycloak.length > 0 ? pick(runs.keycloak) : undefined;
-    const n = pick(runs.noLimiter);
+    await rotatedRounds(targets, settings.rounds);
+    const l = medianRun(runs.lanyard);
+    const p = medianRun(runs.peer);
+    const r = medianRun(runs.peerRedis);
+    const k = runs.keycloak.length > 0 ? medianRun(runs.keycloak) : undefined;
+    const n = medianRun(runs.noLimiter);
 
     const limiter = await runProbe<LimiterProbe>(settings.serverCpus, 'services/api/bench/support/limiter-probe.ts', {
       REDIS_URL: settings.redisUrl,

@@ -6,7 +6,7 @@
 import type { Options, RawRequest } from 'autocannon';
 import { benchDatabase } from './support/bench-database.js';
 import { basicAuth, ensureBenchTenant, startLanyard, WEB_CLIENT } from './support/lanyard.js';
-import { medianRound, runLoad, totalCpuMicros, type LoadFigures } from './support/load.js';
+import { medianRun, rotatedRounds, runLoad, totalCpuMicros, type LoadFigures } from './support/load.js';
 import { underMachineMode } from './support/busy-hog.js';
 import { KEYCLOAK_LABEL, keycloakPeer } from './support/keycloak.js';
 import { peerLabel, startPeer, type PeerAdapter } from './support/peer.js';
@@ -134,15 +134,11 @@ async function main(): Promise<void> {
         if (run !== undefined) runs.keycloak.push(run);
       },
     ];
-    // Each round starts with a different target, so drift within a round does not favour one side.
-    for (let round = 0; round < settings.rounds; round += 1) {
-      for (let i = 0; i < targets.length; i += 1) await targets[(round + i) % targets.length]!();
-    }
-    const pick = (list: RefreshRun[]) => list.find((r) => r.load === medianRound(list.map((x) => x.load)))!;
-    const l = pick(runs.lanyard);
-    const p = pick(runs.peer);
-    const r = pick(runs.peerRedis);
-    const k = runs.keycloak.length > 0 ? pick(runs.keycloak) : undefined;
+    await rotatedRounds(targets, settings.rounds);
+    const l = medianRun(runs.lanyard);
+    const p = medianRun(runs.peer);
+    const r = medianRun(runs.peerRedis);
+    const k = runs.keycloak.length > 0 ? medianRun(runs.keycloak) : undefined;
     printLoadTable(`refresh_token at ${settings.connections} connections (access + ID token, rotation)`, [l.load, p.load, r.load, ...(k === undefined ? [] : [k.load])]);
     const named: Array<readonly [string, RefreshRun]> = [['Lanyard', l], [peerLabel('memory'), p], [peerLabel('redis'), r], ...(k === undefined ? [] : [[KEYCLOAK_LABEL, k] as const])];
     for (const [name, run] of named) {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { benchDatabase } from './support/bench-database.js';
 import { underMachineMode } from './support/busy-hog.js';
 import { basicAuth, CLIENT_CREDENTIALS_BODY, checkClientCredentials, ensureBenchTenant, SERVICE_CLIENT, startLanyard, type LanyardServer } from './support/lanyard.js';
-import { medianRound, runLoad, type LoadFigures } from './support/load.js';
+import { medianRound, rotatedRounds, runLoad, type LoadFigures } from './support/load.js';
 import { productionBundle } from './support/production-bundle.js';
 import { pinSelf } from './support/processes.js';
 import { fmt, printConditions, printLoadTable, printRatios, ratio, times, writeResults } from './support/report.js';
@@ -74,9 +74,7 @@ async function main(): Promise<void> {
     }
     const runs: { one: ScaleRun[]; two: ScaleRun[] } = { one: [], two: [] };
     const targets = [async () => void runs.one.push(await one(database.url)), async () => void runs.two.push(await two(database.url))];
-    for (let round = 0; round < settings.rounds; round += 1) {
-      for (let i = 0; i < targets.length; i += 1) await targets[(round + i) % targets.length]!();
-    }
+    await rotatedRounds(targets, settings.rounds);
     const pick = (list: ScaleRun[]) => {
       const median = medianRound(list.map((run) => ({ ...run.perReplica[0]!, requestsPerSecond: run.requestsPerSecond })));
       return list.find((run) => run.requestsPerSecond === median.requestsPerSecond)!;

@@ -24,7 +24,8 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   return { url: url.toString(), release: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-async function admin(sql: string): Promise<void> {
+/** Runs one statement as the bench's admin role (CREATE / DROP DATABASE). */
+export async function admin(sql: string): Promise<void> {
   const handle = createDatabase({ url: settings.databaseAdminUrl, poolMax: 2, applicationName: 'lanyard-bench' });
   try {
     await handle.pool.query(sql);

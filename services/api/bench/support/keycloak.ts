@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { freePort } from '@lanyard/testing';
-import { createDatabase } from '@lanyard/db';
+import { admin as adminSql } from './bench-database.js';
 import { RESOURCE, SERVICE_CLIENT, SERVICE_SCOPE, WEB_CLIENT, WEB_REDIRECT } from './lanyard.js';
 import { spawnPinnedCommand, waitForHttp, type PinnedProcess } from './processes.js';
 import { benchSecrets, settings } from './settings.js';
@@ -81,15 +81,6 @@ export async function keycloakDatabase(): Promise<{ readonly name: string; relea
   await adminSql(`drop database if exists ${name} with (force)`);
   await adminSql(`create database ${name}`);
   return { name, release: () => adminSql(`drop database if exists ${name} with (force)`) };
-}
-
-async function adminSql(sql: string): Promise<void> {
-  const handle = createDatabase({ url: settings.databaseAdminUrl, poolMax: 1, applicationName: 'lanyard-bench-keycloak' });
-  try {
-    await handle.pool.query(sql);
-  } finally {
-    await handle.close();
-  }
 }
 
 export interface KeycloakServer {

@@ -59,3 +59,19 @@ export function medianRound(rounds: readonly LoadFigures[]): LoadFigures {
 /** CPU per request of the process under test, PostgreSQL and Redis together: what a request costs the machine. */
 export const totalCpuMicros = (figures: LoadFigures): number =>
   figures.cpuMicrosPerRequest === undefined ? Number.NaN : figures.cpuMicrosPerRequest.server + figures.cpuMicrosPerRequest.postgres + figures.cpuMicrosPerRequest.redis;
+
+/**
+ * Runs every target once per round, each round starting with the next target, so whatever one run
+ * leaves behind (autovacuum, a warm or cold cache, drift of the machine) does not favour one side.
+ */
+export async function rotatedRounds(targets: ReadonlyArray<() => Promise<void>>, rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round += 1) {
+    for (let i = 0; i < targets.length; i += 1) await targets[(round + i) % targets.length]!();
+  }
+}
+
+/** The run whose load is the median round's ({@link medianRound}). */
+export function medianRun<T extends { readonly load: LoadFigures }>(runs: readonly T[]): T {
+  const median = medianRound(runs.map((run) => run.load));
+  return runs.find((run) => run.load === median)!;
+}
