@@ -4,16 +4,14 @@
 // (revokeRefreshToken, no reuse). All issue an ES256 JWT access token and an ES256 ID token per refresh.
 // Run: npx tsx services/api/bench/refresh.ts   (or services/api/bench/run-all.sh)
 import type { Options, RawRequest } from 'autocannon';
-import { benchDatabase } from './support/bench-database.js';
 import { basicAuth, ensureBenchTenant, startLanyard, WEB_CLIENT } from './support/lanyard.js';
 import { medianRun, rotatedRounds, runLoad, totalCpuMicros, type LoadFigures } from './support/load.js';
-import { underMachineMode } from './support/busy-hog.js';
-import { KEYCLOAK_LABEL, keycloakPeer } from './support/keycloak.js';
+import { keycloakComparison, runGrantBench } from './support/grant-bench.js';
+import { KEYCLOAK_LABEL } from './support/keycloak.js';
 import { peerLabel, startPeer, type PeerAdapter } from './support/peer.js';
 import { productionBundle } from './support/production-bundle.js';
 import { refreshMinter } from './support/refresh-minter.js';
-import { pinSelf } from './support/processes.js';
-import { fmt, percent, printConditions, printLoadTable, printRatios, ratio, times, writeResults } from './support/report.js';
+import { fmt, percent, printLoadTable, printRatios, ratio, times, writeResults } from './support/report.js';
 import { benchSecrets, settings } from './support/settings.js';
 
 /**
@@ -117,64 +115,48 @@ async function peer(adapter: PeerAdapter): Promise<RefreshRun> {
   }
 }
 
-async function main(): Promise<void> {
-  pinSelf(settings.clientCpus);
-  console.log('# refresh_token: Lanyard (production bundle) vs node-oidc-provider in memory and with a Redis adapter, and Keycloak (rotation on, fresh token per request)');
-  printConditions({ connections: settings.connections });
-  const database = await benchDatabase();
-  const keycloak = await keycloakPeer();
-  try {
-    const runs: { lanyard: RefreshRun[]; peer: RefreshRun[]; peerRedis: RefreshRun[]; keycloak: RefreshRun[] } = { lanyard: [], peer: [], peerRedis: [], keycloak: [] };
-    const targets = [
-      async () => void runs.lanyard.push(await lanyard(database.url)),
-      async () => void runs.peer.push(await peer('memory')),
-      async () => void runs.peerRedis.push(await peer('redis')),
-      async () => {
-        const run = await keycloak.round((server) => measure(KEYCLOAK_LABEL, server.tokenUrl, server.pid, (count) => server.mint(count), KEYCLOAK_POOL));
-        if (run !== undefined) runs.keycloak.push(run);
-      },
-    ];
-    await rotatedRounds(targets, settings.rounds);
-    const l = medianRun(runs.lanyard);
-    const p = medianRun(runs.peer);
-    const r = medianRun(runs.peerRedis);
-    const k = runs.keycloak.length > 0 ? medianRun(runs.keycloak) : undefined;
-    printLoadTable(`refresh_token at ${settings.connections} connections (access + ID token, rotation)`, [l.load, p.load, r.load, ...(k === undefined ? [] : [k.load])]);
-    const named: Array<readonly [string, RefreshRun]> = [['Lanyard', l], [peerLabel('memory'), p], [peerLabel('redis'), r], ...(k === undefined ? [] : [[KEYCLOAK_LABEL, k] as const])];
-    for (const [name, run] of named) {
-      console.log(`${name}: pool ${run.poolSize} tokens (minted at ${fmt(run.mintPerSecond, 0)}/s)${run.poolExhausted ? ' — POOL EXHAUSTED: errors include reused tokens' : ''}`);
-    }
-    const lanyardCpu = l.load.cpuMicrosPerRequest;
-    const summary = {
-      lanyard: l,
-      peer: p,
-      peerRedis: r,
-      ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
-      ratioLanyardToPeerRedis: ratio(l.load.requestsPerSecond, r.load.requestsPerSecond),
-      cpuRatioPeerToLanyard: ratio(p.load.cpuMicrosPerRequest?.server ?? Number.NaN, lanyardCpu?.server ?? Number.NaN),
-      totalCpuRatioPeerRedisToLanyard: ratio(totalCpuMicros(r.load), totalCpuMicros(l.load)),
-      keycloak: k,
-      keycloakMissing: keycloak.missing,
-      ratioLanyardToKeycloak: k === undefined ? undefined : ratio(l.load.requestsPerSecond, k.load.requestsPerSecond),
-      totalCpuRatioKeycloakToLanyard: k === undefined ? undefined : ratio(totalCpuMicros(k.load), totalCpuMicros(l.load)),
-      busy: settings.busy,
-    };
-    printRatios([
-      ['Lanyard / peer (in memory) refresh throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
-      ['Lanyard / peer (Redis adapter) refresh throughput', `${times(summary.ratioLanyardToPeerRedis)} (target ≥ 2×)`],
-      ['peer (in memory) / Lanyard CPU per refresh (process only)', `${times(summary.cpuRatioPeerToLanyard)} (>1: Lanyard cheaper per request)`],
-      ['peer (Redis) / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(totalCpuMicros(r.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`],
-      k === undefined
-        ? ['Lanyard / Keycloak refresh throughput', `missing: ${keycloak.missing}`]
-        : ['Lanyard / Keycloak refresh throughput (one core each)', `${times(summary.ratioLanyardToKeycloak!)} (target ≥ 10×)`],
-      ...(k === undefined ? [] : [['Keycloak / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioKeycloakToLanyard!)} (${fmt(totalCpuMicros(k.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`] as const]),
-      ['Lanyard PostgreSQL CPU per refresh', `${fmt(lanyardCpu?.postgres ?? Number.NaN, 0)} µs (${percent((lanyardCpu?.postgres ?? 0) / ((lanyardCpu?.server ?? 0) + (lanyardCpu?.postgres ?? 0)))} of API+DB CPU)`],
-    ]);
-    writeResults('refresh', summary);
-  } finally {
-    await keycloak.release();
-    await database.release();
+await runGrantBench('# refresh_token: Lanyard (production bundle) vs node-oidc-provider in memory and with a Redis adapter, and Keycloak (rotation on, fresh token per request)', async ({ databaseUrl, keycloak }) => {
+  const runs: { lanyard: RefreshRun[]; peer: RefreshRun[]; peerRedis: RefreshRun[]; keycloak: RefreshRun[] } = { lanyard: [], peer: [], peerRedis: [], keycloak: [] };
+  const targets = [
+    async () => void runs.lanyard.push(await lanyard(databaseUrl)),
+    async () => void runs.peer.push(await peer('memory')),
+    async () => void runs.peerRedis.push(await peer('redis')),
+    async () => {
+      const run = await keycloak.round((server) => measure(KEYCLOAK_LABEL, server.tokenUrl, server.pid, (count) => server.mint(count), KEYCLOAK_POOL));
+      if (run !== undefined) runs.keycloak.push(run);
+    },
+  ];
+  await rotatedRounds(targets, settings.rounds);
+  const l = medianRun(runs.lanyard);
+  const p = medianRun(runs.peer);
+  const r = medianRun(runs.peerRedis);
+  const k = runs.keycloak.length > 0 ? medianRun(runs.keycloak) : undefined;
+  printLoadTable(`refresh_token at ${settings.connections} connections (access + ID token, rotation)`, [l.load, p.load, r.load, ...(k === undefined ? [] : [k.load])]);
+  const named: Array<readonly [string, RefreshRun]> = [['Lanyard', l], [peerLabel('memory'), p], [peerLabel('redis'), r], ...(k === undefined ? [] : [[KEYCLOAK_LABEL, k] as const])];
+  for (const [name, run] of named) {
+    console.log(`${name}: pool ${run.poolSize} tokens (minted at ${fmt(run.mintPerSecond, 0)}/s)${run.poolExhausted ? ' — POOL EXHAUSTED: errors include reused tokens' : ''}`);
   }
-}
-
-await underMachineMode(main);
+  const lanyardCpu = l.load.cpuMicrosPerRequest;
+  const summary = {
+    lanyard: l,
+    peer: p,
+    peerRedis: r,
+    ratioLanyardToPeer: ratio(l.load.requestsPerSecond, p.load.requestsPerSecond),
+    ratioLanyardToPeerRedis: ratio(l.load.requestsPerSecond, r.load.requestsPerSecond),
+    cpuRatioPeerToLanyard: ratio(p.load.cpuMicrosPerRequest?.server ?? Number.NaN, lanyardCpu?.server ?? Number.NaN),
+    totalCpuRatioPeerRedisToLanyard: ratio(totalCpuMicros(r.load), totalCpuMicros(l.load)),
+    ...keycloakComparison(l, k, keycloak),
+  };
+  printRatios([
+    ['Lanyard / peer (in memory) refresh throughput', `${times(summary.ratioLanyardToPeer)} (target ≥ 2×)`],
+    ['Lanyard / peer (Redis adapter) refresh throughput', `${times(summary.ratioLanyardToPeerRedis)} (target ≥ 2×)`],
+    ['peer (in memory) / Lanyard CPU per refresh (process only)', `${times(summary.cpuRatioPeerToLanyard)} (>1: Lanyard cheaper per request)`],
+    ['peer (Redis) / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioPeerRedisToLanyard)} (${fmt(totalCpuMicros(r.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`],
+    k === undefined
+      ? ['Lanyard / Keycloak refresh throughput', `missing: ${keycloak.missing}`]
+      : ['Lanyard / Keycloak refresh throughput (one core each)', `${times(summary.ratioLanyardToKeycloak!)} (target ≥ 10×)`],
+    ...(k === undefined ? [] : [['Keycloak / Lanyard total CPU per refresh (process + PostgreSQL + Redis)', `${times(summary.totalCpuRatioKeycloakToLanyard!)} (${fmt(totalCpuMicros(k.load), 0)} µs vs ${fmt(totalCpuMicros(l.load), 0)} µs)`] as const]),
+    ['Lanyard PostgreSQL CPU per refresh', `${fmt(lanyardCpu?.postgres ?? Number.NaN, 0)} µs (${percent((lanyardCpu?.postgres ?? 0) / ((lanyardCpu?.server ?? 0) + (lanyardCpu?.postgres ?? 0)))} of API+DB CPU)`],
+  ]);
+  writeResults('refresh', summary);
+});
