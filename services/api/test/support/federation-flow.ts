@@ -60,3 +60,8 @@ export async function expectRefusalRecorded(fx: OAuthFixture, reason: string, be
   expect(audited.rows[0]?.reason).toBe(reason);
   expect((await federationFailureCounts(fx))[reason]).toBe((before[reason] ?? 0) + 1);
 }
+
+/** The tenant's local users with this email, through the admin API. */
+export async function localUsers(fx: OAuthFixture, email: string): Promise<Array<{ id: string; email: string; emailVerified: boolean; name?: string }>> {
+  return (await fx.admin.get(`/tenants/acme/users?email=${encodeURIComponent(email)}`)).json().items;
+}

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
+import { readBody } from './read-body.js';
 
 export interface UpstreamAccount {
   readonly email: string;
@@ -107,10 +108,4 @@ export async function startOidcProviderUpstream(redirectUri: string): Promise<Oi
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of req) body += String(chunk);
-  return body;
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { readBody } from './read-body.js';
 
 /** What is wrong with the ID tokens the upstream issues next. */
 export type IdTokenDefect = 'none' | 'wrong-issuer' | 'wrong-audience' | 'expired' | 'unpublished-key' | 'no-nonce';
@@ -162,10 +163,4 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const colon = decoded.indexOf(':');
   const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
   return colon === -1 ? undefined : { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of req) body += String(chunk);
-  return body;
 }

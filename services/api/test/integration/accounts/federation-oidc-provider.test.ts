@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { federationFootprint, followRefresh, followUpstreamButton, federationFailureCounts, expectRefusalRecorded, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
+import { expectRefusalRecorded, federationFailureCounts, federationFootprint, followRefresh, followUpstreamButton, localUsers, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
 import { startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
 import { startOidcProviderUpstream, type OidcProviderUpstream } from '../../support/oidc-provider-upstream.js';
 import { UserAgent } from '../../support/user-agent.js';
@@ -35,7 +35,6 @@ describe('federation: node-oidc-provider as the upstream provider', () => {
     const subject = op.addAccount({ email, password: 'an upstream password', emailVerified, name: `Op Person ${counter}` });
     return { email, subject };
   };
-  const localUsers = async (email: string) => (await fx.admin.get(`/tenants/acme/users?email=${encodeURIComponent(email)}`)).json().items as Array<{ id: string; email: string; emailVerified: boolean; name?: string }>;
   const linkOf = async (subject: string) => (await fx.api.database.query<{ user_id: string }>("select u.user_id from upstream_identities u join identity_providers p on p.id = u.provider_id where p.name = 'op' and u.subject = $1", [subject])).rows;
 
   /** Our app → "Sign in with Example OP" → oidc-provider's login page → back to us → the app. */
@@ -54,7 +53,7 @@ describe('federation: node-oidc-provider as the upstream provider', () => {
     expect(back.url.startsWith(WEB_REDIRECT), back.url).toBe(true);
     expect(op.userinfoRequests()).toBe(userinfoBefore + 1);
     const tokens = await redeemAtApp(page, back.url);
-    const [local] = await localUsers(email);
+    const [local] = await localUsers(fx, email);
     expect(local).toMatchObject({ email, emailVerified: true, name: expect.stringMatching(/^Op Person /) });
     expect(tokens.claims()).toMatchObject({ iss: fx.issuer, sub: local!.id, amr: ['fed'], aud: 'acme-web' });
     expect(await linkOf(subject)).toEqual([{ user_id: local!.id }]);
@@ -62,7 +61,7 @@ describe('federation: node-oidc-provider as the upstream provider', () => {
     // A second sign-in in a new browser: the same user, no second account, the same one link.
     const again = await signInThroughOp(new UserAgent(), email);
     expect((await redeemAtApp(again.page, again.back.url)).claims()!.sub).toBe(local!.id);
-    expect(await localUsers(email)).toHaveLength(1);
+    expect(await localUsers(fx, email)).toHaveLength(1);
     expect(await linkOf(subject)).toHaveLength(1);
   });
 
@@ -111,6 +110,6 @@ describe('federation: node-oidc-provider as the upstream provider', () => {
     expect(await back.response.text()).toContain('There is no account here for this identity');
     await expectRefusalRecorded(fx, 'unknown_user', counts);
     expect(await federationFootprint(fx)).toEqual(before);
-    expect(await localUsers(stranger.email)).toEqual([]);
+    expect(await localUsers(fx, stranger.email)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { federationFootprint, followRefresh, followUpstreamButton, federationFailureCounts, expectRefusalRecorded, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
+import { expectRefusalRecorded, federationFailureCounts, federationFootprint, followRefresh, followUpstreamButton, localUsers, redeemAtApp, WEB_REDIRECT } from '../../support/federation-flow.js';
 import { discover, PASSWORD, startAuthorization, startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
 import { declareCorpProvider, startLanyardUpstream } from '../../support/lanyard-upstream.js';
 import { UserAgent } from '../../support/user-agent.js';
@@ -31,7 +31,6 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     await fx.admin.post('/tenants/corp/users', { email, password: PASSWORD, emailVerified: verified, name: `Fed ${counter}` });
     return email;
   };
-  const localUsers = async (email: string) => (await fx.admin.get(`/tenants/acme/users?email=${encodeURIComponent(email)}`)).json().items as Array<{ id: string }>;
   const links = async () => Number((await fx.api.database.query<{ n: string }>('select count(*) as n from upstream_identities')).rows[0]!.n);
 
   /** Our app's authorization request → "Sign in with Corp" → Corp's login page. */
@@ -55,7 +54,7 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     expect(back.url.startsWith(WEB_REDIRECT), back.url).toBe(true);
     const tokens = await redeemAtApp({ config, start }, back.url);
     const claims = tokens.claims()!;
-    const [local] = await localUsers(email);
+    const [local] = await localUsers(fx, email);
     expect(local).toBeDefined();
     expect(claims.sub).toBe(local!.id);
     expect(claims.iss).toBe(fx.issuer);
@@ -65,7 +64,7 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     const again = await signInUpstream(new UserAgent(), email);
     const second = await redeemAtApp(again, again.back.url);
     expect(second.claims()!.sub).toBe(local!.id);
-    expect(await localUsers(email)).toHaveLength(1);
+    expect(await localUsers(fx, email)).toHaveLength(1);
   });
 
   it('verified-email: links an existing local account with the same verified address; an unverified upstream address is refused', async () => {
@@ -96,7 +95,7 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
       const { back } = await signInUpstream(agent, email);
       expect(back.response.status).toBe(403);
       expect(await back.response.text()).toContain('There is no account here for this identity');
-      expect(await localUsers(email)).toEqual([]);
+      expect(await localUsers(fx, email)).toEqual([]);
       expect(await links()).toBe(before);
       expect(agent.cookie('__Secure-lanyard_session', '/tenants/acme')).toBeUndefined();
     }
@@ -120,7 +119,7 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     expect(page.html).toContain('Linked sign-in providers');
     const refused = await agent.submitFormTo(page.url, page.html, '/account/providers/unlink', {});
     expect(refused.url).toBe(`${fx.issuer}/account?error=last_way_in`);
-    const [local] = await localUsers(onlyFederated);
+    const [local] = await localUsers(fx, onlyFederated);
     expect((await fx.api.database.query('select 1 from upstream_identities where user_id = $1', [local!.id])).rowCount).toBe(1);
 
     await useRule('verified-email');
@@ -131,7 +130,7 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     const unlinked = await other.submitFormTo(second.url, second.html, '/account/providers/unlink', {});
     expect(unlinked.url).toBe(`${fx.issuer}/account?notice=provider_unlinked`);
     expect(await unlinked.response.text()).not.toContain('Linked sign-in providers');
-    const [user] = await localUsers(withPassword);
+    const [user] = await localUsers(fx, withPassword);
     expect((await fx.api.database.query('select 1 from upstream_identities where user_id = $1', [user!.id])).rowCount).toBe(0);
   });
 
