@@ -4,6 +4,7 @@
 // and its own namespace, applied at once, timed from the first apply until every one is Ready.
 // Run: npx tsx operator/bench/converge.ts   Knobs (env): CONVERGE_TENANTS, CONVERGE_APPLY_CONCURRENCY.
 import { cpuSeconds, rssMiB } from '../../services/api/bench/support/processes.js'; // eslint-disable-line no-restricted-imports -- bench tooling, as in apiserver-restart.ts
+import { mapInParallel } from '../../services/api/bench/support/in-parallel.js'; // eslint-disable-line no-restricted-imports -- bench tooling
 import { fmt, machineLoad, printTable, writeResults } from '../../services/api/bench/support/report.js'; // eslint-disable-line no-restricted-imports -- bench tooling
 import { startOperatorStack } from './support/operator-stack.js';
 
@@ -15,26 +16,17 @@ const TIMEOUT_MS = 600_000;
 
 const tenantName = (i: number) => `c${String(i).padStart(4, '0')}`;
 
-async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let i = next++; i < count; i = next++) await task(i);
-  }));
-}
-
 async function main(): Promise<void> {
   console.log(`# operator convergence: ${TENANTS} IdentityTenants (one confidential client each), applied ${APPLY_CONCURRENCY} at a time`);
   console.log(`machine load: ${machineLoad()} (2 cores; other work on the machine skews every figure)`);
   const stack = await startOperatorStack();
   try {
     const { kube, operator, api } = stack;
-    await inParallel(TENANTS, APPLY_CONCURRENCY, (i) => kube.createNamespace(tenantName(i)));
+    await mapInParallel(TENANTS, APPLY_CONCURRENCY, (i) => kube.createNamespace(tenantName(i)));
     const cpuBefore = { operator: cpuSeconds(operator.pid), api: cpuSeconds(api.process.pid) };
     const started = performance.now();
     const converged = stack.converge(Array.from({ length: TENANTS }, (_, i) => [tenantName(i), 1] as const), started, TIMEOUT_MS);
-    await inParallel(TENANTS, APPLY_CONCURRENCY, async (i) => {
-      await stack.apply(tenantName(i));
-    });
+    await mapInParallel(TENANTS, APPLY_CONCURRENCY, (i) => stack.apply(tenantName(i)));
     const appliedAt = performance.now();
     const result = await converged;
     const cpu = { operator: cpuSeconds(operator.pid) - cpuBefore.operator, api: cpuSeconds(api.process.pid) - cpuBefore.api };

@@ -8,6 +8,7 @@ import { fixedRateLatency, type LatencyFigures, type ProbeRequest } from './supp
 import { basicAuth, CLIENT_CREDENTIALS_BODY, ensureBenchTenant, SERVICE_CLIENT, startLanyard, WEB_CLIENT, WEB_REDIRECT, type LanyardServer } from './support/lanyard.js';
 import { runLoad, type LoadFigures } from './support/load.js';
 import { underMachineMode } from './support/busy-hog.js';
+import { mapInParallel } from './support/in-parallel.js';
 import { productionBundle } from './support/production-bundle.js';
 import { pinSelf, runProbe } from './support/processes.js';
 import { fmt, percent, printConditions, printLoadTable, printRatios, printTable, ratio, writeResults } from './support/report.js';
@@ -32,37 +33,30 @@ interface Argon2Bound {
  * users taken round-robin so the per-account limiter never binds.
  */
 async function prepareLogins(server: LanyardServer, emails: readonly string[], count: number, cookie: string): Promise<PreparedLogin[]> {
-  const prepared: PreparedLogin[] = new Array<PreparedLogin>(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const verifier = randomBytes(32).toString('base64url');
-        const authorize = new URL(`${server.issuer}/oauth2/authorize`);
-        for (const [k, v] of Object.entries({
-          response_type: 'code',
-          client_id: WEB_CLIENT,
-          redirect_uri: WEB_REDIRECT,
-          scope: 'openid email',
-          state: `s${i}`,
-          code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-          code_challenge_method: 'S256',
-        })) {
-          authorize.searchParams.set(k, v);
-        }
-        const redirect = await fetch(authorize, { redirect: 'manual', headers: { cookie } });
-        const location = redirect.headers.get('location');
-        if (redirect.status !== 303 || location === null || !location.includes('/login?interaction=')) throw new Error(`authorize: ${redirect.status} ${location}`);
-        const page = await (await fetch(new URL(location, server.baseUrl), { headers: { cookie } })).text();
-        const interaction = /name="interaction" value="([^"]+)"/.exec(page)?.[1];
-        const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)?.[1];
-        if (interaction === undefined || csrf === undefined) throw new Error(`login page without form fields:\n${page.slice(0, 500)}`);
-        const form = new URLSearchParams({ interaction, csrf_token: csrf, email: emails[i % emails.length]!, password: benchSecrets.userPassword });
-        prepared[i] = { body: form.toString() };
-      }
-    }),
-  );
-  return prepared;
+  return mapInParallel(count, 8, async (i) => {
+    const verifier = randomBytes(32).toString('base64url');
+    const authorize = new URL(`${server.issuer}/oauth2/authorize`);
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: WEB_CLIENT,
+      redirect_uri: WEB_REDIRECT,
+      scope: 'openid email',
+      state: `s${i}`,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    })) {
+      authorize.searchParams.set(k, v);
+    }
+    const redirect = await fetch(authorize, { redirect: 'manual', headers: { cookie } });
+    const location = redirect.headers.get('location');
+    if (redirect.status !== 303 || location === null || !location.includes('/login?interaction=')) throw new Error(`authorize: ${redirect.status} ${location}`);
+    const page = await (await fetch(new URL(location, server.baseUrl), { headers: { cookie } })).text();
+    const interaction = /name="interaction" value="([^"]+)"/.exec(page)?.[1];
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)?.[1];
+    if (interaction === undefined || csrf === undefined) throw new Error(`login page without form fields:\n${page.slice(0, 500)}`);
+    const form = new URLSearchParams({ interaction, csrf_token: csrf, email: emails[i % emails.length]!, password: benchSecrets.userPassword });
+    return { body: form.toString() };
+  });
 }
 
 /** Login load over a prepared pool; only a 303 to the client's redirect URI counts as a success. */

@@ -75,14 +75,10 @@ async function main(): Promise<void> {
     const runs: { one: ScaleRun[]; two: ScaleRun[] } = { one: [], two: [] };
     const targets = [async () => void runs.one.push(await one(database.url)), async () => void runs.two.push(await two(database.url))];
     await rotatedRounds(targets, settings.rounds);
-    const pick = (list: ScaleRun[]) => {
-      const median = medianRound(list.map((run) => ({ ...run.perReplica[0]!, requestsPerSecond: run.requestsPerSecond })));
-      return list.find((run) => run.requestsPerSecond === median.requestsPerSecond)!;
-    };
-    const o = pick(runs.one);
-    const t = pick(runs.two);
+    const o = medianRound(runs.one);
+    const t = medianRound(runs.two);
     printLoadTable('client_credentials per replica (CPU µs/req: that replica; pg and redis: the whole server, both replicas)', [...o.perReplica, ...t.perReplica]);
-    const summary = { one: o, two: t, ratioTwoToOne: ratio(t.requestsPerSecond, o.requestsPerSecond), busy: settings.busy };
+    const summary = { one: o, two: t, ratioTwoToOne: ratio(t.requestsPerSecond, o.requestsPerSecond) };
     printRatios([
       ['one replica', `${fmt(o.requestsPerSecond, 0)} req/s`],
       ['two replicas, together', `${fmt(t.requestsPerSecond, 0)} req/s`],

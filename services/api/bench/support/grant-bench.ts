@@ -43,6 +43,5 @@ export function keycloakComparison<T extends { readonly load: LoadFigures }>(lan
     keycloakMissing: peer.missing,
     ratioLanyardToKeycloak: keycloak === undefined ? undefined : ratio(lanyard.load.requestsPerSecond, keycloak.load.requestsPerSecond),
     totalCpuRatioKeycloakToLanyard: keycloak === undefined ? undefined : ratio(totalCpuMicros(keycloak.load), totalCpuMicros(lanyard.load)),
-    busy: settings.busy,
   };
 }

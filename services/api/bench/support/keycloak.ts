@@ -7,8 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { freePort } from '@lanyard/testing';
 import { admin as adminSql } from './bench-database.js';
+import { mapInParallel } from './in-parallel.js';
 import { RESOURCE, SERVICE_CLIENT, SERVICE_SCOPE, WEB_CLIENT, WEB_REDIRECT } from './lanyard.js';
-import { spawnPinnedCommand, waitForHttp, type PinnedProcess } from './processes.js';
+import { pidsWhere, spawnPinnedCommand, waitForHttp } from './processes.js';
 import { benchSecrets, settings } from './settings.js';
 
 /** The Keycloak distribution the bench runs: Quarkus, from Maven Central, needs Java ≥ 21. */
@@ -23,7 +24,7 @@ const USER = { username: 'bench-user', email: 'bench-user@bench.example' };
 /** What refresh tokens are granted. Keycloak issues them without offline_access (that one would mint offline sessions). */
 const REFRESH_SCOPE = 'openid email orders:read';
 
-export interface KeycloakInstall {
+interface KeycloakInstall {
   readonly home: string;
   readonly javaHome: string;
 }
@@ -33,7 +34,7 @@ export interface KeycloakInstall {
  * --db=postgres`, what `start --optimized` needs). Returns why not when it cannot be had (no network,
  * no Java ≥ 21): the bench then reports the peer as missing and goes on.
  */
-export async function ensureKeycloak(): Promise<KeycloakInstall | { readonly missing: string }> {
+async function ensureKeycloak(): Promise<KeycloakInstall | { readonly missing: string }> {
   const javaHome = findJava21();
   if (javaHome === undefined) return { missing: 'no Java ≥ 21 under /usr/lib/jvm (set BENCH_KEYCLOAK_JAVA_HOME)' };
   const home = join(CACHE, `keycloak-${KEYCLOAK_VERSION}`);
@@ -76,7 +77,7 @@ function safeList(directory: string): string[] {
 }
 
 /** A PostgreSQL database for Keycloak on the bench's server, kept across rounds so later starts skip its migrations. */
-export async function keycloakDatabase(): Promise<{ readonly name: string; release(): Promise<void> }> {
+async function keycloakDatabase(): Promise<{ readonly name: string; release(): Promise<void> }> {
   const name = `keycloak_bench_${process.pid}`;
   await adminSql(`drop database if exists ${name} with (force)`);
   await adminSql(`create database ${name}`);
@@ -86,7 +87,6 @@ export async function keycloakDatabase(): Promise<{ readonly name: string; relea
 export interface KeycloakServer {
   readonly issuer: string;
   readonly tokenUrl: string;
-  readonly process: PinnedProcess;
   /** The JVM's pid, whose CPU is measured: kc.sh starts it as a child and forwards signals. */
   readonly pid: number;
   /** `count` refresh tokens, each from its own password grant (its own user session). */
@@ -100,7 +100,7 @@ export interface KeycloakServer {
  * a confidential client_credentials client with the `orders:read` scope and the bench audience, and
  * a client with refresh-token rotation (`revokeRefreshToken`, no reuse) for the refresh bench.
  */
-export async function startKeycloak(install: KeycloakInstall, databaseName: string): Promise<KeycloakServer> {
+async function startKeycloak(install: KeycloakInstall, databaseName: string): Promise<KeycloakServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const db = new URL(settings.databaseAdminUrl);
@@ -133,7 +133,6 @@ export async function startKeycloak(install: KeycloakInstall, databaseName: stri
   return {
     issuer,
     tokenUrl,
-    process: child,
     pid: jvmOf(child.pid),
     mint: (count) => mintRefreshTokens(tokenUrl, count),
     stop: () => child.stop(),
@@ -142,15 +141,10 @@ export async function startKeycloak(install: KeycloakInstall, databaseName: stri
 
 /** The JVM kc.sh started: it marks it with `-Dkc.script.pid=<the script's pid>`. */
 function jvmOf(scriptPid: number): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(`-Dkc.script.pid=${scriptPid}`)) return Number(entry);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  throw new Error(`no JVM started by kc.sh (pid ${scriptPid}) found`);
+  const marker = `-Dkc.script.pid=${scriptPid}`;
+  const [pid] = pidsWhere((candidate) => readFileSync(`/proc/${candidate}/cmdline`, 'utf8').split('\0').includes(marker));
+  if (pid === undefined) throw new Error(`no JVM started by kc.sh (pid ${scriptPid}) found`);
+  return pid;
 }
 
 /** Admin REST calls against the master realm's token; creates the bench realm once per database. */
@@ -248,22 +242,16 @@ async function passwordGrant(tokenUrl: string, fields: Record<string, string>): 
 
 /** Sixteen password grants in flight at a time, each a new user session with its own refresh token. */
 async function mintRefreshTokens(tokenUrl: string, count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  const worker = async () => {
-    while (tokens.length < count) {
-      const claimed = tokens.push('') - 1;
-      const grant = await passwordGrant(tokenUrl, {
-        client_id: WEB_CLIENT,
-        client_secret: benchSecrets.webSecret,
-        username: USER.username,
-        password: benchSecrets.userPassword,
-        scope: REFRESH_SCOPE,
-      });
-      tokens[claimed] = grant.refresh_token;
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  return tokens.slice(0, count);
+  return mapInParallel(count, 16, async () => {
+    const grant = await passwordGrant(tokenUrl, {
+      client_id: WEB_CLIENT,
+      client_secret: benchSecrets.webSecret,
+      username: USER.username,
+      password: benchSecrets.userPassword,
+      scope: REFRESH_SCOPE,
+    });
+    return grant.refresh_token;
+  });
 }
 
 /** Keycloak as one of a bench's targets: installed and given a database once, started afresh each round. */

@@ -51,7 +51,7 @@ export async function runLoad(label: string, options: Options, serverPid?: numbe
 }
 
 /** The median round by throughput (rounds alternate targets, so drift hits both sides alike). */
-export function medianRound(rounds: readonly LoadFigures[]): LoadFigures {
+export function medianRound<T extends { readonly requestsPerSecond: number }>(rounds: readonly T[]): T {
   const sorted = [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }

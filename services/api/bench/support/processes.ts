@@ -32,19 +32,22 @@ export function rssMiB(pid: number, which: 'VmRSS' | 'VmHWM' = 'VmRSS'): number 
   }
 }
 
-/** Pids of every process whose command name is `name` (postgres backends, redis-server). */
-export function pidsNamed(name: string): number[] {
+/** Pids of every process for which `matches(pid)` holds (Linux /proc); one that ends meanwhile is skipped. */
+export function pidsWhere(matches: (pid: string) => boolean): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) pids.push(Number(entry));
+      if (matches(entry)) pids.push(Number(entry));
     } catch {
       // the process ended meanwhile
     }
   }
   return pids;
 }
+
+/** Pids of every process whose command name is `name` (postgres backends, redis-server). */
+export const pidsNamed = (name: string): number[] => pidsWhere((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name);
 
 /** CPU seconds of the process under test, PostgreSQL and Redis between `start()` and `stop()`. */
 export function cpuMeter(serverPid: number): { stop(): { server: number; postgres: number; redis: number } } {

@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { systemClock } from '@lanyard/clock';
 import { clients, createDatabase, tenants, users } from '@lanyard/db';
 import { RefreshTokenService } from '../../src/domain/tokens/refresh-token-service.js';
+import { mapInParallel } from './in-parallel.js';
 import { BENCH_TENANT, WEB_CLIENT } from './lanyard.js';
 
 /** What Lanyard's families (and the peer's refresh tokens) are granted (same on both sides). */
@@ -28,30 +29,23 @@ export async function refreshMinter(databaseUrl: string, emails: readonly string
   const service = new RefreshTokenService(handle.db, Buffer.alloc(32), 10, systemClock);
   return {
     async mint(count) {
-      const tokens: string[] = new Array<string>(count);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          for (let i = next++; i < count; i = next++) {
-            const { token } = await service.createFamily({
-              tenantId: tenant!.id,
-              clientRef: client!.id,
-              userId: userIds[i % userIds.length]!,
-              sessionId: null,
-              scopes: REFRESH_SCOPES,
-              authTime: new Date(),
-              claims: null,
-              amr: ['pwd'],
-              acr: null,
-              delivery: 'body',
-              idleTtlSeconds: 14 * 86_400,
-              absoluteTtlSeconds: 30 * 86_400,
-            });
-            tokens[i] = token;
-          }
-        }),
-      );
-      return tokens;
+      return mapInParallel(count, 16, async (i) => {
+        const { token } = await service.createFamily({
+          tenantId: tenant!.id,
+          clientRef: client!.id,
+          userId: userIds[i % userIds.length]!,
+          sessionId: null,
+          scopes: REFRESH_SCOPES,
+          authTime: new Date(),
+          claims: null,
+          amr: ['pwd'],
+          acr: null,
+          delivery: 'body',
+          idleTtlSeconds: 14 * 86_400,
+          absoluteTtlSeconds: 30 * 86_400,
+        });
+        return token;
+      });
     },
     close: () => handle.close(),
   };

@@ -48,11 +48,11 @@ export const times = (value: number) => `${fmt(value, 2)}×`;
 export const percent = (value: number) => `${fmt(value * 100, 1)} %`;
 export { fmt };
 
-/** Writes `<name>.json` into BENCH_RESULTS_DIR when set (run-all.sh's summary reads these). */
-export function writeResults(name: string, data: unknown): void {
+/** Writes `<name>.json` into BENCH_RESULTS_DIR when set (run-all.sh's summary reads these), with the machine mode it ran in. */
+export function writeResults(name: string, data: object): void {
   if (settings.resultsDir === undefined) return;
   mkdirSync(settings.resultsDir, { recursive: true });
-  writeFileSync(join(settings.resultsDir, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
+  writeFileSync(join(settings.resultsDir, `${name}.json`), `${JSON.stringify({ ...data, busy: settings.busy }, null, 2)}\n`);
 }
 
 /** Settings line printed above every bench, so figures are never read without their conditions. */
