@@ -3,4 +3,5 @@ export type { Executor } from './executor.js';
 export { runMigrations, migrationsFolder } from './run-migrations.js';
 export { withAdvisoryLock } from './with-advisory-lock.js';
 export { isDatabaseUnavailable } from './database-unavailable.js';
+export { tableRowSql, type TableRowSql } from './table-row-sql.js';
 export * from './schema/index.js';

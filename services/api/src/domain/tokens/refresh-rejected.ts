@@ -2,7 +2,7 @@ import { InvalidGrant } from '@lanyard/errors';
 import type { AuthFailureReason } from '../audit/auth-failure-reason.js';
 
 /** Why a refresh token could not be rotated. */
-export type RefreshRejection = 'unknown' | 'wrong_client' | 'revoked' | 'expired' | 'reuse' | 'user_disabled' | 'session_ended';
+export type RefreshRejection = 'unknown' | 'wrong_client' | 'revoked' | 'expired' | 'reuse' | 'user_disabled' | 'session_ended' | 'wrong_delivery';
 
 /** A refused refresh (`invalid_grant`, RFC 6749 §5.2); the reason is logged, never sent. */
 export class RefreshRejected extends InvalidGrant {

@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { InvalidScope } from '@lanyard/errors';
 import { refreshTokenFamilies, refreshTokens, sessions, users, type ClaimsRequest, type Database, type Executor, type RefreshToken, type RefreshTokenFamily, type Session, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
 import { RefreshRejected } from './refresh-rejected.js';
+import { rotateLiveToken } from './rotate-live-token.js';
 
 export interface NewFamily {
   readonly tenantId: string;
@@ -27,11 +29,10 @@ export interface RotationRequest {
   readonly tenantId: string;
   readonly clientRef: string;
   readonly idleTtlSeconds: number;
-  /**
-   * Runs on the live family before anything is written (e.g. a scope or delivery check), so a
-   * request refused there does not consume the token.
-   */
-  readonly precheck?: (family: RefreshTokenFamily) => void;
+  /** How the token came: a family delivered in a cookie is never refreshed from a body, and back. */
+  readonly delivery: 'cookie' | 'body';
+  /** A narrower `scope` for this refresh (RFC 6749 §6); never wider than the family's grant. */
+  readonly narrowScopes?: readonly string[];
 }
 
 export interface RotationResult {
@@ -52,16 +53,12 @@ export interface RotationResult {
  * - families without `offline_access` (OIDC Core §11) end with the browser session.
  */
 export class RefreshTokenService {
-  readonly #lookup;
-
   constructor(
     private readonly db: Database,
     private readonly successorKey: Buffer,
     private readonly graceSeconds: number,
     private readonly clock: Clock,
-  ) {
-    this.#lookup = selectLookup(db).where(eq(refreshTokens.tokenHash, sql.placeholder('hash'))).prepare('lanyard_refresh_lookup');
-  }
+  ) {}
 
   async createFamily(input: NewFamily, executor: Executor = this.db): Promise<{ token: string; family: RefreshTokenFamily }> {
     const now = this.clock();
@@ -94,27 +91,31 @@ export class RefreshTokenService {
   }
 
   /**
-   * Rotates the presented token, or throws {@link RefreshRejected}.
+   * Rotates the presented token, or throws {@link RefreshRejected} (`invalid_grant`) or
+   * `invalid_scope`. A refused request writes nothing, except that a disabled user's or a reused
+   * token's family is revoked.
    *
-   * The common case — a valid token used for the first time — takes two autocommit statements: a
-   * prepared lookup and one atomic "mark used + insert successor" statement. Anything else (a used
-   * token, an invalid one, or losing a race for it) goes through the locked transaction, which
-   * owns reuse detection, the grace window and revocations.
+   * The common case — a valid token used for the first time — is one autocommit statement that
+   * checks every rule, marks the token used and inserts its successor ({@link rotateLiveToken}).
+   * Anything else (a used, invalid or refused token, or losing a race for it) goes through the
+   * locked transaction, which names the broken rule and owns reuse detection, the grace window and
+   * revocations.
    */
   async rotate(request: RotationRequest): Promise<RotationResult> {
     const now = this.clock();
     const hash = tokenHash(request.token);
-    const [row] = await this.#lookup.execute({ hash });
-    if (row !== undefined && row.token.usedAt === null && checkRow(row, request, now) === undefined) {
-      request.precheck?.(row.family);
-      const successor = this.#successor(request.token);
-      const inserted = await this.db.$client.query({
-        name: 'lanyard-refresh-rotate',
-        text: ROTATE,
-        values: [hash, tokenHash(successor), now, earliest(new Date(now.getTime() + request.idleTtlSeconds * 1000), row.family.absoluteExpiresAt)],
-      });
-      if (inserted.rowCount === 1) return { token: successor, family: row.family, user: row.user, replayedWithinGrace: false };
-    }
+    const successor = this.#successor(request.token);
+    const rotated = await rotateLiveToken(this.db, {
+      hash,
+      successorHash: tokenHash(successor),
+      now,
+      idleExpiresAt: new Date(now.getTime() + request.idleTtlSeconds * 1000),
+      tenantId: request.tenantId,
+      clientRef: request.clientRef,
+      delivery: request.delivery,
+      narrowScopes: request.narrowScopes,
+    });
+    if (rotated !== undefined) return { token: successor, family: rotated.family, user: rotated.user, replayedWithinGrace: false };
     return this.#rotateLocked(request, hash, now);
   }
 
@@ -128,11 +129,8 @@ export class RefreshTokenService {
         return { error: rejected };
       }
       const { family } = row!;
-      try {
-        request.precheck?.(family);
-      } catch (error) {
-        return { error: error as Error };
-      }
+      const widened = scopeBeyondGrant(request, family);
+      if (widened !== undefined) return { error: widened };
       const successor = this.#successor(request.token);
       if (row!.token.usedAt === null) {
         await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.tokenHash, hash));
@@ -230,22 +228,11 @@ interface LookupRow {
 }
 
 /**
- * Marks the token used and inserts its successor in one atomic statement; no row when the token
- * was used meanwhile (a concurrent refresh won) or its family was revoked meanwhile.
- */
-const ROTATE = `with used as (
-    update refresh_tokens set used_at = $3
-    where token_hash = $1 and used_at is null
-      and exists (select 1 from refresh_token_families f where f.id = refresh_tokens.family_id and f.revoked_at is null)
-    returning family_id)
-  insert into refresh_tokens (token_hash, family_id, created_at, expires_at)
-  select $2, family_id, $3, $4 from used`;
-
-/**
  * Why a looked-up token cannot be rotated, if it cannot: another tenant or client, a revoked or
- * expired family, a disabled user, or — without offline_access — an ended browser session.
+ * expired family, a disabled user, an ended browser session (without offline_access), or a token
+ * presented the wrong way. {@link rotateLiveToken}'s statement applies the same rules.
  */
-function checkRow(row: LookupRow, request: Pick<RotationRequest, 'tenantId' | 'clientRef'>, now: Date): RefreshRejected | undefined {
+function checkRow(row: LookupRow, request: Pick<RotationRequest, 'tenantId' | 'clientRef' | 'delivery'>, now: Date): RefreshRejected | undefined {
   const { family } = row;
   if (family.tenantId !== request.tenantId) return new RefreshRejected('unknown');
   if (family.clientRef !== request.clientRef) return new RefreshRejected('wrong_client');
@@ -254,5 +241,12 @@ function checkRow(row: LookupRow, request: Pick<RotationRequest, 'tenantId' | 'c
   if (row.user.disabled) return new RefreshRejected('user_disabled');
   const sessionLive = row.session !== null && row.session.revokedAt === null && row.session.expiresAt > now;
   if (!family.scopes.includes('offline_access') && !sessionLive) return new RefreshRejected('session_ended');
+  if (family.delivery !== request.delivery) return new RefreshRejected('wrong_delivery', 'The refresh token was presented the wrong way.');
   return undefined;
+}
+
+/** `invalid_scope` for a scope the family was not granted (RFC 6749 §6: "MUST NOT include any scope not originally granted"). */
+function scopeBeyondGrant(request: Pick<RotationRequest, 'narrowScopes'>, family: RefreshTokenFamily): InvalidScope | undefined {
+  const extra = request.narrowScopes?.find((scope) => !family.scopes.includes(scope));
+  return extra === undefined ? undefined : new InvalidScope(`Scope "${extra}" was not granted to this refresh token.`);
 }

@@ -1,8 +1,8 @@
 import type { ApiConfig } from '@lanyard/config';
-import { InvalidGrant, InvalidRequest } from '@lanyard/errors';
+import { InvalidRequest } from '@lanyard/errors';
 import type { RefreshTokenService } from '../../domain/tokens/refresh-token-service.js';
 import { refreshCookieName } from '../cookies.js';
-import { parseScope, requireSubset } from '../scopes.js';
+import { parseScope } from '../scopes.js';
 import type { GrantRequest, TokenResult } from './grant.js';
 import { issueUserTokens, type UserTokenDeps } from './issue-user-tokens.js';
 import { checkCookieRefresh } from './refresh-delivery.js';
@@ -41,10 +41,8 @@ export async function grantRefreshToken(grant: GrantRequest, deps: RefreshTokenD
     tenantId: tenant.id,
     clientRef: client.id,
     idleTtlSeconds: client.tokenLifetimes.refreshTokenIdle ?? deps.config.REFRESH_TOKEN_IDLE_TTL_SECONDS,
-    precheck: (family) => {
-      if (family.delivery !== presented.via) throw new InvalidGrant('The refresh token was presented the wrong way.', { detail: `${family.delivery} token via ${presented.via}` });
-      if (requested !== undefined) requireSubset(requested, family.scopes);
-    },
+    delivery: presented.via,
+    narrowScopes: requested,
   });
   const { family, user } = rotation;
   const scopes = requested ?? family.scopes;
