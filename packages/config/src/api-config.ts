@@ -44,6 +44,11 @@ const apiSchema = z
     /** Concurrent password hashes per process; the rest queue, so token signing keeps the thread pool. */
     PASSWORD_HASH_CONCURRENCY: int(2, 1, 64),
     /**
+     * Niceness of every thread but the main one (libuv's pool, where Argon2id runs, and V8's
+     * helpers), so request handling gets a busy core first; 0 leaves them as started. Linux only.
+     */
+    HELPER_THREAD_NICENESS: int(10, 0, 19),
+    /**
      * Rate limits (docs/reference/rate-limits.md). Token requests per minute of an authenticated
      * confidential client (per client and IP network for public clients, which cannot authenticate).
      */

@@ -9,6 +9,7 @@ import { createAppContext } from './context.js';
 import { checkKeyEncryptionKey, KeyEncryptionKeyMismatch } from './bootstrap/check-key-encryption-key.js';
 import { ensureSystemTenant } from './bootstrap/ensure-system-tenant.js';
 import { seedDemo } from './bootstrap/seed-demo.js';
+import { lowerHelperThreadPriority } from './infra/lower-helper-thread-priority.js';
 
 const config = loadApiConfigOrExit();
 const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
@@ -54,5 +55,10 @@ installGracefulShutdown({
     await ctx.close();
   },
 });
+if (config.HELPER_THREAD_NICENESS > 0) {
+  const lowered = await lowerHelperThreadPriority(config.HELPER_THREAD_NICENESS);
+  if ('unsupported' in lowered) log.warn({ reason: lowered.unsupported }, 'helper threads keep their priority');
+  else log.info(lowered, 'helper threads deprioritised');
+}
 await app.listen({ host: config.HOST, port: config.PORT });
 await metricsApp.listen({ host: config.HOST, port: config.METRICS_PORT });

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testEnvironment, testSecrets, uniqueRedisPrefix, type TestDatabase } from '@lanyard/testing';
@@ -136,5 +137,34 @@ describe('the API process', () => {
     expect(token.headers.get('connection')).toBe('close');
     expect(await api.exited).toBe(0);
     expect(api.stdout()).toContain('"msg":"shutdown complete"');
+  });
+
+  it('runs every thread but the main one (Argon2id’s pool among them) at HELPER_THREAD_NICENESS; 0 leaves them as started', async () => {
+    /** Niceness of each thread of a process: field 19 of /proc/<pid>/task/<tid>/stat (after the `(comm)`). */
+    const threadNiceness = (pid: number) =>
+      readdirSync(`/proc/${pid}/task`).map((tid) => {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        return { tid: Number(tid), nice: Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]) };
+      });
+    for (const setting of [7, 0]) {
+      const port = await freePort();
+      const api = spawnEntry('services/api/src/server.ts', env(port, { HELPER_THREAD_NICENESS: String(setting), UV_THREADPOOL_SIZE: '6' }));
+      try {
+        await api.waitFor('Server listening');
+        const pid = api.child.pid!;
+        const threads = threadNiceness(pid);
+        const main = threads.find((t) => t.tid === pid)!;
+        const helpers = threads.filter((t) => t.tid !== pid);
+        expect(helpers.length).toBeGreaterThanOrEqual(6); // at least libuv's pool of 6
+        for (const helper of helpers) expect(helper.nice).toBe(Math.max(setting, main.nice));
+        const logged = api.stdout().includes('"msg":"helper threads deprioritised"');
+        expect(logged).toBe(setting > 0);
+        // The main thread, which answers requests, keeps the niceness it was started with.
+        expect(main.nice).toBe(threadNiceness(process.pid).find((t) => t.tid === process.pid)!.nice);
+      } finally {
+        api.child.kill('SIGTERM');
+        expect(await api.exited).toBe(0);
+      }
+    }
   });
 });
