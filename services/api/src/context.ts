@@ -142,7 +142,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
     queryTimeoutMs: 5_000,
     log,
   });
-  const redis = createRedis(config.REDIS_URL, 'lanyard-api');
+  const redis = createRedis(config.REDIS_URL, 'lanyard-api', { autoPipelining: true });
   const subscriber = createRedis(config.REDIS_URL, 'lanyard-api-sub');
   for (const connection of [redis, subscriber]) connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
 
