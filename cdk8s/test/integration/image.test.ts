@@ -55,9 +55,10 @@ describe('image contents', () => {
 
   it('the runtime stage’s ENV is one node accepts, and it bounds the heap (docs/reliability.md#memory)', () => {
     const env = imageEnvironment(repoRoot);
-    expect(env).toMatchObject({ NODE_ENV: 'production', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '4194304' });
+    expect(env).toMatchObject({ NODE_ENV: 'production', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '4194304', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' });
     // glibc ignores a tunable it does not know: its loader lists what it took from this environment.
     const tunables = run('/lib64/ld-linux-x86-64.so.2', ['--list-tunables'], { env }).stdout;
+    expect(tunables).toMatch(/^glibc\.malloc\.hugetlb: 0x1 /m);
     expect(tunables).toMatch(/^glibc\.malloc\.mmap_threshold: 0x400000 /m);
     expect(tunables).toMatch(/^glibc\.malloc\.arena_max: 0x2 /m);
     // A flag node does not allow in NODE_OPTIONS would stop every process of the image at start.
