@@ -1,6 +1,7 @@
 import type { ApiConfig } from '@lanyard/config';
 import { InvalidRequest } from '@lanyard/errors';
 import type { CodeRedeemer } from '../../domain/grants/authorization-code-service.js';
+import type { SigningKeyService } from '../../domain/keys/signing-key-service.js';
 import type { RefreshTokenService } from '../../domain/tokens/refresh-token-service.js';
 import type { GrantRequest, TokenResult } from './grant.js';
 import { issueUserTokens, type UserTokenDeps } from './issue-user-tokens.js';
@@ -13,6 +14,7 @@ const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 export interface AuthorizationCodeDeps extends UserTokenDeps, TokenResponseDeps {
   readonly codes: CodeRedeemer;
   readonly refreshTokens: Pick<RefreshTokenService, 'createFamily'>;
+  readonly keys: Pick<SigningKeyService, 'ring'>;
   readonly config: Pick<
     ApiConfig,
     'ACCESS_TOKEN_TTL_SECONDS' | 'ID_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_IDLE_TTL_SECONDS' | 'REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS' | 'PUBLIC_URL'
@@ -38,6 +40,11 @@ export async function grantAuthorizationCode(grant: GrantRequest, deps: Authoriz
   if (codeVerifier !== undefined && !VERIFIER.test(codeVerifier)) throw new InvalidRequest('code_verifier must be 43-128 characters of [A-Za-z0-9._~-].');
   const delivery = client.grantTypes.includes('refresh_token') ? refreshDelivery(request, client) : undefined;
 
+  // The tokens are signed inside the redemption's transaction, which holds the code's row lock. The
+  // tenant's key ring is loaded (on its first load, a key is created) before that: loading it in
+  // there takes a second pool connection, and with the pool full of redemptions of the same code
+  // waiting on the lock, none would come until the checkout timed out.
+  await deps.keys.ring(tenant.id);
   const redeemed = await deps.codes.redeem({ code, tenantId: tenant.id, clientRef: client.id, redirectUri, codeVerifier }, async (redeemedGrant, tx) => {
     const { user, scopes, authTime, sessionId, claims, amr, acr } = redeemedGrant;
     const family =
