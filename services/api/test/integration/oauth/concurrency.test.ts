@@ -38,3 +38,27 @@ describe('concurrency', () => {
     expect(next.status).toBe(200);
   });
 });
+
+/**
+ * The winning redemption signs its tokens while it holds the code's row lock. With the pool at its
+ * smallest, the other redemptions take every connection and wait on that lock: anything the winner
+ * needs from the pool from inside its transaction (the tenant's first key-ring load, in the past)
+ * would wait for the checkout timeout, and every redemption would answer 503.
+ */
+describe('concurrency with the smallest pool', () => {
+  let fx: OAuthFixture;
+  beforeAll(async () => {
+    fx = await startOAuthFixture({ DATABASE_POOL_MAX: '2' });
+  });
+  afterAll(() => fx.close());
+
+  it('8 parallel redemptions of the first code of a process: one succeeds, the rest are invalid_grant, none 503', async () => {
+    const issued = await obtainCode(fx);
+    const results = await Promise.all(Array.from({ length: 8 }, () => redeem(fx, issued)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, ...Array(7).fill(400)]);
+    expect(results.filter((r) => r.status === 400).every((r) => r.body.error === 'invalid_grant')).toBe(true);
+    const token = results.find((r) => r.status === 200)!.body;
+    expect(typeof token.access_token).toBe('string');
+    expect(typeof token.id_token).toBe('string');
+  });
+});
