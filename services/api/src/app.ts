@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
+import { boundLogger, type Logger } from '@lanyard/logger';
 import type { AppContext } from './context.js';
 import { frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
@@ -50,6 +51,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log as FastifyBaseLogger,
     // One line per request comes from request-telemetry instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Request lines carry `reqId` without a pino child per request (bound-logger.ts says why); a
+    // route with its own level or serializers still gets a real child.
+    childLoggerFactory: (logger, bindings, options) =>
+      options.level === undefined && options.serializers === undefined ? (boundLogger(logger as Logger, bindings) as FastifyBaseLogger) : logger.child(bindings, options),
     // Keep a caller's correlation id when it is sane; otherwise mint one.
     genReqId: (req) => {
       const header = req.headers['x-request-id'];
