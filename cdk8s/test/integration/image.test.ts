@@ -28,6 +28,21 @@ describe('image contents', () => {
     expect(result.stderr.trim()).toMatch(/^invalid configuration: (DATABASE_URL|LANYARD_ADMIN_CLIENT_SECRET) /);
   });
 
+  it.each(['api', 'worker', 'operator', 'migrate', 'replay-audit'])('dist/%s.js is ASCII with its function names kept (one byte per character in V8)', (entry) => {
+    const source = readFileSync(join(dist, `${entry}.js`), 'latin1');
+    // One non-ASCII character would make V8 hold the whole source as a two-byte string.
+    expect(source.search(/[\x80-\xff]/)).toBe(-1);
+    // Whitespace and comments go; names stay, so stack traces in the logs still say where.
+    expect(source).toMatch(/\/\/# sourceMappingURL=[\w-]+\.js\.map\s*$/);
+    expect(source.split('\n').length).toBeLessThan(source.length / 200);
+  });
+
+  it('the API bundle keeps the names of its functions', () => {
+    const source = readFileSync(join(dist, 'api.js'), 'utf8');
+    expect(source).toContain('function renderContinuePage(');
+    expect(source).toContain('function authenticateClient(');
+  });
+
   it('pins the packages the bundles leave external to the versions tested here', () => {
     const manifest = JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8')) as { type: string; dependencies: Record<string, string> };
     expect(manifest.type).toBe('module');

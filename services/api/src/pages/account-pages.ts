@@ -157,7 +157,8 @@ export function renderContinuePage(t: PageTenant, location: string): string {
     title: `Signing you in – ${t.tenantDisplayName}`,
     stylesheet: `/tenants/${t.tenant}/assets/lanyard.css`,
     refreshTo: location,
-    body: html`<h1>Signing you in…</h1>
+    // An entity, not the character: the bundles stay ASCII (scripts/build-images.mjs says why).
+    body: html`<h1>Signing you in&hellip;</h1>
 <p><a href="${location}">Continue to the application</a></p>`,
   });
 }
