@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { knownBrowsers, type Database } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { tokenHash } from '@lanyard/security';
@@ -15,19 +15,30 @@ export class KnownBrowsers {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * One statement, as every hosted sign-in runs it (a transaction of update, count and insert cost
+   * five round trips). The final select reads the snapshot from before the CTEs' writes, so `known`
+   * counts the user's browsers without this one. Two racing first sign-ins from the same new browser
+   * both find nothing to touch; one inserts, the other's insert yields to it, and both report the
+   * browser as new, as the locked version did.
+   */
   async recordSignIn(userId: string, browserCookie: string): Promise<{ newBrowser: boolean }> {
     const browserHash = tokenHash(browserCookie);
     const now = this.clock();
-    return this.db.transaction(async (tx) => {
-      const touched = await tx
-        .update(knownBrowsers)
-        .set({ lastSeenAt: now })
-        .where(and(eq(knownBrowsers.userId, userId), eq(knownBrowsers.browserHash, browserHash)))
-        .returning({ userId: knownBrowsers.userId });
-      if (touched.length > 0) return { newBrowser: false };
-      const [{ others } = { others: 0 }] = await tx.select({ others: sql<number>`count(*)::int` }).from(knownBrowsers).where(eq(knownBrowsers.userId, userId));
-      await tx.insert(knownBrowsers).values({ userId, browserHash, firstSeenAt: now, lastSeenAt: now }).onConflictDoNothing();
-      return { newBrowser: others > 0 };
-    });
+    const result = await this.db.execute<{ touched: boolean; known: number }>(sql`
+      with touched as (
+        update ${knownBrowsers} set last_seen_at = ${now}
+        where user_id = ${userId} and browser_hash = ${browserHash}
+        returning 1
+      ), inserted as (
+        insert into ${knownBrowsers} (user_id, browser_hash, first_seen_at, last_seen_at)
+        select ${userId}::uuid, ${browserHash}::bytea, ${now}::timestamptz, ${now}::timestamptz where not exists (select 1 from touched)
+        on conflict do nothing
+        returning 1
+      )
+      select exists (select 1 from touched) as touched,
+             (select count(*)::int from ${knownBrowsers} where user_id = ${userId}) as known`);
+    const row = result.rows[0];
+    return { newBrowser: row !== undefined && !row.touched && row.known > 0 };
   }
 }
