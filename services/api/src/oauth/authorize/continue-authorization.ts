@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { Clock } from '@lanyard/clock';
 import { AccessDenied, ConsentRequired, LoginRequired } from '@lanyard/errors';
 import { achievedAcr, essentialAcrMet, requestsMfa } from '../../domain/tokens/authentication-context.js';
-import type { SecondFactorGate } from '../../domain/mfa/second-factors.js';
+import type { SecondFactorGate, SecondFactorStep } from '../../domain/mfa/second-factors.js';
 import type { RegisteredClient } from '../../domain/clients/client-service.js';
 import type { ConsentService } from '../../domain/consents/consent-service.js';
 import type { CodeIssuer } from '../../domain/grants/authorization-code-service.js';
@@ -13,6 +13,8 @@ import type { AuthorizationRequest } from './authorization-request.js';
 import { authorizationResponseUrl } from './authorization-response.js';
 import { formActionSources } from '../../pages/page-headers.js';
 
+const NO_SECOND_FACTOR: SecondFactorStep = { kind: 'none' };
+
 /** Who is signed in for this request, and since when (OIDC `auth_time`). */
 export interface Authentication {
   readonly userId: string;
@@ -20,6 +22,12 @@ export interface Authentication {
   readonly authTime: Date;
   /** RFC 8176 methods of that sign-in (the session's `amr`). */
   readonly amr: readonly string[];
+  /**
+   * Set only by a sign-in that has just asked `SecondFactors.nextStep` for these methods and this
+   * request (at least as strictly: not deferred) and was told none is due. Asking again in the same
+   * request would re-read the user and their factors: two round trips on every password login.
+   */
+  readonly secondFactorCleared?: boolean;
 }
 
 export interface ContinueAuthorizationDeps {
@@ -63,11 +71,14 @@ export async function continueAuthorization(
     if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new LoginRequired(), request.redirectUri, issuer, request.state);
     return { kind: 'login' };
   }
-  const factor = await deps.secondFactors.stepFor(request.tenant, auth.userId, {
-    amr: auth.amr,
-    demanded: client.requireMfa || requestsMfa(request.acrValues, request.claims),
-    deferred: interaction?.mfaDeferred === true,
-  });
+  const factor =
+    auth.secondFactorCleared === true
+      ? NO_SECOND_FACTOR
+      : await deps.secondFactors.stepFor(request.tenant, auth.userId, {
+          amr: auth.amr,
+          demanded: client.requireMfa || requestsMfa(request.acrValues, request.claims),
+          deferred: interaction?.mfaDeferred === true,
+        });
   if (factor.kind !== 'none') {
     if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new LoginRequired('A second factor is required.'), request.redirectUri, issuer, request.state);
     return { kind: 'second_factor', step: factor.kind, userId: auth.userId, amr: auth.amr, deferrable: factor.kind === 'enrol' && factor.deferrableUntil !== undefined };

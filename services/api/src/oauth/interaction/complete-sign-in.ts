@@ -30,7 +30,7 @@ export async function completeInteractionSignIn(
   target: { readonly tenant: Tenant; readonly interaction: Interaction; readonly client: RegisteredClient },
   user: User,
   amr: readonly string[],
-  options: { readonly mfaDeferred?: boolean; readonly redirectByPage?: boolean } = {},
+  options: { readonly mfaDeferred?: boolean; readonly redirectByPage?: boolean; readonly secondFactorCleared?: boolean } = {},
 ): Promise<FastifyReply> {
   const { tenant, interaction, client } = target;
   const issuer = deps.tenants.issuer(tenant.name);
@@ -48,7 +48,7 @@ export async function completeInteractionSignIn(
     loginNotice: undefined,
     ...(options.mfaDeferred === true ? { mfaDeferred: true } : {}),
   };
-  const auth = { userId: user.id, sessionId: session.id, authTime: session.authTime, amr: session.amr };
+  const auth = { userId: user.id, sessionId: session.id, authTime: session.authTime, amr: session.amr, secondFactorCleared: options.secondFactorCleared === true };
   const next = await continueAuthorization(deps, client, interaction.request, issuer, auth, signedIn);
   if (next.kind === 'redirect') await deps.interactions.delete(interaction.id);
   else await deps.interactions.save(signedIn);

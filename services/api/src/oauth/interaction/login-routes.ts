@@ -158,6 +158,6 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRoutesDeps)
       await deps.pendingSignIns.start(reply, tenant.name, { tenantId: tenant.id, userId: user.id, amr: [AMR_PASSWORD], interactionId: interaction.id, formAction: formActionSources(interaction.request.redirectUri), ...(factor.kind === 'enrol' && factor.deferrableUntil !== undefined ? { deferrable: true } : {}) });
       return reply.header('cache-control', 'no-store').redirect(secondFactorPage(issuer, factor.kind), 303);
     }
-    return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, user, [AMR_PASSWORD]);
+    return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, user, [AMR_PASSWORD], { secondFactorCleared: true });
   });
 }
