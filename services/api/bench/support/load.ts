@@ -13,7 +13,7 @@ export interface LoadFigures {
   readonly durationSeconds: number;
   readonly statusCodes: Record<string, number>;
   /** CPU time per request, in µs, of the process under test, PostgreSQL and Redis. */
-  readonly cpuMicrosPerRequest?: { readonly server: number; readonly postgres: number; readonly redis: number };
+  readonly cpuMicrosPerRequest?: { readonly server: number; readonly serverMainThread: number; readonly postgres: number; readonly redis: number };
   /** Cores the process under test kept busy on average (1.0 = its pinned core saturated). */
   readonly serverCores?: number;
   /** Peak resident set of the process under test so far (VmHWM), in MiB. */
@@ -41,6 +41,7 @@ export async function runLoad(label: string, options: Options, serverPid?: numbe
       : {
           cpuMicrosPerRequest: {
             server: (cpu.server * 1e6) / total,
+            serverMainThread: (cpu.serverMainThread * 1e6) / total,
             postgres: (cpu.postgres * 1e6) / total,
             redis: (cpu.redis * 1e6) / total,
           },

@@ -12,9 +12,9 @@ export function pinSelf(cpus: string): void {
 }
 
 /** User + system CPU seconds a process has used so far (Linux /proc). */
-export function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
@@ -49,13 +49,17 @@ export function pidsWhere(matches: (pid: string) => boolean): number[] {
 /** Pids of every process whose command name is `name` (postgres backends, redis-server). */
 export const pidsNamed = (name: string): number[] => pidsWhere((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name);
 
-/** CPU seconds of the process under test, PostgreSQL and Redis between `start()` and `stop()`. */
-export function cpuMeter(serverPid: number): { stop(): { server: number; postgres: number; redis: number } } {
+/**
+ * CPU seconds of the process under test (and of its main thread alone: the event loop, whatever
+ * runs on libuv's pool or V8's helpers is the rest), PostgreSQL and Redis between creation and `stop()`.
+ */
+export function cpuMeter(serverPid: number): { stop(): { server: number; serverMainThread: number; postgres: number; redis: number } } {
   const sample = () => {
     const postgres = pidsNamed('postgres');
     const redis = pidsNamed('redis-server');
     return {
       server: cpuSeconds(serverPid),
+      serverMainThread: cpuSeconds(serverPid, serverPid),
       postgres: new Map(postgres.map((pid) => [pid, cpuSeconds(pid)])),
       redis: redis.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
     };
@@ -67,7 +71,7 @@ export function cpuMeter(serverPid: number): { stop(): { server: number; postgre
       let postgres = 0;
       // Backends that started during the run count from zero; ones that ended are lost (approximate).
       for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
-      return { server: after.server - before.server, postgres, redis: after.redis - before.redis };
+      return { server: after.server - before.server, serverMainThread: after.serverMainThread - before.serverMainThread, postgres, redis: after.redis - before.redis };
     },
   };
 }
