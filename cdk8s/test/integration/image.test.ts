@@ -28,11 +28,11 @@ describe('image contents', () => {
     expect(result.stderr.trim()).toMatch(/^invalid configuration: (DATABASE_URL|LANYARD_ADMIN_CLIENT_SECRET) /);
   });
 
-  it.each(['api', 'worker', 'operator', 'migrate', 'replay-audit'])('dist/%s.js is ASCII with its function names kept (one byte per character in V8)', (entry) => {
+  it.each(['api', 'worker', 'operator', 'migrate', 'replay-audit'])('dist/%s.js is ASCII (one byte per character in V8), without whitespace, and links its source map', (entry) => {
     const source = readFileSync(join(dist, `${entry}.js`), 'latin1');
     // One non-ASCII character would make V8 hold the whole source as a two-byte string.
     expect(source.search(/[\x80-\xff]/)).toBe(-1);
-    // Whitespace and comments go; names stay, so stack traces in the logs still say where.
+    // Whitespace and comments go; the map turns a trace's line:column back into the sources.
     expect(source).toMatch(/\/\/# sourceMappingURL=[\w-]+\.js\.map\s*$/);
     expect(source.split('\n').length).toBeLessThan(source.length / 200);
   });
