@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -28,13 +28,51 @@ describe('image contents', () => {
     expect(result.stderr.trim()).toMatch(/^invalid configuration: (DATABASE_URL|LANYARD_ADMIN_CLIENT_SECRET) /);
   });
 
-  it.each(['api', 'worker', 'operator', 'migrate', 'replay-audit'])('dist/%s.js is ASCII (one byte per character in V8), without whitespace, and links its source map', (entry) => {
-    const source = readFileSync(join(dist, `${entry}.js`), 'latin1');
-    // One non-ASCII character would make V8 hold the whole source as a two-byte string.
-    expect(source.search(/[\x80-\xff]/)).toBe(-1);
-    // Whitespace and comments go; the map turns a trace's line:column back into the sources.
-    expect(source).toMatch(/\/\/# sourceMappingURL=[\w-]+\.js\.map\s*$/);
-    expect(source.split('\n').length).toBeLessThan(source.length / 200);
+  it('every file of dist/ is ASCII (one byte per character in V8), without whitespace, and links its source map', () => {
+    const files = readdirSync(dist).filter((name) => name.endsWith('.js'));
+    expect(files).toEqual(expect.arrayContaining(['api.js', 'worker.js', 'operator.js', 'migrate.js', 'replay-audit.js']));
+    let lines = 0;
+    let characters = 0;
+    for (const file of files) {
+      const source = readFileSync(join(dist, file), 'latin1');
+      // One non-ASCII character would make V8 hold the whole source as a two-byte string.
+      expect(source.search(/[\x80-\xff]/), file).toBe(-1);
+      // The map turns a trace's line:column back into the sources.
+      expect(source, file).toMatch(/\/\/# sourceMappingURL=[\w-]+\.js\.map\s*$/);
+      lines += source.split('\n').length;
+      characters += source.length;
+    }
+    // Whitespace and comments go: code on long lines, but for the banner and multi-line template
+    // literals (BullMQ's Lua scripts), which keep their line breaks and can fill a small chunk.
+    expect(lines).toBeLessThan(characters / 200);
+  });
+
+  it('the API loads the passkey library and the QR encoder on first use, not at start-up', () => {
+    const imports = (file: string, pattern: RegExp) => [...readFileSync(join(dist, file), 'latin1').matchAll(pattern)].map((match) => match[1]!);
+    const staticImports = (file: string) => imports(file, /(?:from|import)\s*"\.\/([\w-]+\.js)"/g);
+    const reachedAtStart = new Set<string>();
+    const visit = (file: string) => {
+      if (reachedAtStart.has(file)) return;
+      reachedAtStart.add(file);
+      staticImports(file).forEach(visit);
+    };
+    visit('api.js');
+    const defining = (text: string) => readdirSync(dist).filter((name) => name.endsWith('.js') && readFileSync(join(dist, name), 'latin1').includes(text));
+    for (const lazy of ['function verifyRegistrationResponse(', 'function toSJIS(']) {
+      const [chunk, ...others] = defining(lazy);
+      expect(others, lazy).toEqual([]);
+      expect(reachedAtStart.has(chunk!), `${chunk} (${lazy}) is loaded at start-up`).toBe(false);
+      expect([...reachedAtStart].flatMap((file) => imports(file, /import\("\.\/([\w-]+\.js)"\)/g)), lazy).toContain(chunk);
+    }
+  });
+
+  it('every chunk of dist/ loads on its own, resolving what it imports', () => {
+    const chunks = readdirSync(dist).filter((name) => name.endsWith('.js') && !/^(api|worker|operator|migrate|replay-audit)\.js$/.test(name));
+    expect(chunks.length).toBeGreaterThan(0);
+    const script = `for (const chunk of ${JSON.stringify(chunks)}) await import('./' + chunk);`;
+    const result = run('node', ['--input-type=module', '-e', script], { cwd: dist, env: { PATH: process.env.PATH } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 
   it('the API bundle keeps the names of its functions', () => {

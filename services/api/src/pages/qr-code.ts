@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { raw, type SafeHtml } from './html.js';
 
 /**
@@ -7,6 +6,8 @@ import { raw, type SafeHtml } from './html.js';
  * scan it from a screen. The SVG is generated from the text, never copied from input, so it is safe.
  */
 export async function qrCodeSvg(text: string, label: string): Promise<SafeHtml> {
+  // Loaded on the first enrolment, not at start-up: only the TOTP enrolment page draws QR codes.
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
   const labelled = svg.replace('<svg ', `<svg class="qr" role="img" aria-label="${label.replace(/[^A-Za-z0-9 .,-]/g, '')}" `);
   return raw(labelled);

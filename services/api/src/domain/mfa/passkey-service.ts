@@ -1,17 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Clock } from '@lanyard/clock';
 import { webauthnCredentials, type Executor, type Tenant, type User, type WebauthnCredential } from '@lanyard/db';
 import { AMR_MFA } from '../tokens/authentication-context.js';
+import { webauthn } from './webauthn-library.js';
 
 /** How long a ceremony may take (WebAuthn §5.4.3 recommends 5 minutes with user verification). */
 export const CEREMONY_TIMEOUT_MS = 300_000;
@@ -67,7 +64,7 @@ export class PasskeyService {
 
   async registrationOptions(tenant: Tenant, user: User): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const existing = await this.list(user.id);
-    return generateRegistrationOptions({
+    return (await webauthn()).generateRegistrationOptions({
       rpName: tenant.displayName,
       rpID: this.rp.id,
       userName: user.email,
@@ -87,7 +84,7 @@ export class PasskeyService {
     if ((await this.count(user.id)) >= MAX_PASSKEYS_PER_USER) return { ok: false, reason: 'too_many' };
     let verified;
     try {
-      verified = await verifyRegistrationResponse({ response, expectedChallenge, expectedOrigin: this.rp.origin, expectedRPID: this.rp.id, requireUserVerification: false });
+      verified = await (await webauthn()).verifyRegistrationResponse({ response, expectedChallenge, expectedOrigin: this.rp.origin, expectedRPID: this.rp.id, requireUserVerification: false });
     } catch {
       return { ok: false, reason: 'not_verified' };
     }
@@ -115,7 +112,7 @@ export class PasskeyService {
   /** Options of a sign-in: with `allowFor`, that user's passkeys (second factor); without, any discoverable one. */
   async authenticationOptions(allowFor?: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const allow = allowFor === undefined ? undefined : (await this.list(allowFor)).map((c) => ({ id: c.credentialId, transports: c.transports }));
-    return generateAuthenticationOptions({ rpID: this.rp.id, timeout: CEREMONY_TIMEOUT_MS, userVerification: allowFor === undefined ? 'required' : 'preferred', ...(allow === undefined ? {} : { allowCredentials: allow }) });
+    return (await webauthn()).generateAuthenticationOptions({ rpID: this.rp.id, timeout: CEREMONY_TIMEOUT_MS, userVerification: allowFor === undefined ? 'required' : 'preferred', ...(allow === undefined ? {} : { allowCredentials: allow }) });
   }
 
   /**
@@ -132,7 +129,7 @@ export class PasskeyService {
     if (credential === undefined || (options.expectedUser !== undefined && credential.userId !== options.expectedUser)) return { ok: false, reason: 'unknown_credential' };
     let verified;
     try {
-      verified = await verifyAuthenticationResponse({
+      verified = await (await webauthn()).verifyAuthenticationResponse({
         response,
         expectedChallenge,
         expectedOrigin: this.rp.origin,
