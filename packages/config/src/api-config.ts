@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { bool, int, optionalBool, str, url } from './fields.js';
 import { bootstrapShape, coreShape, secretNames, smtpShape } from './core-config.js';
 import { loadConfig, loadConfigOrExit } from './load-config.js';
 
-const apiSchema = z
-  .object({
+const apiSchema = z.pipe(
+  z.object({
     ...coreShape,
     ...smtpShape,
     ...bootstrapShape,
@@ -109,8 +109,9 @@ const apiSchema = z
     REDIS_COMMAND_TIMEOUT_MS: int(50, 5, 5_000),
     /** Seeds a `demo` tenant, public client and user on start; defaults to on in development only. */
     SEED_DEMO: optionalBool(),
-  })
-  .transform((env) => ({ ...env, SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV === 'development', isProduction: env.NODE_ENV === 'production' }));
+  }),
+  z.transform((env) => ({ ...env, SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV === 'development', isProduction: env.NODE_ENV === 'production' })),
+);
 
 export type ApiConfig = z.output<typeof apiSchema>;
 

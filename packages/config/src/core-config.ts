@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { clientId, int, oneOf, secret, str, url, key256 } from './fields.js';
 
 /** Variables every service reads; see `.env.example` for the defaults in one place. */
@@ -27,4 +27,4 @@ export const bootstrapShape = {
   BOOTSTRAP_ADMIN_CLIENT_SECRET: secret(32),
 };
 
-export type CoreConfig = z.output<z.ZodObject<typeof coreShape>>;
+export type CoreConfig = z.output<z.ZodMiniObject<typeof coreShape>>;

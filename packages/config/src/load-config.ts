@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ConfigError, readEnvironment } from './read-environment.js';
 
 /**
@@ -6,7 +6,7 @@ import { ConfigError, readEnvironment } from './read-environment.js';
  * one-line {@link ConfigError} naming the variable; the result is deeply frozen so nothing can
  * change configuration at run time.
  */
-export function loadConfig<S extends z.ZodType>(
+export function loadConfig<S extends z.ZodMiniType>(
   schema: S,
   secretNames: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -25,7 +25,7 @@ export function loadConfig<S extends z.ZodType>(
  * {@link loadConfig} for a process entry point: an invalid value prints one clear line on stderr and
  * exits with code 1, as operators expect from a misconfigured container.
  */
-export function loadConfigOrExit<S extends z.ZodType>(schema: S, secretNames: readonly string[]): Readonly<z.output<S>> {
+export function loadConfigOrExit<S extends z.ZodMiniType>(schema: S, secretNames: readonly string[]): Readonly<z.output<S>> {
   try {
     return loadConfig(schema, secretNames);
   } catch (error) {

@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { bool, dnsLabel, int, oneOf, secret, str, url } from './fields.js';
 import { secretNames } from './core-config.js';
 import { loadConfig, loadConfigOrExit } from './load-config.js';
 
-const operatorSchema = z
-  .object({
+const operatorSchema = z.pipe(
+  z.object({
     NODE_ENV: oneOf(['development', 'production', 'test'] as const, 'production'),
     LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     SHUTDOWN_GRACE_SECONDS: int(10, 0, 300),
@@ -40,8 +40,9 @@ const operatorSchema = z
     SECRET_ROTATION_DAYS: int(90, 0, 3650),
     /** How long the previous secret keeps working after a rotation, so consumers can pick up the new one. */
     SECRET_ROTATION_GRACE_SECONDS: int(86_400, 0, 30 * 86_400),
-  })
-  .transform((env) => ({ ...env, isProduction: env.NODE_ENV === 'production' }));
+  }),
+  z.transform((env) => ({ ...env, isProduction: env.NODE_ENV === 'production' })),
+);
 
 export type OperatorConfig = z.output<typeof operatorSchema>;
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { int, str, url } from './fields.js';
+import * as z from 'zod/mini';
+import { int, str, unsetWhenEmpty, url } from './fields.js';
 import { coreShape, secretNames, smtpShape } from './core-config.js';
 import { loadConfig, loadConfigOrExit } from './load-config.js';
 
@@ -22,18 +22,12 @@ const workerSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(300, 30, 86_400),
   ID_TOKEN_TTL_SECONDS: int(300, 30, 86_400),
   /** User name for the queue dashboard's HTTP Basic auth; RFC 7617 §2 forbids a colon in it. */
-  WORKER_DASHBOARD_USER: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.string().regex(/^[^:\s]+$/, { error: 'must not contain a colon or whitespace' }).default('admin'),
-  ),
+  WORKER_DASHBOARD_USER: unsetWhenEmpty(z._default(z.string().check(z.regex(/^[^:\s]+$/, { error: 'must not contain a colon or whitespace' })), 'admin')),
   /**
    * Turns on HTTP Basic auth for the queue dashboard when set (the dashboard has no auth of its
    * own). Unset means no auth, and the dashboard is then read-only.
    */
-  WORKER_DASHBOARD_PASSWORD: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
-  ),
+  WORKER_DASHBOARD_PASSWORD: unsetWhenEmpty(z.optional(z.string().check(z.minLength(16, { error: 'must be at least 16 characters' })))),
 });
 
 export type WorkerConfig = z.output<typeof workerSchema>;

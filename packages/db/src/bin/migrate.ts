@@ -1,6 +1,6 @@
 // `npm run migrate`: applies the committed migrations to DATABASE_URL and exits.
 import { coreShape, loadConfigOrExit, secretNames } from '@lanyard/config';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createDatabase } from '../create-database.js';
 import { runMigrations } from '../run-migrations.js';
 

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { coreShape, loadConfigOrExit, secretNames } from '@lanyard/config';
 import { createDatabase } from '@lanyard/db';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseAuditRow, type AuditRow } from '../domain/audit/audit-row.js';
 import { AuditStore } from '../domain/audit/audit-store.js';
 
