@@ -1,6 +1,7 @@
-import { CoreV1Api, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type KubernetesObject, type Watch } from '@kubernetes/client-node';
 import type { Logger } from '@lanyard/logger';
 import { kubeStatus } from './api-errors.js';
+import { metadataOnlyWatch } from './metadata-only-watch.js';
 
 /** How long to wait before re-opening a watch that ended or failed. */
 const RESTART_DELAY_MS = 2_000;
@@ -9,8 +10,9 @@ const RESTART_DELAY_MS = 2_000;
  * A cache-less watch of every Secret, for the Secrets that tenants reference but do not own
  * (`spec.identityProviders[].clientSecretRef`): those carry no label of the operator's, so the
  * owned-object informers never see them. Each event only says "Secret namespace/name changed";
- * the operator maps it to the tenants that reference it. Nothing is kept but the last
- * resourceVersion: unlike an informer, no Secret's data stays in the operator's memory. A watch
+ * the operator maps it to the tenants that reference it. The watch asks for metadata only
+ * ({@link metadataOnlyWatch}), so no Secret's data, referenced or not, reaches the operator over
+ * it, and nothing is kept but the last resourceVersion. A watch
  * that ends resumes from that version; when it is too old (410 Gone) the watch starts afresh from a
  * one-item list and `onRelist` re-queues everything, since events in between may have been missed.
  * It needs no RBAC beyond the cluster-wide get/list/watch on secrets the owned Secrets need already.
@@ -28,7 +30,7 @@ export class ReferencedSecretWatch {
 
   constructor(kubeConfig: KubeConfig, onSecret: (namespace: string, name: string) => void, onRelist: () => void, log: Logger) {
     this.#core = kubeConfig.makeApiClient(CoreV1Api);
-    this.#watch = new Watch(kubeConfig);
+    this.#watch = metadataOnlyWatch(kubeConfig);
     this.#onSecret = onSecret;
     this.#onRelist = onRelist;
     this.#log = log;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // eslint-disable-next-line no-restricted-imports -- tests only: the real identity service as a fixture (never shipped)
 import { startTestApi, type TestApi } from '../../../services/api/test/support/test-api.js';
+import { metadataOnlyWatch } from '../../src/kube/metadata-only-watch.js';
 import { identityService } from '../support/identity-service.js';
 import { startOperatorTestEnv, type OperatorTestEnv } from '../support/operator-test-env.js';
 import { googleProvider, tenantManifest } from '../support/sample-tenant.js';
@@ -93,5 +94,25 @@ describe('spec.identityProviders through the admin API', () => {
     await env.applyTenant(tenantManifest('acme', { clients: [], identityProviders: [] }));
     await waitFor(async () => (await provider('acme', 'google')).status === 404, 'the removed provider to be deleted');
     expect((await identity.admin<{ items: unknown[] }>('GET', '/tenants/acme/identity-providers')).body.items).toEqual([]);
+  });
+
+  it('watches Secrets for metadata only: with the operator RBAC, an event carries no Secret data', async () => {
+    const events: Array<{ phase: string; object: Record<string, unknown> }> = [];
+    const controller = await metadataOnlyWatch(env.operatorKubeConfig).watch(
+      '/api/v1/namespaces/acme/secrets',
+      { fieldSelector: 'metadata.name=unrelated-credentials' },
+      (phase: string, object: Record<string, unknown>) => events.push({ phase, object }),
+      () => undefined,
+    );
+    try {
+      await env.core.createNamespacedSecret({ namespace: 'acme', body: { metadata: { name: 'unrelated-credentials', labels: { team: 'payments' } }, type: 'Opaque', stringData: { password: 'not-for-the-operator' } } });
+      const added = await waitFor(async () => events.find((e) => e.phase === 'ADDED'), 'the watch to see the new Secret');
+      expect(added.object).toMatchObject({ apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: { namespace: 'acme', name: 'unrelated-credentials', labels: { team: 'payments' } } });
+      expect(added.object).not.toHaveProperty('data');
+      expect(added.object).not.toHaveProperty('stringData');
+      expect(JSON.stringify(added.object)).not.toContain(Buffer.from('not-for-the-operator').toString('base64'));
+    } finally {
+      controller.abort();
+    }
   });
 });
