@@ -6,7 +6,7 @@ import { Watch, type KubeConfig } from '@kubernetes/client-node';
  * of its spec or data. Kubernetes has served this for lists and watches since 1.15; it is how
  * controller-runtime watches metadata only.
  */
-export const PARTIAL_OBJECT_METADATA = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+const PARTIAL_OBJECT_METADATA = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 /**
  * A {@link Watch} whose events are metadata only. client-node's Watch takes its request options

@@ -12,9 +12,9 @@ const RESTART_DELAY_MS = 2_000;
  * owned-object informers never see them. Each event only says "Secret namespace/name changed";
  * the operator maps it to the tenants that reference it. The watch asks for metadata only
  * ({@link metadataOnlyWatch}), so no Secret's data, referenced or not, reaches the operator over
- * it, and nothing is kept but the last resourceVersion. A watch
- * that ends resumes from that version; when it is too old (410 Gone) the watch starts afresh from a
- * one-item list and `onRelist` re-queues everything, since events in between may have been missed.
+ * it, and nothing is kept but the last resourceVersion. A watch that ends resumes from that
+ * version; when it is too old (410 Gone) the watch starts afresh from a one-item list and
+ * `onRelist` re-queues everything, since events in between may have been missed.
  * It needs no RBAC beyond the cluster-wide get/list/watch on secrets the owned Secrets need already.
  */
 export class ReferencedSecretWatch {

@@ -30,7 +30,7 @@ const BOOLEAN = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must 
 type BooleanWord = z.output<typeof BOOLEAN>;
 const truthy = (v: BooleanWord) => v === 'true' || v === '1' || v === 'yes';
 
-export const bool = (fallback: boolean) => unsetWhenEmpty(z.pipe(z._default(BOOLEAN, fallback ? 'true' : 'false'), z.transform((v: BooleanWord) => truthy(v))));
+export const bool = (fallback: boolean) => unsetWhenEmpty(z.pipe(z._default(BOOLEAN, fallback ? 'true' : 'false'), z.transform(truthy)));
 
 /** A boolean whose default depends on other variables: undefined when unset. */
 export const optionalBool = () => unsetWhenEmpty(z.pipe(z.optional(BOOLEAN), z.transform((v: BooleanWord | undefined) => (v === undefined ? undefined : truthy(v)))));
