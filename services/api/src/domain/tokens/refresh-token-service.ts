@@ -116,10 +116,10 @@ export class RefreshTokenService {
       narrowScopes: request.narrowScopes,
     });
     if (rotated !== undefined) return { token: successor, family: rotated.family, user: rotated.user, replayedWithinGrace: false };
-    return this.#rotateLocked(request, hash, now);
+    return this.#rotateLocked(request, hash, successor, now);
   }
 
-  async #rotateLocked(request: RotationRequest, hash: Buffer, now: Date): Promise<RotationResult> {
+  async #rotateLocked(request: RotationRequest, hash: Buffer, successor: string, now: Date): Promise<RotationResult> {
     const outcome = await this.db.transaction(async (tx) => {
       // FOR UPDATE serialises concurrent uses of one token: the second waits, then sees used_at.
       const [row] = await selectLookup(tx).where(eq(refreshTokens.tokenHash, hash)).for('update', { of: refreshTokens });
@@ -131,7 +131,6 @@ export class RefreshTokenService {
       const { family } = row!;
       const widened = scopeBeyondGrant(request, family);
       if (widened !== undefined) return { error: widened };
-      const successor = this.#successor(request.token);
       if (row!.token.usedAt === null) {
         await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.tokenHash, hash));
         await tx.insert(refreshTokens).values({
