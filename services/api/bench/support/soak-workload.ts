@@ -10,6 +10,7 @@ import { benchSecrets } from './settings.js';
 import { LatencyHistogram } from './soak-stats.js';
 
 const BINDING_COOKIE = '__Secure-lanyard_binding';
+const DEVICE_COOKIE = '__Secure-lanyard_device';
 const FORM = 'application/x-www-form-urlencoded';
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Arrivals beyond this many unfinished operations are counted as dropped, not sent (driver memory stays bounded). */
@@ -129,6 +130,12 @@ export class SoakWorkload {
   /** Names of created entities: never reused, so no two writes race on one new client or user. */
   #entityCounter = 0;
   #loginCounter = 0;
+  /**
+   * Each user signs in from a browser of their own, which keeps the device cookie every sign-in
+   * renews (a random id; the API takes any well-formed one), so a soak login is a returning
+   * browser's and queues no new-device notice.
+   */
+  readonly #deviceCookies = new Map<string, string>();
   #inFlight = 0;
   readonly #runId = randomBytes(3).toString('hex');
 
@@ -189,7 +196,7 @@ export class SoakWorkload {
   }
 
   /**
-   * A browser signing in: GET /authorize (303 to the login page, binding cookie of its own), GET the
+   * A user's browser signing in: GET /authorize (303 to the login page, a fresh binding cookie), GET the
    * login page for the interaction and CSRF token, POST the form (Argon2id verify, 303 back to the
    * client with a code), then the client redeems the code (PKCE) for tokens. The refresh token joins
    * the rotation pool.
@@ -197,7 +204,9 @@ export class SoakWorkload {
   async login(scheduled: bigint): Promise<boolean> {
     const flow = this.#stat('login flow');
     const i = this.#loginCounter++;
-    const cookie = `${BINDING_COOKIE}=${randomBytes(32).toString('base64url')}`;
+    const email = this.emails[i % this.emails.length]!;
+    if (!this.#deviceCookies.has(email)) this.#deviceCookies.set(email, randomBytes(32).toString('base64url'));
+    const cookie = `${BINDING_COOKIE}=${randomBytes(32).toString('base64url')}; ${DEVICE_COOKIE}=${this.#deviceCookies.get(email)!}`;
     const verifier = randomBytes(32).toString('base64url');
     const state = `soak${i}`;
     const authorize = new URL(`${this.server.issuer}/oauth2/authorize`);
@@ -226,7 +235,7 @@ export class SoakWorkload {
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page?.body ?? '')?.[1];
     if (page?.status !== 200 || interaction === undefined || csrf === undefined) return failed('login page');
 
-    const form = new URLSearchParams({ interaction, csrf_token: csrf, email: this.emails[i % this.emails.length]!, password: benchSecrets.userPassword }).toString();
+    const form = new URLSearchParams({ interaction, csrf_token: csrf, email, password: benchSecrets.userPassword }).toString();
     const submitted = await this.#call('login: POST login', undefined, this.#browserAgent, 'POST', `${this.server.issuer}/login`, { 'content-type': FORM, cookie }, form);
     const back = String(submitted?.headers.location ?? '');
     const code = back.startsWith(WEB_REDIRECT) ? new URL(back).searchParams.get('code') : null;
