@@ -53,6 +53,8 @@ const login = read<{
   login: Figures & { successPerSecond: number };
   argon2Bound: { verifiesPerSecond: number };
   loginShareOfBound: number;
+  argon2BoundImageAllocator?: { verifiesPerSecond: number };
+  loginShareOfImageAllocatorBound?: number;
   tokenAlone: { p99Ms: number };
   tokenWithLogins: { p99Ms: number };
 }>('login');
@@ -102,6 +104,9 @@ if (rt !== undefined) {
 }
 if (login !== undefined) {
   rows.push(['logins/s vs Argon2 bound', `${fmt(login.login.successPerSecond, 1)} / ${fmt(login.argon2Bound.verifiesPerSecond, 1)} = ${percent(login.loginShareOfBound)}`, '≥ 90 %']);
+  if (login.argon2BoundImageAllocator !== undefined && login.loginShareOfImageAllocatorBound !== undefined) {
+    rows.push(['logins/s vs Argon2 bound under the image allocator settings', `${fmt(login.login.successPerSecond, 1)} / ${fmt(login.argon2BoundImageAllocator.verifiesPerSecond, 1)} = ${percent(login.loginShareOfImageAllocatorBound)}`, '']);
+  }
   rows.push(['token p99 alone → during logins', `${fmt(login.tokenAlone.p99Ms, 2)} → ${fmt(login.tokenWithLogins.p99Ms, 2)} ms`, '< 25 ms during logins']);
 }
 const peakRss = Math.max(...[cc?.lanyard.load, rt?.lanyard.load, login?.login].map((f) => f?.serverPeakRssMiB ?? Number.NaN).filter(Number.isFinite));
