@@ -31,6 +31,8 @@ const PASSKEY_NAME = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,100}$/u;
  * - "Add a passkey" answers the registration challenge the account page issued to this session
  *   (used once), with a name the owner chose; the owner is mailed, and the browser's session now
  *   counts the passkey as a second factor (it just proved it holds the key);
+ * - renaming one takes a name under the same rule as when it was added, and only for the owner's
+ *   own passkeys;
  * - removing one needs only the session: the other factors stay.
  */
 export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: AccountPasskeyRoutesDeps): void {
@@ -63,6 +65,17 @@ export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: Account
     });
     request.log.info({ ...request.logFields, event: 'passkey_added', userId: active.user.id }, 'passkey added');
     return seeOther(reply, `${account(tenant)}?notice=passkey_added`);
+  });
+
+  app.post('/tenants/:tenant/account/passkeys/rename', PAGE_ROUTE, async (request, reply) => {
+    const s = await signedIn(request, reply);
+    if (s.redirected !== undefined) return s.redirected;
+    const name = (s.form.get('passkey_name') ?? '').trim();
+    if (!PASSKEY_NAME.test(name)) return seeOther(reply, `${account(s.tenant)}?error=passkey_name`);
+    const renamed = await deps.secondFactors.passkeys.rename(s.active.user.id, s.form.get('passkey_id') ?? '', name);
+    if (renamed === undefined) return seeOther(reply, `${account(s.tenant)}?error=unknown_passkey`);
+    request.log.info({ ...request.logFields, event: 'passkey_renamed', userId: s.active.user.id }, 'passkey renamed');
+    return seeOther(reply, `${account(s.tenant)}?notice=passkey_renamed`);
   });
 
   app.post('/tenants/:tenant/account/passkeys/remove', PAGE_ROUTE, async (request, reply) => {

@@ -60,6 +60,7 @@ const NOTICES = {
   codes_regenerated: 'You have a new set of recovery codes; the old ones no longer work.',
   passkey_added: 'Your passkey was added. You can sign in with it now.',
   passkey_removed: 'The passkey was removed.',
+  passkey_renamed: 'The passkey was renamed.',
   provider_unlinked: 'The provider was unlinked; it no longer signs you in.',
 } as const;
 

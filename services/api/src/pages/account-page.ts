@@ -170,7 +170,7 @@ ${passwordField({ id: 'remove_password', label: 'Current password', autocomplete
 </section>`;
 }
 
-/** Passkeys: each with its name, dates and kind, a remove form; then "Add a passkey". */
+/** Passkeys: each with its name, dates and kind, a rename and a remove form; then "Add a passkey". */
 function passkeySection(m: AccountPageModel, action: (path: string) => string): SafeHtml {
   const { passkeys } = m.factors;
   return html`<section aria-labelledby="passkeys-heading">
@@ -180,6 +180,8 @@ ${passkeys.length === 0
   : html`<ul class="items">
 ${passkeys.map(
   (p) => html`<li><span>${p.name}<br><span class="muted">${p.deviceType === 'multiDevice' ? 'synced' : 'this device only'}, added ${day(p.createdAt)}${p.lastUsedAt === null ? null : html`, last used ${day(p.lastUsedAt)}`}</span></span>
+<details><summary>Rename</summary><form method="post" action="${action('passkeys/rename')}">${hiddenFields({ csrf_token: m.csrf.mfa, passkey_id: p.id })}<label for="rename-${p.id}">New name for passkey ${p.name}</label>
+<input id="rename-${p.id}" name="passkey_name" type="text" maxlength="100" required value="${p.name}"><button type="submit" class="secondary">Save the name</button></form></details>
 <form method="post" action="${action('passkeys/remove')}">${hiddenFields({ csrf_token: m.csrf.mfa, passkey_id: p.id })}<button type="submit" class="secondary" aria-label="Remove passkey ${p.name}">Remove</button></form></li>`,
 )}
 </ul>`}

@@ -11,7 +11,7 @@ import { discover, startAuthorization, startOAuthFixture, type OAuthFixture } fr
 /**
  * Passkeys in Chromium with the DevTools WebAuthn virtual authenticator (a platform authenticator
  * with resident keys and user verification): register one on the account page, sign out, sign in
- * passwordless, use it as the second factor of an app's sign-in, remove it; and a ceremony run
+ * passwordless, use it as the second factor of an app's sign-in, rename it, remove it; and a ceremony run
  * from another origin is refused by the server. PUBLIC_URL is `http://localhost:…`, since WebAuthn
  * takes no IP address as its RP ID.
  */
@@ -78,7 +78,7 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await page.waitForURL(`${fx.issuer}/account?notice=passkey_added`);
     await page.getByText('Your passkey was added.').waitFor();
-    await page.getByText('Test laptop').waitFor();
+    await page.getByRole('button', { name: 'Remove passkey Test laptop' }).waitFor();
     const stored = await credentials();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.isResidentCredential).toBe(true);
@@ -135,11 +135,66 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     expect(refused.rowCount).toBeGreaterThan(0);
   });
 
+  it('renames the passkey from the account page under the rule it was named by, and only its owner can', async () => {
+    await page.goto(`${fx.issuer}/account/login`);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL(`${fx.issuer}/account`);
+    await page.getByText('Rename', { exact: true }).click();
+    await page.getByLabel('New name for passkey Test laptop').fill('  Work key  ');
+    await page.getByRole('button', { name: 'Save the name' }).click();
+    await page.waitForURL(`${fx.issuer}/account?notice=passkey_renamed`);
+    await page.getByText('The passkey was renamed.').waitFor();
+    await page.getByRole('button', { name: 'Remove passkey Work key' }).waitFor();
+    const storedName = async () => (await fx.admin.get(`/tenants/acme/users/${userId}/factors`)).json().items[0]?.name as string | undefined;
+    expect(await storedName()).toBe('Work key');
+
+    // What the form would never send, posted as a script could: refused, and the name stays.
+    const renameForm = page.locator('form[action$="/account/passkeys/rename"]');
+    const fields = { csrf_token: await renameForm.locator('input[name=csrf_token]').inputValue(), passkey_id: await renameForm.locator('input[name=passkey_id]').inputValue() };
+    const post = (form: Record<string, string>, session = page) => session.request.post(`${fx.issuer}/account/passkeys/rename`, { form, maxRedirects: 0 });
+    const rename = async (form: Record<string, string>, session = page) => {
+      const answer = await post(form, session);
+      expect(answer.status()).toBe(303);
+      return new URL(answer.headers().location!, fx.issuer).search;
+    };
+    for (const bad of ['', '   ', 'right\u202eto-left', 'zero\u200bwidth', 'x'.repeat(101)]) {
+      expect(await rename({ ...fields, passkey_name: bad })).toBe('?error=passkey_name');
+    }
+    // Control characters and oversized values stop at the form reader, as on every hosted form.
+    for (const bad of ['nul\u0000byte', 'two\nlines', 'y'.repeat(60_000)]) {
+      const answer = await post({ ...fields, passkey_name: bad });
+      expect(answer.status()).toBe(400);
+      expect(answer.headers()['content-type']).toMatch(/^text\/html/);
+    }
+    expect(await rename({ ...fields, passkey_id: '00000000-0000-4000-8000-000000000000', passkey_name: 'Stolen' })).toBe('?error=unknown_passkey');
+    expect(await rename({ ...fields, passkey_id: 'not-a-uuid', passkey_name: 'Stolen' })).toBe('?error=unknown_passkey');
+    expect(await storedName()).toBe('Work key');
+
+    // Another user, signed in in a browser of their own, cannot rename this passkey by its id.
+    const otherEmail = 'other-passkey-user@acme.example';
+    await fx.admin.post('/tenants/acme/users', { email: otherEmail, password, emailVerified: true });
+    const other = await launchBrowser();
+    try {
+      const otherPage = await other.context.newPage();
+      await otherPage.goto(`${fx.issuer}/account/login`);
+      await otherPage.getByLabel('Email').fill(otherEmail);
+      await otherPage.getByLabel('Password').fill(password);
+      await otherPage.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await otherPage.waitForURL(`${fx.issuer}/account`);
+      const otherCsrf = await otherPage.locator('form[action$="/account/passkeys"] input[name=csrf_token]').inputValue();
+      expect(await rename({ csrf_token: otherCsrf, passkey_id: fields.passkey_id, passkey_name: 'Stolen' }, otherPage)).toBe('?error=unknown_passkey');
+    } finally {
+      await other.close();
+    }
+    expect(await storedName()).toBe('Work key');
+    await signOut();
+  });
+
   it('removes the passkey from the account page; it no longer signs in', async () => {
     await page.goto(`${fx.issuer}/account/login`);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.waitForURL(`${fx.issuer}/account`);
-    await page.getByRole('button', { name: 'Remove passkey Test laptop' }).click();
+    await page.getByRole('button', { name: 'Remove passkey Work key' }).click();
     await page.waitForURL(`${fx.issuer}/account?notice=passkey_removed`);
     expect((await fx.admin.get(`/tenants/acme/users/${userId}/factors`)).json().items).toEqual([]);
     await signOut();

@@ -158,6 +158,17 @@ export class PasskeyService {
     return removed;
   }
 
+  /** Renames one of the user's own passkeys; undefined when the user has no passkey by that id. */
+  async rename(userId: string, id: string, name: string): Promise<WebauthnCredential | undefined> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+    const [renamed] = await this.db
+      .update(webauthnCredentials)
+      .set({ name })
+      .where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.id, id)))
+      .returning();
+    return renamed;
+  }
+
   async removeAll(userId: string, executor: Executor = this.db): Promise<boolean> {
     return (await executor.delete(webauthnCredentials).where(eq(webauthnCredentials.userId, userId)).returning({ id: webauthnCredentials.id })).length > 0;
   }
