@@ -12,7 +12,8 @@ import { startBrowserSession, type StartSessionDeps } from '../oauth/interaction
 import { renderRecoveryCodesPage, renderTotpEnrolPage } from '../pages/second-factor-pages.js';
 import { confirmCurrentPassword } from './confirm-password.js';
 import { factorSession } from './factor-session.js';
-import { ENROL_ERRORS, enrolmentCodes, noticeFactorAdded } from './factor-enrolment-routes.js';
+import { noticeFactorAdded } from './factor-added-notice.js';
+import { ENROL_ERRORS, enrolmentCodes } from './factor-enrolment-routes.js';
 import type { FormCsrf } from './form-csrf.js';
 import { PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
 import type { RecoveryCodeView } from './recovery-code-view.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Tenant } from '@lanyard/db';
-import { accountLink } from '../domain/accounts/account-links.js';
 import type { AccountMailer } from '../domain/accounts/account-mailer.js';
+import { passkeyName } from '../domain/mfa/passkey-name.js';
 import { passkeyAmr } from '../domain/mfa/passkey-service.js';
 import type { SecondFactors } from '../domain/mfa/second-factors.js';
 import type { SessionService } from '../domain/sessions/session-service.js';
@@ -11,6 +11,7 @@ import type { WebauthnChallenges } from '../oauth/interaction/webauthn-challenge
 import { startBrowserSession, type StartSessionDeps } from '../oauth/interaction/start-browser-session.js';
 import type { FormCsrf } from './form-csrf.js';
 import { factorSession } from './factor-session.js';
+import { noticePasskeyAdded } from './factor-added-notice.js';
 import { PAGE_ROUTE, readForm, seeOther } from './page-kit.js';
 
 export interface AccountPasskeyRoutesDeps extends StartSessionDeps {
@@ -21,9 +22,6 @@ export interface AccountPasskeyRoutesDeps extends StartSessionDeps {
   readonly formCsrf: FormCsrf;
   readonly mailer: Pick<AccountMailer, 'notify' | 'now'>;
 }
-
-/** What a passkey may be called: one line, no control characters, at most 100 characters. */
-const PASSKEY_NAME = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,100}$/u;
 
 /**
  * Passkeys on the account page (`{issuer}/account/passkeys…`). Rules:
@@ -48,8 +46,8 @@ export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: Account
     if (s.redirected !== undefined) return s.redirected;
     const { tenant, active, form } = s;
     const challenge = await deps.webauthnChallenges.take(`register:${active.session.id}`);
-    const name = (form.get('passkey_name') ?? '').trim();
-    if (!PASSKEY_NAME.test(name)) return seeOther(reply, `${account(tenant)}?error=passkey_name`);
+    const name = passkeyName(form.get('passkey_name'));
+    if (name === undefined) return seeOther(reply, `${account(tenant)}?error=passkey_name`);
     if (challenge === undefined) return seeOther(reply, `${account(tenant)}?error=passkey_failed`);
     const added = await deps.secondFactors.passkeys.register(active.user, form.get('credential') ?? '', challenge, name);
     if (!added.ok) {
@@ -57,12 +55,7 @@ export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: Account
       return seeOther(reply, `${account(tenant)}?error=${added.reason === 'too_many' ? 'passkey_limit' : added.reason === 'duplicate' ? 'passkey_duplicate' : 'passkey_failed'}`);
     }
     await startBrowserSession(deps, request, reply, tenant, active.user, [...new Set([...active.session.amr, passkeyAmr(added.credential), AMR_MFA])]);
-    await deps.mailer.notify(tenant, active.user.email, 'second_factor_added', `second_factor_added.passkey.${added.credential.id}`, {
-      when: deps.mailer.now(),
-      factor: 'passkey',
-      name,
-      accountLink: accountLink(deps.tenants.issuer(tenant.name), 'account'),
-    });
+    await noticePasskeyAdded(deps, tenant, active.user, added.credential);
     request.log.info({ ...request.logFields, event: 'passkey_added', userId: active.user.id }, 'passkey added');
     return seeOther(reply, `${account(tenant)}?notice=passkey_added`);
   });
@@ -70,8 +63,8 @@ export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: Account
   app.post('/tenants/:tenant/account/passkeys/rename', PAGE_ROUTE, async (request, reply) => {
     const s = await signedIn(request, reply);
     if (s.redirected !== undefined) return s.redirected;
-    const name = (s.form.get('passkey_name') ?? '').trim();
-    if (!PASSKEY_NAME.test(name)) return seeOther(reply, `${account(s.tenant)}?error=passkey_name`);
+    const name = passkeyName(s.form.get('passkey_name'));
+    if (name === undefined) return seeOther(reply, `${account(s.tenant)}?error=passkey_name`);
     const renamed = await deps.secondFactors.passkeys.rename(s.active.user.id, s.form.get('passkey_id') ?? '', name);
     if (renamed === undefined) return seeOther(reply, `${account(s.tenant)}?error=unknown_passkey`);
     request.log.info({ ...request.logFields, event: 'passkey_renamed', userId: s.active.user.id }, 'passkey renamed');

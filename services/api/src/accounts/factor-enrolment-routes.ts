@@ -1,20 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import type { Tenant, User } from '@lanyard/db';
 import type { PendingSignIn } from '../oauth/interaction/pending-sign-in.js';
-import { accountLink } from '../domain/accounts/account-links.js';
 import type { AccountMailer } from '../domain/accounts/account-mailer.js';
+import { passkeyName } from '../domain/mfa/passkey-name.js';
+import { passkeyAmr } from '../domain/mfa/passkey-service.js';
 import type { SecondFactors } from '../domain/mfa/second-factors.js';
 import { totpSecretText, totpUri } from '../domain/mfa/totp-code.js';
 import { AMR_MFA, AMR_OTP } from '../domain/tokens/authentication-context.js';
 import { loadTenant } from '../oauth/load-tenant.js';
 import { qrCodeSvg } from '../pages/qr-code.js';
 import { renderRecoveryCodesPage, renderTotpEnrolPage } from '../pages/second-factor-pages.js';
+import type { WebauthnChallenges } from '../oauth/interaction/webauthn-challenges.js';
+import { noticeFactorAdded, noticePasskeyAdded } from './factor-added-notice.js';
+import { startCeremony } from './passkey-ceremony.js';
 import { completePendingSignIn, loadPendingSignIn, PENDING_EXPIRED, type PendingCompletionDeps } from './pending-sign-in-completion.js';
 import { PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
 import { InvalidRequest } from '@lanyard/errors';
 
 export interface FactorEnrolmentRoutesDeps extends PendingCompletionDeps {
   readonly secondFactors: SecondFactors;
+  readonly webauthnChallenges: WebauthnChallenges;
   readonly mailer: Pick<AccountMailer, 'notify' | 'now'>;
 }
 
@@ -24,18 +29,17 @@ export const ENROL_ERRORS = {
   not_pending: 'Setting up took too long. Scan the new QR code below.',
 } as const;
 
+/** The sign-in's enrolment page adds these for its passkey form. */
+const PASSKEY_ENROL_ERRORS = {
+  passkey_failed: 'The passkey could not be added. Try again, or set up an authenticator app.',
+  passkey_name: 'Give the passkey a name (up to 100 characters) so you can tell it apart.',
+  passkey_duplicate: 'That passkey is already on your account.',
+} as const;
+const SIGN_IN_ENROL_ERRORS = { ...ENROL_ERRORS, ...PASSKEY_ENROL_ERRORS };
+
 /** The page's QR code and key for a pending secret. */
 export async function enrolmentCodes(secret: Buffer, tenant: Tenant, user: User) {
   return { qrCode: await qrCodeSvg(totpUri(secret, tenant.displayName, user.email), `QR code to add ${tenant.displayName} to an authenticator app`), secretText: totpSecretText(secret) };
-}
-
-/** Mails the owner that a factor was added: the alarm for someone who did not add it. */
-export async function noticeFactorAdded(deps: Pick<FactorEnrolmentRoutesDeps, 'mailer' | 'tenants'>, tenant: Tenant, user: User): Promise<void> {
-  await deps.mailer.notify(tenant, user.email, 'second_factor_added', `second_factor_added.totp.${user.id}.${Date.parse(deps.mailer.now())}`, {
-    when: deps.mailer.now(),
-    factor: 'totp',
-    accountLink: accountLink(deps.tenants.issuer(tenant.name), 'account'),
-  });
 }
 
 /**
@@ -44,6 +48,9 @@ export async function noticeFactorAdded(deps: Pick<FactorEnrolmentRoutesDeps, 'm
  * - the page shows a new secret as a QR code and as text; a first right code confirms it;
  * - the recovery codes are shown once, on the next page, then the sign-in completes with
  *   `amr` `pwd`, `otp`, `mfa`;
+ * - or the user adds a passkey instead, named under the account page's rule, against a challenge
+ *   issued to this pending sign-in (used once); the unconfirmed secret is dropped, the owner is
+ *   mailed, and the sign-in completes with `amr` `pwd`, `hwk` or `swk`, `mfa`;
  * - while the tenant's grace period runs, "Not now" completes the sign-in with the password alone
  *   and the request is not asked again.
  */
@@ -63,8 +70,9 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
       secret = started.secret;
     }
     const code = readQuery(request).get('error');
-    const error = code !== undefined && Object.hasOwn(ENROL_ERRORS, code) ? ENROL_ERRORS[code as keyof typeof ENROL_ERRORS] : undefined;
+    const error = code !== undefined && Object.hasOwn(SIGN_IN_ENROL_ERRORS, code) ? SIGN_IN_ENROL_ERRORS[code as keyof typeof SIGN_IN_ENROL_ERRORS] : undefined;
     const until = user.mfaEnrolmentDueAt === null ? undefined : `${user.mfaEnrolmentDueAt.toISOString().slice(0, 10)}`;
+    const ceremony = await startCeremony(deps.webauthnChallenges, await deps.secondFactors.passkeys.registrationOptions(tenant, user), `enrol:${pending.csrfToken}`);
     return sendPage(
       reply,
       renderTotpEnrolPage({
@@ -74,11 +82,34 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
         ...(await enrolmentCodes(secret, tenant, user)),
         error,
         later: pending.deferrable === true && until !== undefined ? { action: `${base(tenant)}/later`, until } : undefined,
+        passkey: { action: `${base(tenant)}/passkey`, ceremony },
       }),
       200,
-      undefined,
+      ceremony.nonce,
       pending.formAction,
     );
+  });
+
+  app.post('/tenants/:tenant/login/enrol/passkey', PAGE_ROUTE, async (request, reply) => {
+    const tenant = await loadTenant(deps.tenants, request);
+    const form = readForm(request);
+    const { pending, user } = await loadPendingSignIn(deps, request, tenant, form.get('csrf_token'));
+    // An app confirmed meanwhile (another tab): its recovery codes are due first.
+    if (pending.enrolledCodes !== undefined) return seeOther(reply, `${issuerEnrol(tenant)}/codes`);
+    const challenge = await deps.webauthnChallenges.take(`enrol:${pending.csrfToken}`);
+    const name = passkeyName(form.get('passkey_name'));
+    if (name === undefined) return seeOther(reply, `${issuerEnrol(tenant)}?error=passkey_name`);
+    if (challenge === undefined) return seeOther(reply, `${issuerEnrol(tenant)}?error=passkey_failed`);
+    const added = await deps.secondFactors.passkeys.register(user, form.get('credential') ?? '', challenge, name);
+    if (!added.ok) {
+      request.log.info({ ...request.logFields, event: 'passkey_refused', userId: user.id, reason: added.reason }, 'passkey registration refused during sign-in');
+      return seeOther(reply, `${issuerEnrol(tenant)}?error=${added.reason === 'duplicate' ? 'passkey_duplicate' : 'passkey_failed'}`);
+    }
+    // The secret shown on the page was never confirmed: drop it, so it cannot be confirmed later by whoever saw it.
+    if ((await deps.secondFactors.totp.pendingSecret(user.id)) !== undefined) await deps.secondFactors.totp.remove(user.id);
+    await noticePasskeyAdded(deps, tenant, user, added.credential);
+    request.log.info({ ...request.logFields, event: 'mfa_enrolled', userId: user.id, factor: 'passkey' }, 'passkey added during sign-in');
+    return completePendingSignIn(deps, request, reply, tenant, pending, user, [...new Set([...pending.amr, passkeyAmr(added.credential), AMR_MFA])]);
   });
 
   app.post('/tenants/:tenant/login/enrol', PAGE_ROUTE, async (request, reply) => {

@@ -2,7 +2,7 @@ import { ADDRESS_FIELDS, PROFILE_FIELDS } from '../accounts/profile-form.js';
 import type { FactorOverview } from '../domain/mfa/second-factors.js';
 import { errorBanner, hiddenFields, noticeBanner, passwordField } from './form-parts.js';
 import { html, type SafeHtml } from './html.js';
-import { passkeyForm, type PasskeyCeremony } from './second-factor-pages.js';
+import { passkeyForm, passkeyNameField, type PasskeyCeremony } from './second-factor-pages.js';
 import { layout } from './layout.js';
 
 export interface AccountSessionView {
@@ -191,8 +191,7 @@ ${passkeyForm(
   m.passkeyCeremony.options,
   { csrf_token: m.csrf.mfa },
   'Add a passkey',
-  html`<label for="passkey_name">Name of the passkey</label>
-<input id="passkey_name" name="passkey_name" type="text" maxlength="100" required placeholder="e.g. Work laptop">`,
+  passkeyNameField(),
 )}
 </section>`;
 }

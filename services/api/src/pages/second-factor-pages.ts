@@ -72,6 +72,11 @@ ${hiddenFields({ csrf_token: m.csrfToken, method: 'recovery' })}
   );
 }
 
+/** The name the owner gives a passkey as they add it (the rule is PASSKEY_NAME's). */
+export const passkeyNameField = (): SafeHtml =>
+  html`<label for="passkey_name">Name of the passkey</label>
+<input id="passkey_name" name="passkey_name" type="text" maxlength="100" required placeholder="e.g. Work laptop">`;
+
 export interface TotpEnrolPageModel extends PageTenant {
   readonly action: string;
   readonly csrfToken: string;
@@ -84,6 +89,8 @@ export interface TotpEnrolPageModel extends PageTenant {
   readonly later?: { readonly action: string; readonly until: string } | undefined;
   /** On the account page: a way back. */
   readonly cancelHref?: string | undefined;
+  /** During a sign-in: a passkey instead of the app, registered against this ceremony. */
+  readonly passkey?: { readonly action: string; readonly ceremony: PasskeyCeremony } | undefined;
 }
 
 /** Enrolment: scan the QR code (or type the key), then confirm with the first code. */
@@ -103,11 +110,17 @@ ${hiddenFields({ csrf_token: m.csrfToken })}
 ${otpField('code', 'Enter the 6-digit code the app shows', false)}
 <button type="submit">Turn on two-step verification</button>
 </form>
+${m.passkey === undefined
+  ? null
+  : html`<h2>Or add a passkey</h2>
+<p>Use your fingerprint, face, screen lock or a security key instead of an app.</p>
+${passkeyForm('register', m.passkey.action, m.passkey.ceremony.options, { csrf_token: m.csrfToken }, 'Add a passkey', passkeyNameField())}`}
 ${m.later === undefined
   ? null
   : html`<form method="post" action="${m.later.action}">${hiddenFields({ csrf_token: m.csrfToken })}<button type="submit" class="secondary">Not now</button></form>
 <p class="muted">Your organisation requires two-step verification from ${m.later.until}.</p>`}
 ${m.cancelHref === undefined ? null : html`<nav class="links"><a href="${m.cancelHref}">Back to your account</a></nav>`}`,
+    m.passkey?.ceremony.nonce,
   );
 }
 

@@ -203,6 +203,39 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     expect(page.url()).toBe(`${fx.issuer}/account/login/passkey`);
   });
 
+  it('a sign-in that must set up a second factor can add a passkey instead of an app; the ID token says so', async () => {
+    const enrolEmail = 'enrol-passkey@acme.example';
+    const enrolUserId = (await fx.admin.post('/tenants/acme/users', { email: enrolEmail, password, emailVerified: true })).json().id as string;
+    const secret = (
+      await fx.admin.put('/tenants/acme/clients/mfa-app', { type: 'confidential', grantTypes: ['authorization_code'], redirectUris: [appRedirect], scopes: ['openid', 'email'], firstParty: true, requireMfa: true })
+    ).json().clientSecret;
+    const config = await discover(fx.issuer, 'mfa-app', secret);
+    const start = await startAuthorization(config, appRedirect, 'openid email');
+    await page.goto(start.url.toString());
+    await page.getByLabel('Email').fill(enrolEmail);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${fx.issuer}/login/enrol`, { timeout: 10_000 });
+    // A name the rule refuses comes back to the page, which still offers both ways.
+    await page.getByLabel('Name of the passkey').fill('x'.repeat(100));
+    await page.getByLabel('Name of the passkey').evaluate((input) => ((input as { value: string }).value = 'bidi\u202eoverride'));
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.waitForURL(`${fx.issuer}/login/enrol?error=passkey_name`);
+    await page.getByText('Give the passkey a name').waitFor();
+    expect((await fx.admin.get(`/tenants/acme/users/${enrolUserId}/factors`)).json().items).toEqual([]);
+
+    await page.getByLabel('Name of the passkey').fill('Phone');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.waitForURL((url) => url.toString().startsWith(appRedirect), { timeout: 10_000 });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
+    expect(tokens.claims()!.amr).toEqual(expect.arrayContaining(['pwd', 'hwk', 'mfa']));
+    expect(tokens.claims()!.acr).toBe('urn:lanyard:acr:mfa');
+    // The passkey is the only factor: the secret the page showed was never confirmed and is gone.
+    expect((await fx.admin.get(`/tenants/acme/users/${enrolUserId}/factors`)).json().items).toEqual([expect.objectContaining({ kind: 'passkey', name: 'Phone', deviceType: 'singleDevice' })]);
+    expect((await fx.api.database.query('select 1 from totp_factors where user_id = $1', [enrolUserId])).rowCount).toBe(0);
+    await signOut();
+  });
+
   it('the authenticator-app set-up page draws its QR code inline, with no script and no CSP violation', async () => {
     await page.goto(`${fx.issuer}/account/login`);
     await page.getByLabel('Email').fill(email);

@@ -3,8 +3,12 @@ import { tokenHash } from '@lanyard/security';
 import type { RedisCall } from '../../infra/redis-guard.js';
 import { CEREMONY_TIMEOUT_MS } from '../../domain/mfa/passkey-service.js';
 
-/** Who a challenge was issued to: the session (registration), the pending sign-in, or the browser (passwordless). */
-export type ChallengeOwner = `${'register' | 'second-factor' | 'sign-in'}:${string}`;
+/**
+ * Who a challenge was issued to: the session (registration on the account page), the pending
+ * sign-in (its second factor, or a passkey set up during a sign-in that must enrol one), or the
+ * browser (passwordless).
+ */
+export type ChallengeOwner = `${'register' | 'enrol' | 'second-factor' | 'sign-in'}:${string}`;
 
 /**
  * WebAuthn challenges (§13.4.3: random, issued by the server, used once). Each is kept in Redis
