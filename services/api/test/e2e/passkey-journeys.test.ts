@@ -62,6 +62,16 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
 
   const credentials = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
   const sessionAmr = async () => (await fx.admin.get(`/tenants/acme/users/${userId}/sessions`)).json().items[0]?.amr as string[] | undefined;
+  /** An app's authorization request, answered on the sign-in page with a password; the page goes on from there. */
+  const appSignInWithPassword = async (clientId: string, clientSecret: string, userEmail: string) => {
+    const config = await discover(fx.issuer, clientId, clientSecret);
+    const start = await startAuthorization(config, appRedirect, 'openid email');
+    await page.goto(start.url.toString());
+    await page.getByLabel('Email').fill(userEmail);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    return { config, start };
+  };
   const signOut = async () => {
     await page.goto(`${fx.issuer}/account`);
     await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
@@ -99,12 +109,7 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
 
   it('after a password, an app sign-in asks for the passkey as the second factor; the ID token says so', async () => {
     await signOut();
-    const config = await discover(fx.issuer, 'passkey-app', appSecret);
-    const start = await startAuthorization(config, appRedirect, 'openid email');
-    await page.goto(start.url.toString());
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const { config, start } = await appSignInWithPassword('passkey-app', appSecret, email);
     await page.waitForURL(`${fx.issuer}/login/second-factor`, { timeout: 10_000 });
     // No authenticator app: the passkey is the only way offered (no code form).
     expect(await page.getByLabel('Authentication code').count()).toBe(0);
@@ -209,12 +214,7 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     const secret = (
       await fx.admin.put('/tenants/acme/clients/mfa-app', { type: 'confidential', grantTypes: ['authorization_code'], redirectUris: [appRedirect], scopes: ['openid', 'email'], firstParty: true, requireMfa: true })
     ).json().clientSecret;
-    const config = await discover(fx.issuer, 'mfa-app', secret);
-    const start = await startAuthorization(config, appRedirect, 'openid email');
-    await page.goto(start.url.toString());
-    await page.getByLabel('Email').fill(enrolEmail);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const { config, start } = await appSignInWithPassword('mfa-app', secret, enrolEmail);
     await page.waitForURL(`${fx.issuer}/login/enrol`, { timeout: 10_000 });
     // A name the rule refuses comes back to the page, which still offers both ways.
     await page.getByLabel('Name of the passkey').fill('x'.repeat(100));
