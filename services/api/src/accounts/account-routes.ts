@@ -26,6 +26,7 @@ import { renderAccountPage } from '../pages/account-page.js';
 import type { FormCsrf } from './form-csrf.js';
 import { profileFieldLabel, profileValues, readProfileForm, type ProfileField } from './profile-form.js';
 import { looksLikeEmail, PAGE_ROUTE, pageBase, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
+import { PASSKEY_NAME_MESSAGES } from './sign-in-messages.js';
 
 export interface AccountRoutesDeps extends PasswordSignInDeps, StartSessionDeps {
   readonly secondFactors: Pick<SecondFactors, 'hasAny' | 'overview' | 'passkeys'>;
@@ -75,9 +76,8 @@ const ERRORS = {
   no_factor: 'There is no authenticator app to remove.',
   factor_required: 'Your organisation requires two-step verification, so it cannot be turned off.',
   passkey_failed: 'The passkey could not be added. Try again.',
-  passkey_name: 'Give the passkey a name (up to 100 characters) so you can tell it apart.',
+  ...PASSKEY_NAME_MESSAGES,
   passkey_limit: 'You have the most passkeys an account may have. Remove one first.',
-  passkey_duplicate: 'That passkey is already on your account.',
   unknown_passkey: 'That passkey had already been removed.',
   not_linked: 'That provider was not linked to your account.',
   last_way_in: 'This is your only way to sign in. Set a password or add a passkey first.',

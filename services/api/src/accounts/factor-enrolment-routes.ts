@@ -15,6 +15,7 @@ import { noticeFactorAdded, noticePasskeyAdded } from './factor-added-notice.js'
 import { startCeremony } from './passkey-ceremony.js';
 import { completePendingSignIn, loadPendingSignIn, PENDING_EXPIRED, type PendingCompletionDeps } from './pending-sign-in-completion.js';
 import { PAGE_ROUTE, pageBase, pageTenant, readForm, readQuery, seeOther, sendPage } from './page-kit.js';
+import { PASSKEY_NAME_MESSAGES } from './sign-in-messages.js';
 import { InvalidRequest } from '@lanyard/errors';
 
 export interface FactorEnrolmentRoutesDeps extends PendingCompletionDeps {
@@ -32,8 +33,7 @@ export const ENROL_ERRORS = {
 /** The sign-in's enrolment page adds these for its passkey form. */
 const PASSKEY_ENROL_ERRORS = {
   passkey_failed: 'The passkey could not be added. Try again, or set up an authenticator app.',
-  passkey_name: 'Give the passkey a name (up to 100 characters) so you can tell it apart.',
-  passkey_duplicate: 'That passkey is already on your account.',
+  ...PASSKEY_NAME_MESSAGES,
 } as const;
 const SIGN_IN_ENROL_ERRORS = { ...ENROL_ERRORS, ...PASSKEY_ENROL_ERRORS };
 
@@ -56,6 +56,10 @@ export async function enrolmentCodes(secret: Buffer, tenant: Tenant, user: User)
  */
 export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: FactorEnrolmentRoutesDeps): void {
   const base = (tenant: Tenant) => `${pageBase(tenant)}/login/enrol`;
+  /** The secret the page showed was never confirmed: drop it, so whoever saw it cannot confirm it later. */
+  const dropUnconfirmedSecret = async (userId: string) => {
+    if ((await deps.secondFactors.totp.pendingSecret(userId)) !== undefined) await deps.secondFactors.totp.remove(userId);
+  };
   const issuerEnrol = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/login/enrol`;
 
   app.get('/tenants/:tenant/login/enrol', PAGE_ROUTE, async (request, reply) => {
@@ -105,8 +109,7 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
       request.log.info({ ...request.logFields, event: 'passkey_refused', userId: user.id, reason: added.reason }, 'passkey registration refused during sign-in');
       return seeOther(reply, `${issuerEnrol(tenant)}?error=${added.reason === 'duplicate' ? 'passkey_duplicate' : 'passkey_failed'}`);
     }
-    // The secret shown on the page was never confirmed: drop it, so it cannot be confirmed later by whoever saw it.
-    if ((await deps.secondFactors.totp.pendingSecret(user.id)) !== undefined) await deps.secondFactors.totp.remove(user.id);
+    await dropUnconfirmedSecret(user.id);
     await noticePasskeyAdded(deps, tenant, user, added.credential);
     request.log.info({ ...request.logFields, event: 'mfa_enrolled', userId: user.id, factor: 'passkey' }, 'passkey added during sign-in');
     return completePendingSignIn(deps, request, reply, tenant, pending, user, [...new Set([...pending.amr, passkeyAmr(added.credential), AMR_MFA])]);
@@ -143,8 +146,7 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
     const tenant = await loadTenant(deps.tenants, request);
     const { pending, user } = await loadPendingSignIn(deps, request, tenant, readForm(request).get('csrf_token'));
     if (pending.deferrable !== true) throw new InvalidRequest(PENDING_EXPIRED, { detail: 'enrolment cannot be deferred' });
-    // The secret shown on the page was never confirmed: drop it, so it cannot be confirmed later by whoever saw it.
-    if ((await deps.secondFactors.totp.pendingSecret(user.id)) !== undefined) await deps.secondFactors.totp.remove(user.id);
+    await dropUnconfirmedSecret(user.id);
     return completePendingSignIn(deps, request, reply, tenant, pending, user, pending.amr, { mfaDeferred: true });
   });
 }

@@ -8,6 +8,12 @@ export const SIGN_IN_FAILED = 'Incorrect email or password.';
 /** A passkey sign-in that did not verify: no detail (unknown credential, wrong origin, bad signature). */
 export const PASSKEY_FAILED = 'That passkey could not sign you in. Try again, or sign in with your password.';
 
+/** What a refused passkey name or a passkey already on the account says, wherever a passkey is added or renamed. */
+export const PASSKEY_NAME_MESSAGES = {
+  passkey_name: 'Give the passkey a name (up to 100 characters) so you can tell it apart.',
+  passkey_duplicate: 'That passkey is already on your account.',
+} as const;
+
 /** What a refused attempt says: how long to wait, and for an account-wide lockout, the way out. */
 export function lockoutMessage(scope: 'network' | 'account', retryAfterSeconds: string): string {
   return scope === 'account'

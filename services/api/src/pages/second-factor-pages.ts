@@ -72,7 +72,7 @@ ${hiddenFields({ csrf_token: m.csrfToken, method: 'recovery' })}
   );
 }
 
-/** The name the owner gives a passkey as they add it (the rule is PASSKEY_NAME's). */
+/** The name the owner gives a passkey as they add it (the server's rule is `passkeyName`'s). */
 export const passkeyNameField = (): SafeHtml =>
   html`<label for="passkey_name">Name of the passkey</label>
 <input id="passkey_name" name="passkey_name" type="text" maxlength="100" required placeholder="e.g. Work laptop">`;

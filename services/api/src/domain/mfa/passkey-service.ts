@@ -35,6 +35,9 @@ export type PasskeyCheck =
   | { readonly ok: true; readonly user: { readonly id: string }; readonly credential: WebauthnCredential; readonly userVerified: boolean }
   | { readonly ok: false; readonly reason: 'malformed' | 'unknown_credential' | 'not_verified' };
 
+/** A passkey's row id as forms send it; anything else names no passkey (and never reaches PostgreSQL's uuid parser). */
+const PASSKEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * Passkeys (WebAuthn Level 3 through @simplewebauthn/server). Rules:
  * - registration asks for a discoverable credential with user verification preferred, excludes
@@ -153,14 +156,14 @@ export class PasskeyService {
   }
 
   async remove(userId: string, id: string, executor: Executor = this.db): Promise<WebauthnCredential | undefined> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+    if (!PASSKEY_ID.test(id)) return undefined;
     const [removed] = await executor.delete(webauthnCredentials).where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.id, id))).returning();
     return removed;
   }
 
   /** Renames one of the user's own passkeys; undefined when the user has no passkey by that id. */
   async rename(userId: string, id: string, name: string): Promise<WebauthnCredential | undefined> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+    if (!PASSKEY_ID.test(id)) return undefined;
     const [renamed] = await this.db
       .update(webauthnCredentials)
       .set({ name })
