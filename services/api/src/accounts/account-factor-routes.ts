@@ -39,8 +39,9 @@ const PURPOSE = 'mfa';
  * - setting up shows a new secret as a QR code and text, and a first right code confirms it; the
  *   browser then gets a fresh session with `amr` `pwd`, `otp`, `mfa` (it just used both), the
  *   owner is mailed, and the ten recovery codes are shown once;
- * - new recovery codes and turning two-step verification off need the current password (counted
- *   like a sign-in); turning it off is refused while the tenant requires it.
+ * - new recovery codes (for a user with any second factor) and removing the app need the current
+ *   password (counted like a sign-in); removing the app is refused while the tenant requires a
+ *   second factor and the user has no passkey; the codes stay while a passkey does.
  */
 export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountFactorRoutesDeps): void {
   const account = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/account`;
@@ -86,7 +87,7 @@ export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountF
     const codes = await deps.secondFactors.recoveryCodes.generate(active.user.id);
     // Both factors were just used in this browser: its session says so from now on.
     const session = await startBrowserSession(deps, request, reply, tenant, active.user, [...new Set([...active.session.amr, AMR_OTP, AMR_MFA])]);
-    await deps.recoveryCodeView.hold(session.id, codes);
+    await deps.recoveryCodeView.hold(session.id, { codes, notice: 'totp_enabled' });
     await noticeFactorAdded(deps, tenant, active.user);
     request.log.info({ ...request.logFields, event: 'mfa_enrolled', userId: active.user.id }, 'authenticator app added on the account page');
     return seeOther(reply, `${account(tenant)}/recovery-codes`);
@@ -95,9 +96,9 @@ export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountF
   app.get('/tenants/:tenant/account/recovery-codes', PAGE_ROUTE, async (request, reply) => {
     const s = await signedIn(request, reply);
     if (s.redirected !== undefined) return s.redirected;
-    const codes = await deps.recoveryCodeView.take(s.active.session.id);
-    if (codes === undefined) return seeOther(reply, account(s.tenant));
-    return sendPage(reply, renderRecoveryCodesPage({ ...pageTenant(s.tenant), codes, continueHref: `${pageBase(s.tenant)}/account?notice=totp_enabled` }));
+    const held = await deps.recoveryCodeView.take(s.active.session.id);
+    if (held === undefined) return seeOther(reply, account(s.tenant));
+    return sendPage(reply, renderRecoveryCodesPage({ ...pageTenant(s.tenant), codes: held.codes, continueHref: `${pageBase(s.tenant)}/account?notice=${held.notice}` }));
   });
 
   app.post('/tenants/:tenant/account/recovery-codes', PAGE_ROUTE, async (request, reply) => {
@@ -105,10 +106,10 @@ export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountF
     const s = await signedIn(request, reply, form.get('csrf_token'));
     if (s.redirected !== undefined) return s.redirected;
     const { tenant, active } = s;
-    if (!(await deps.secondFactors.totp.isEnrolled(active.user.id))) return seeOther(reply, `${account(tenant)}?error=no_factor`);
+    if (!(await deps.secondFactors.hasAny(active.user.id))) return seeOther(reply, `${account(tenant)}?error=no_second_factor`);
     const wrong = await confirmCurrentPassword(deps, tenant, active, form.get('codes_password') ?? '', request.ip);
     if (wrong !== undefined) return seeOther(reply, `${account(tenant)}?error=${wrong}`);
-    await deps.recoveryCodeView.hold(active.session.id, await deps.secondFactors.recoveryCodes.generate(active.user.id));
+    await deps.recoveryCodeView.hold(active.session.id, { codes: await deps.secondFactors.recoveryCodes.generate(active.user.id), notice: 'codes_regenerated' });
     request.log.info({ ...request.logFields, event: 'recovery_codes_regenerated', userId: active.user.id }, 'new recovery codes');
     return seeOther(reply, `${account(tenant)}/recovery-codes`);
   });
@@ -118,11 +119,14 @@ export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountF
     const s = await signedIn(request, reply, form.get('csrf_token'));
     if (s.redirected !== undefined) return s.redirected;
     const { tenant, active } = s;
-    if (mfaPolicy(tenant).policy === 'required') return seeOther(reply, `${account(tenant)}?error=factor_required`);
+    // A tenant that requires a second factor keeps the app of a user who has no passkey to fall back on.
+    const passkeys = await deps.secondFactors.passkeys.count(active.user.id);
+    if (mfaPolicy(tenant).policy === 'required' && passkeys === 0) return seeOther(reply, `${account(tenant)}?error=factor_required`);
     const wrong = await confirmCurrentPassword(deps, tenant, active, form.get('remove_password') ?? '', request.ip);
     if (wrong !== undefined) return seeOther(reply, `${account(tenant)}?error=${wrong}`);
     if (!(await deps.secondFactors.removeAuthenticatorApp(active.user.id))) return seeOther(reply, `${account(tenant)}?error=no_factor`);
-    request.log.info({ ...request.logFields, event: 'mfa_removed', userId: active.user.id }, 'user turned off two-step verification');
-    return seeOther(reply, `${account(tenant)}?notice=totp_removed`);
+    const stillOn = await deps.secondFactors.hasAny(active.user.id);
+    request.log.info({ ...request.logFields, event: 'mfa_removed', userId: active.user.id, factor: 'totp' }, stillOn ? 'user removed their authenticator app' : 'user turned off two-step verification');
+    return seeOther(reply, `${account(tenant)}?notice=${stillOn ? 'totp_removed_passkeys_kept' : 'totp_removed'}`);
   });
 }

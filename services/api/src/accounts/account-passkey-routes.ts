@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Tenant } from '@lanyard/db';
 import type { AccountMailer } from '../domain/accounts/account-mailer.js';
+import { mfaPolicy } from '../domain/mfa/mfa-policy.js';
 import { passkeyName } from '../domain/mfa/passkey-name.js';
 import { passkeyAmr } from '../domain/mfa/passkey-service.js';
 import type { SecondFactors } from '../domain/mfa/second-factors.js';
@@ -13,6 +14,7 @@ import type { FormCsrf } from './form-csrf.js';
 import { factorSession } from './factor-session.js';
 import { noticePasskeyAdded } from './factor-added-notice.js';
 import { PAGE_ROUTE, readForm, seeOther } from './page-kit.js';
+import type { RecoveryCodeView } from './recovery-code-view.js';
 
 export interface AccountPasskeyRoutesDeps extends StartSessionDeps {
   readonly tenants: TenantLookup;
@@ -21,6 +23,7 @@ export interface AccountPasskeyRoutesDeps extends StartSessionDeps {
   readonly webauthnChallenges: WebauthnChallenges;
   readonly formCsrf: FormCsrf;
   readonly mailer: Pick<AccountMailer, 'notify' | 'now'>;
+  readonly recoveryCodeView: RecoveryCodeView;
 }
 
 /**
@@ -28,10 +31,12 @@ export interface AccountPasskeyRoutesDeps extends StartSessionDeps {
  * - the session must satisfy the user's factors, and forms carry the session's `mfa` CSRF token;
  * - "Add a passkey" answers the registration challenge the account page issued to this session
  *   (used once), with a name the owner chose; the owner is mailed, and the browser's session now
- *   counts the passkey as a second factor (it just proved it holds the key);
+ *   counts the passkey as a second factor (it just proved it holds the key); a user's first second
+ *   factor comes with a set of recovery codes, shown once;
  * - renaming one takes a name under the same rule as when it was added, and only for the owner's
  *   own passkeys;
- * - removing one needs only the session: the other factors stay.
+ * - removing one needs only the session: the other factors stay; the last second factor takes the
+ *   recovery codes along, and is kept while the tenant requires a second factor.
  */
 export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: AccountPasskeyRoutesDeps): void {
   const account = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/account`;
@@ -54,10 +59,13 @@ export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: Account
       request.log.info({ ...request.logFields, event: 'passkey_refused', userId: active.user.id, reason: added.reason }, 'passkey registration refused');
       return seeOther(reply, `${account(tenant)}?error=${added.reason === 'too_many' ? 'passkey_limit' : added.reason === 'duplicate' ? 'passkey_duplicate' : 'passkey_failed'}`);
     }
-    await startBrowserSession(deps, request, reply, tenant, active.user, [...new Set([...active.session.amr, passkeyAmr(added.credential), AMR_MFA])]);
+    const session = await startBrowserSession(deps, request, reply, tenant, active.user, [...new Set([...active.session.amr, passkeyAmr(added.credential), AMR_MFA])]);
     await noticePasskeyAdded(deps, tenant, active.user, added.credential);
-    request.log.info({ ...request.logFields, event: 'passkey_added', userId: active.user.id }, 'passkey added');
-    return seeOther(reply, `${account(tenant)}?notice=passkey_added`);
+    // The user's first second factor: the codes that stand in for it if the key is lost, shown once.
+    const codes = await deps.secondFactors.recoveryCodes.generateFirst(active.user.id);
+    if (codes !== undefined) await deps.recoveryCodeView.hold(session.id, { codes, notice: 'passkey_added' });
+    request.log.info({ ...request.logFields, event: 'passkey_added', userId: active.user.id, recoveryCodes: codes !== undefined }, 'passkey added');
+    return seeOther(reply, codes === undefined ? `${account(tenant)}?notice=passkey_added` : `${account(tenant)}/recovery-codes`);
   });
 
   app.post('/tenants/:tenant/account/passkeys/rename', PAGE_ROUTE, async (request, reply) => {
@@ -74,9 +82,10 @@ export function registerAccountPasskeyRoutes(app: FastifyInstance, deps: Account
   app.post('/tenants/:tenant/account/passkeys/remove', PAGE_ROUTE, async (request, reply) => {
     const s = await signedIn(request, reply);
     if (s.redirected !== undefined) return s.redirected;
-    const removed = await deps.secondFactors.passkeys.remove(s.active.user.id, s.form.get('passkey_id') ?? '');
-    if (removed === undefined) return seeOther(reply, `${account(s.tenant)}?error=unknown_passkey`);
-    request.log.info({ ...request.logFields, event: 'passkey_removed', userId: s.active.user.id }, 'passkey removed');
-    return seeOther(reply, `${account(s.tenant)}?notice=passkey_removed`);
+    const removal = await deps.secondFactors.removePasskey(s.active.user.id, s.form.get('passkey_id') ?? '', mfaPolicy(s.tenant).policy === 'required');
+    if (removal.kind === 'unknown') return seeOther(reply, `${account(s.tenant)}?error=unknown_passkey`);
+    if (removal.kind === 'last_factor') return seeOther(reply, `${account(s.tenant)}?error=last_factor_required`);
+    request.log.info({ ...request.logFields, event: 'passkey_removed', userId: s.active.user.id, codesRemoved: removal.codesRemoved }, 'passkey removed');
+    return seeOther(reply, `${account(s.tenant)}?notice=${removal.codesRemoved ? 'last_factor_removed' : 'passkey_removed'}`);
   });
 }

@@ -50,7 +50,8 @@ export async function enrolmentCodes(secret: Buffer, tenant: Tenant, user: User)
  *   `amr` `pwd`, `otp`, `mfa`;
  * - or the user adds a passkey instead, named under the account page's rule, against a challenge
  *   issued to this pending sign-in (used once); the unconfirmed secret is dropped, the owner is
- *   mailed, and the sign-in completes with `amr` `pwd`, `hwk` or `swk`, `mfa`;
+ *   mailed, its recovery codes are shown once (as an app's are), and the sign-in completes with
+ *   `amr` `pwd`, `hwk` or `swk`, `mfa`;
  * - while the tenant's grace period runs, "Not now" completes the sign-in with the password alone
  *   and the request is not asked again.
  */
@@ -112,7 +113,12 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
     await dropUnconfirmedSecret(user.id);
     await noticePasskeyAdded(deps, tenant, user, added.credential);
     request.log.info({ ...request.logFields, event: 'mfa_enrolled', userId: user.id, factor: 'passkey' }, 'passkey added during sign-in');
-    return completePendingSignIn(deps, request, reply, tenant, pending, user, [...new Set([...pending.amr, passkeyAmr(added.credential), AMR_MFA])]);
+    const method = passkeyAmr(added.credential);
+    // Its first second factor (that is why it enrols): the codes that stand in for a lost key come next.
+    const codes = await deps.secondFactors.recoveryCodes.generateFirst(user.id);
+    if (codes === undefined) return completePendingSignIn(deps, request, reply, tenant, pending, user, [...new Set([...pending.amr, method, AMR_MFA])]);
+    await deps.pendingSignIns.update(request, { ...pending, enrolledCodes: codes, enrolledMethod: method } satisfies PendingSignIn);
+    return seeOther(reply, `${issuerEnrol(tenant)}/codes`);
   });
 
   app.post('/tenants/:tenant/login/enrol', PAGE_ROUTE, async (request, reply) => {
@@ -139,7 +145,7 @@ export function registerFactorEnrolmentRoutes(app: FastifyInstance, deps: Factor
     const tenant = await loadTenant(deps.tenants, request);
     const { pending, user } = await loadPendingSignIn(deps, request, tenant, readForm(request).get('csrf_token'));
     if (pending.enrolledCodes === undefined) return seeOther(reply, issuerEnrol(tenant));
-    return completePendingSignIn(deps, request, reply, tenant, pending, user, [...new Set([...pending.amr, AMR_OTP, AMR_MFA])]);
+    return completePendingSignIn(deps, request, reply, tenant, pending, user, [...new Set([...pending.amr, pending.enrolledMethod ?? AMR_OTP, AMR_MFA])]);
   });
 
   app.post('/tenants/:tenant/login/enrol/later', PAGE_ROUTE, async (request, reply) => {

@@ -145,27 +145,35 @@ ${m.apps.map(
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Two-step verification: the authenticator app and its recovery codes, each with its actions. */
+/**
+ * Two-step verification: the authenticator app, and the recovery codes that stand in for any
+ * second factor (the app or a passkey), each with its actions.
+ */
 function twoStepSection(m: AccountPageModel, action: (path: string) => string): SafeHtml {
-  const { totp, recoveryCodes, enrolmentDueAt } = m.factors;
+  const { totp, recoveryCodes, enrolmentDueAt, passkeys } = m.factors;
+  const anyFactor = totp !== undefined || passkeys.length > 0;
   return html`<section aria-labelledby="mfa-heading">
 <h2 id="mfa-heading">Two-step verification</h2>
 ${totp === undefined
-  ? html`<p class="muted">Protect your account with a code from an authenticator app as well as your password.${enrolmentDueAt === null ? null : html` Your organisation requires it from ${day(enrolmentDueAt)}.`}</p>
+  ? html`<p class="muted">Protect your account with a code from an authenticator app as well as your password.${enrolmentDueAt === null || anyFactor ? null : html` Your organisation requires it from ${day(enrolmentDueAt)}.`}</p>
 <form method="post" action="${action('totp/start')}">${hiddenFields({ csrf_token: m.csrf.mfa })}<button type="submit">Set up an authenticator app</button></form>`
-  : html`<ul class="items"><li><span>Authenticator app<br><span class="muted">added ${day(totp.createdAt)}${totp.lastUsedAt === null ? null : html`, last used ${day(totp.lastUsedAt)}`}</span></span><span class="badge">on</span></li>
-<li><span>Recovery codes<br><span class="muted">${recoveryCodes === undefined ? 'none' : `${recoveryCodes.remaining} of 10 unused`}</span></span></li></ul>
+  : html`<ul class="items"><li><span>Authenticator app<br><span class="muted">added ${day(totp.createdAt)}${totp.lastUsedAt === null ? null : html`, last used ${day(totp.lastUsedAt)}`}</span></span><span class="badge">on</span></li></ul>`}
+${!anyFactor
+  ? null
+  : html`<ul class="items"><li><span>Recovery codes<br><span class="muted">${recoveryCodes === undefined ? 'none' : `${recoveryCodes.remaining} of 10 unused`}</span></span></li></ul>
 <form method="post" action="${action('recovery-codes')}">
 ${hiddenFields({ csrf_token: m.csrf.mfa })}
 <input type="hidden" name="username" autocomplete="username" value="${m.email}">
 ${passwordField({ id: 'codes_password', label: 'Current password', autocomplete: 'current-password' })}
 <button type="submit" class="secondary">Make new recovery codes</button>
-</form>
-<form method="post" action="${action('totp/remove')}">
+</form>`}
+${totp === undefined
+  ? null
+  : html`<form method="post" action="${action('totp/remove')}">
 ${hiddenFields({ csrf_token: m.csrf.mfa })}
 <input type="hidden" name="username" autocomplete="username" value="${m.email}">
 ${passwordField({ id: 'remove_password', label: 'Current password', autocomplete: 'current-password' })}
-<button type="submit" class="secondary">Turn off two-step verification</button>
+<button type="submit" class="secondary">${passkeys.length === 0 ? 'Turn off two-step verification' : 'Remove the authenticator app'}</button>
 </form>`}
 </section>`;
 }

@@ -137,7 +137,7 @@ export function renderRecoveryCodesPage(m: RecoveryCodesPageModel): string {
     m,
     'Your recovery codes',
     html`<h1>Save your recovery codes</h1>
-<p>If you lose your phone, each of these codes signs you in once instead of a code from the app. Keep them somewhere safe, such as a password manager. They are shown only now.</p>
+<p>If you lose your phone or your passkey, each of these codes signs you in once in its place. Keep them somewhere safe, such as a password manager. They are shown only now.</p>
 <ol class="codes">${m.codes.map((c) => html`<li><code>${c}</code></li>`)}</ol>
 ${m.continueForm === undefined
   ? null

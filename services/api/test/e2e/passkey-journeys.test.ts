@@ -11,7 +11,8 @@ import { discover, startAuthorization, startOAuthFixture, type OAuthFixture } fr
 /**
  * Passkeys in Chromium with the DevTools WebAuthn virtual authenticator (a platform authenticator
  * with resident keys and user verification): register one on the account page, sign out, sign in
- * passwordless, use it as the second factor of an app's sign-in, rename it, remove it; and a ceremony run
+ * passwordless, use it as the second factor of an app's sign-in, rename it, remove it (a first passkey
+ * comes with recovery codes, and the last one takes them along); and a ceremony run
  * from another origin is refused by the server. PUBLIC_URL is `http://localhost:…`, since WebAuthn
  * takes no IP address as its RP ID.
  */
@@ -86,14 +87,20 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     await page.waitForURL(`${fx.issuer}/account`);
     await page.getByLabel('Name of the passkey').fill('Test laptop');
     await page.getByRole('button', { name: 'Add a passkey' }).click();
+    // The user's first second factor: its recovery codes are shown once, then the account page.
+    await page.waitForURL(`${fx.issuer}/account/recovery-codes`);
+    expect(await page.locator('ol.codes li').allTextContents()).toHaveLength(10);
+    await page.getByRole('link', { name: 'I have saved them, back to your account' }).click();
     await page.waitForURL(`${fx.issuer}/account?notice=passkey_added`);
     await page.getByText('Your passkey was added.').waitFor();
+    await page.getByText('10 of 10 unused').waitFor();
     await page.getByRole('button', { name: 'Remove passkey Test laptop' }).waitFor();
     const stored = await credentials();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.isResidentCredential).toBe(true);
     const factors = (await fx.admin.get(`/tenants/acme/users/${userId}/factors`)).json().items;
-    expect(factors).toEqual([expect.objectContaining({ kind: 'passkey', name: 'Test laptop', deviceType: 'singleDevice', backedUp: false })]);
+    expect(factors).toHaveLength(2);
+    expect(factors).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'passkey', name: 'Test laptop', deviceType: 'singleDevice', backedUp: false }), expect.objectContaining({ kind: 'recovery_codes', remaining: 10 })]));
     // This browser just proved it holds the key: its session counts two factors.
     expect(await sessionAmr()).toEqual(expect.arrayContaining(['pwd', 'hwk', 'mfa']));
   });
@@ -113,6 +120,8 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     await page.waitForURL(`${fx.issuer}/login/second-factor`, { timeout: 10_000 });
     // No authenticator app: the passkey is the only way offered (no code form).
     expect(await page.getByLabel('Authentication code').count()).toBe(0);
+    // The codes the passkey came with are offered in its place.
+    expect(await page.getByText('Use a recovery code').count()).toBe(1);
     await page.getByRole('button', { name: 'Use a passkey' }).click();
     await page.waitForURL((url) => url.toString().startsWith(appRedirect), { timeout: 10_000 });
     const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
@@ -150,7 +159,7 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     await page.waitForURL(`${fx.issuer}/account?notice=passkey_renamed`);
     await page.getByText('The passkey was renamed.').waitFor();
     await page.getByRole('button', { name: 'Remove passkey Work key' }).waitFor();
-    const storedName = async () => (await fx.admin.get(`/tenants/acme/users/${userId}/factors`)).json().items[0]?.name as string | undefined;
+    const storedName = async () => ((await fx.admin.get(`/tenants/acme/users/${userId}/factors`)).json().items as Array<{ kind: string; name?: string }>).find((f) => f.kind === 'passkey')?.name;
     expect(await storedName()).toBe('Work key');
 
     // What the form would never send, posted as a script could: refused, and the name stays.
@@ -200,7 +209,9 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.waitForURL(`${fx.issuer}/account`);
     await page.getByRole('button', { name: 'Remove passkey Work key' }).click();
-    await page.waitForURL(`${fx.issuer}/account?notice=passkey_removed`);
+    // The last second factor: its recovery codes went with it.
+    await page.waitForURL(`${fx.issuer}/account?notice=last_factor_removed`);
+    await page.getByText('your recovery codes were removed too').waitFor();
     expect((await fx.admin.get(`/tenants/acme/users/${userId}/factors`)).json().items).toEqual([]);
     await signOut();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
@@ -226,12 +237,18 @@ describe('passkey journeys (Chromium, virtual authenticator)', () => {
 
     await page.getByLabel('Name of the passkey').fill('Phone');
     await page.getByRole('button', { name: 'Add a passkey' }).click();
+    // Recovery codes come with the first factor, whichever kind it is; then the sign-in goes on.
+    await page.waitForURL(`${fx.issuer}/login/enrol/codes`, { timeout: 10_000 });
+    expect(await page.locator('ol.codes li').allTextContents()).toHaveLength(10);
+    await page.getByRole('button', { name: 'I have saved them, continue' }).click();
     await page.waitForURL((url) => url.toString().startsWith(appRedirect), { timeout: 10_000 });
     const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce, idTokenExpected: true });
     expect(tokens.claims()!.amr).toEqual(expect.arrayContaining(['pwd', 'hwk', 'mfa']));
     expect(tokens.claims()!.acr).toBe('urn:lanyard:acr:mfa');
     // The passkey is the only factor: the secret the page showed was never confirmed and is gone.
-    expect((await fx.admin.get(`/tenants/acme/users/${enrolUserId}/factors`)).json().items).toEqual([expect.objectContaining({ kind: 'passkey', name: 'Phone', deviceType: 'singleDevice' })]);
+    const factors = (await fx.admin.get(`/tenants/acme/users/${enrolUserId}/factors`)).json().items;
+    expect(factors).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'passkey', name: 'Phone', deviceType: 'singleDevice' }), expect.objectContaining({ kind: 'recovery_codes', remaining: 10 })]));
+    expect(factors).toHaveLength(2);
     expect((await fx.api.database.query('select 1 from totp_factors where user_id = $1', [enrolUserId])).rowCount).toBe(0);
     await signOut();
   });

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Clock } from '@lanyard/clock';
 import { AccessDenied } from '@lanyard/errors';
 import { totpFactors, users, webauthnCredentials, type Executor, type Tenant, type User, type WebauthnCredential } from '@lanyard/db';
@@ -9,6 +9,12 @@ import { mfaPolicy } from './mfa-policy.js';
 import type { PasskeyService } from './passkey-service.js';
 import type { RecoveryCodeService } from './recovery-code-service.js';
 import type { TotpService } from './totp-service.js';
+import { lockUserRow } from '../users/lock-user-row.js';
+
+export type PasskeyRemoval =
+  | { readonly kind: 'removed'; readonly credential: WebauthnCredential; readonly codesRemoved: boolean }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'last_factor' };
 
 /** What a sign-in still needs after its first factor. */
 export type SecondFactorStep =
@@ -68,10 +74,10 @@ export class SecondFactors implements SecondFactorGate {
     return this.nextStep(tenant, user, context);
   }
 
-  /** An authenticator app or a passkey; recovery codes only back the app up. */
-  async hasAny(userId: string): Promise<boolean> {
+  /** An authenticator app or a passkey; recovery codes only back them up. */
+  async hasAny(userId: string, executor: Executor = this.db): Promise<boolean> {
     // One round trip: every signed-in authorization request asks this.
-    const result = await this.db.execute<{ has_factor: boolean }>(
+    const result = await executor.execute<{ has_factor: boolean }>(
       sql`select exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${userId} and ${totpFactors.confirmedAt} is not null) or exists (select 1 from ${webauthnCredentials} where ${webauthnCredentials.userId} = ${userId}) as has_factor`,
     );
     return result.rows[0]?.has_factor === true;
@@ -117,20 +123,49 @@ export class SecondFactors implements SecondFactorGate {
    * Removes every second factor of the user in one transaction (an admin reset). Whether any existed.
    */
   async removeAll(userId: string): Promise<boolean> {
-    return this.#remove(userId, true);
-  }
-
-  /** The user turning off their authenticator app: it takes its recovery codes along; passkeys stay. */
-  async removeAuthenticatorApp(userId: string): Promise<boolean> {
-    return this.#remove(userId, false);
-  }
-
-  async #remove(userId: string, withPasskeys: boolean): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      await lockUserRow(tx, userId);
       const totp = await this.totp.remove(userId, tx);
       const codes = await this.recoveryCodes.remove(userId, tx);
-      const passkeys = withPasskeys && (await this.passkeys.removeAll(userId, tx));
+      const passkeys = await this.passkeys.removeAll(userId, tx);
       return totp || codes || passkeys;
     });
+  }
+
+  /** The user turning off their authenticator app; whether they had one (or codes left over). */
+  async removeAuthenticatorApp(userId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await lockUserRow(tx, userId);
+      const totp = await this.totp.remove(userId, tx);
+      return (await this.#dropCodesOfNoFactor(userId, tx)) || totp;
+    });
+  }
+
+  /**
+   * Removes one of the user's passkeys: `unknown` when they have none by that id, `last_factor`
+   * (nothing removed) when `keepOneFactor` and it is their only second factor; `codesRemoved`
+   * when it was, and took the recovery codes along.
+   */
+  async removePasskey(userId: string, id: string, keepOneFactor: boolean): Promise<PasskeyRemoval> {
+    return this.db.transaction(async (tx): Promise<PasskeyRemoval> => {
+      await lockUserRow(tx, userId);
+      const removed = await this.passkeys.remove(userId, id, tx);
+      if (removed === undefined) return { kind: 'unknown' };
+      // The only factor left is put back whole (its counter, dates and name) by rolling back.
+      if (keepOneFactor && !(await this.hasAny(userId, tx))) tx.rollback();
+      return { kind: 'removed', credential: removed, codesRemoved: await this.#dropCodesOfNoFactor(userId, tx) };
+    }).catch((error: unknown): PasskeyRemoval => {
+      if (error instanceof TransactionRollbackError) return { kind: 'last_factor' };
+      throw error;
+    });
+  }
+
+  /**
+   * Recovery codes stand in for a second factor: the last factor to go takes them along (they
+   * would otherwise be a way in that the account page no longer shows), while any factor left
+   * keeps them. Under the user's row lock, so a racing removal sees this one's.
+   */
+  async #dropCodesOfNoFactor(userId: string, tx: Executor): Promise<boolean> {
+    return !(await this.hasAny(userId, tx)) && (await this.recoveryCodes.remove(userId, tx));
   }
 }

@@ -28,6 +28,11 @@ export interface PendingSignIn {
    * (at most ten minutes in Redis, gone with the record), then the sign-in completes.
    */
   readonly enrolledCodes?: readonly string[];
+  /**
+   * The RFC 8176 method of the factor enrolled with those codes (`otp` for an app, `hwk`/`swk` for
+   * a passkey); absent means `otp`, the only one that came with codes before passkeys did.
+   */
+  readonly enrolledMethod?: string;
   readonly csrfToken: string;
 }
 

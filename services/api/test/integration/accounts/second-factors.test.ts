@@ -128,6 +128,69 @@ describe('second factors: TOTP and recovery codes', () => {
     expect(remaining.remaining).toBe(9);
   });
 
+  it('recovery codes stand in for a passkey too: the app goes, the codes stay; the last factor takes them, and a tenant that requires one keeps it', async () => {
+    const user = await freshUser();
+    const owner = new UserAgent();
+    const account = await accountPage(owner, user);
+    const { codes } = await enrolFromAccountPage(owner, account.url, account.html);
+    // A passkey as registration leaves it (the browser journeys register real ones).
+    const [credential] = (
+      await fx.api.database.query<{ id: string }>(
+        "insert into webauthn_credentials (tenant_id, user_id, credential_id, public_key, counter, transports, device_type, backed_up, name) select tenant_id, id, 'cred-' || id, '\\x00', 0, '{internal}', 'singleDevice', false, 'Laptop' from users where id = $1 returning id",
+        [user.id],
+      )
+    ).rows;
+    const kinds = async () => (await fx.admin.get(`/tenants/acme/users/${user.id}/factors`)).json().items.map((f: { kind: string }) => f.kind).sort();
+    const accountUrl = `${fx.issuer}/account`;
+    let html = await (await owner.request(accountUrl)).text();
+    expect(html).toContain('Remove the authenticator app');
+    expect(html).not.toContain('Turn off two-step verification');
+
+    const removed = await owner.submitFormTo(accountUrl, html, '/account/totp/remove', { remove_password: user.password });
+    expect(removed.url).toBe(`${accountUrl}?notice=totp_removed_passkeys_kept`);
+    html = await removed.response.text();
+    expect(html).toContain('Your passkeys and recovery codes still work.');
+    expect(await kinds()).toEqual(['passkey', 'recovery_codes']);
+    // No app, so no code from one is asked for; a recovery code still completes a password sign-in.
+    const browser = new UserAgent();
+    const { config, start, step } = await passwordStep(browser, user);
+    expect(step.url).toBe(`${fx.issuer}/login/second-factor`);
+    const page = await step.response.text();
+    expect(page).toContain('Use a recovery code');
+    const used = await browser.submitFormTo(step.url, page.slice(page.indexOf('<details>')), '/login/second-factor', { code: codes[0]! }, WEB_REDIRECT);
+    expect(used.url.startsWith(WEB_REDIRECT)).toBe(true);
+    expect((await redeem(config, start, used.url)).amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
+
+    // New codes need only a factor of any kind; the page says what made them.
+    html = await (await owner.request(accountUrl)).text();
+    const regenerated = await owner.submitFormTo(accountUrl, html, '/account/recovery-codes', { codes_password: user.password });
+    expect(regenerated.url).toBe(`${accountUrl}/recovery-codes`);
+    const codesPage = await regenerated.response.text();
+    expect(recoveryCodesOn(codesPage)).toHaveLength(10);
+    expect(codesPage).toContain('/account?notice=codes_regenerated');
+
+    // The only factor left, under a policy that requires one: kept, unchanged.
+    const removePasskey = async () => {
+      const current = await (await owner.request(accountUrl)).text();
+      return owner.submitFormTo(accountUrl, current, '/account/passkeys/remove', { passkey_id: credential!.id });
+    };
+    await fx.admin.put('/tenants/acme', { displayName: 'Acme', mfa: { policy: 'required', enrolmentGraceDays: 0 } });
+    try {
+      const refused = await removePasskey();
+      expect(refused.url).toBe(`${accountUrl}?error=last_factor_required`);
+      expect(await kinds()).toEqual(['passkey', 'recovery_codes']);
+    } finally {
+      await fx.admin.put('/tenants/acme', { displayName: 'Acme' });
+    }
+    const last = await removePasskey();
+    expect(last.url).toBe(`${accountUrl}?notice=last_factor_removed`);
+    expect(await kinds()).toEqual([]);
+    html = await last.response.text();
+    expect(html).not.toContain('Make new recovery codes');
+    const plain = new UserAgent();
+    expect((await passwordStep(plain, user)).step.url.startsWith(WEB_REDIRECT)).toBe(true);
+  });
+
   it('a tenant policy of "required" makes a user without a factor enrol before the app gets a code', async () => {
     const user = await freshUser();
     await fx.admin.put('/tenants/acme', { displayName: 'Acme', mfa: { policy: 'required', enrolmentGraceDays: 0 } });
