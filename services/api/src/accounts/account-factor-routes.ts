@@ -41,7 +41,8 @@ const PURPOSE = 'mfa';
  *   owner is mailed, and the ten recovery codes are shown once;
  * - new recovery codes (for a user with any second factor) and removing the app need the current
  *   password (counted like a sign-in); removing the app is refused while the tenant requires a
- *   second factor and the user has no passkey; the codes stay while a passkey does.
+ *   second factor and the user has no passkey; the codes stay while a passkey does
+ *   ({@link SecondFactors.removeAuthenticatorApp}).
  */
 export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountFactorRoutesDeps): void {
   const account = (tenant: Tenant) => `${deps.tenants.issuer(tenant.name)}/account`;
@@ -119,13 +120,12 @@ export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountF
     const s = await signedIn(request, reply, form.get('csrf_token'));
     if (s.redirected !== undefined) return s.redirected;
     const { tenant, active } = s;
-    // A tenant that requires a second factor keeps the app of a user who has no passkey to fall back on.
-    const passkeys = await deps.secondFactors.passkeys.count(active.user.id);
-    if (mfaPolicy(tenant).policy === 'required' && passkeys === 0) return seeOther(reply, `${account(tenant)}?error=factor_required`);
     const wrong = await confirmCurrentPassword(deps, tenant, active, form.get('remove_password') ?? '', request.ip);
     if (wrong !== undefined) return seeOther(reply, `${account(tenant)}?error=${wrong}`);
-    if (!(await deps.secondFactors.removeAuthenticatorApp(active.user.id))) return seeOther(reply, `${account(tenant)}?error=no_factor`);
-    const stillOn = await deps.secondFactors.hasAny(active.user.id);
+    const removal = await deps.secondFactors.removeAuthenticatorApp(active.user.id, mfaPolicy(tenant).policy === 'required');
+    if (removal.kind === 'unknown') return seeOther(reply, `${account(tenant)}?error=no_factor`);
+    if (removal.kind === 'last_factor') return seeOther(reply, `${account(tenant)}?error=factor_required`);
+    const stillOn = removal.factorsLeft;
     request.log.info({ ...request.logFields, event: 'mfa_removed', userId: active.user.id, factor: 'totp' }, stillOn ? 'user removed their authenticator app' : 'user turned off two-step verification');
     return seeOther(reply, `${account(tenant)}?notice=${stillOn ? 'totp_removed_passkeys_kept' : 'totp_removed'}`);
   });

@@ -11,8 +11,9 @@ import type { RecoveryCodeService } from './recovery-code-service.js';
 import type { TotpService } from './totp-service.js';
 import { lockUserRow } from '../users/lock-user-row.js';
 
-export type PasskeyRemoval =
-  | { readonly kind: 'removed'; readonly credential: WebauthnCredential; readonly codesRemoved: boolean }
+/** How removing one second factor ended; `removed` is what went. */
+export type FactorRemoval<T> =
+  | { readonly kind: 'removed'; readonly removed: T; readonly factorsLeft: boolean; readonly codesRemoved: boolean }
   | { readonly kind: 'unknown' }
   | { readonly kind: 'last_factor' };
 
@@ -132,40 +133,38 @@ export class SecondFactors implements SecondFactorGate {
     });
   }
 
-  /** The user turning off their authenticator app; whether they had one (or codes left over). */
-  async removeAuthenticatorApp(userId: string): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      await lockUserRow(tx, userId);
-      const totp = await this.totp.remove(userId, tx);
-      return (await this.#dropCodesOfNoFactor(userId, tx)) || totp;
-    });
+  /** The user removing their authenticator app (a set-up in progress counts); see {@link #removeFactor}. */
+  async removeAuthenticatorApp(userId: string, keepOneFactor: boolean): Promise<FactorRemoval<true>> {
+    return this.#removeFactor(userId, keepOneFactor, async (tx) => ((await this.totp.remove(userId, tx)) ? true : undefined));
+  }
+
+  /** The user removing one of their passkeys; see {@link #removeFactor}. */
+  async removePasskey(userId: string, id: string, keepOneFactor: boolean): Promise<FactorRemoval<WebauthnCredential>> {
+    return this.#removeFactor(userId, keepOneFactor, (tx) => this.passkeys.remove(userId, id, tx));
   }
 
   /**
-   * Removes one of the user's passkeys: `unknown` when they have none by that id, `last_factor`
-   * (nothing removed) when `keepOneFactor` and it is their only second factor; `codesRemoved`
-   * when it was, and took the recovery codes along.
+   * One factor removed by its owner, under the user's row lock (so a racing removal sees this
+   * one's): `unknown` when there was none; `last_factor`, with nothing changed, when
+   * `keepOneFactor` (the tenant requires a second factor) and it was the user's only one. Recovery
+   * codes stand in for a second factor, so the last one to go takes them along; any factor left
+   * keeps them.
    */
-  async removePasskey(userId: string, id: string, keepOneFactor: boolean): Promise<PasskeyRemoval> {
-    return this.db.transaction(async (tx): Promise<PasskeyRemoval> => {
-      await lockUserRow(tx, userId);
-      const removed = await this.passkeys.remove(userId, id, tx);
-      if (removed === undefined) return { kind: 'unknown' };
-      // The only factor left is put back whole (its counter, dates and name) by rolling back.
-      if (keepOneFactor && !(await this.hasAny(userId, tx))) tx.rollback();
-      return { kind: 'removed', credential: removed, codesRemoved: await this.#dropCodesOfNoFactor(userId, tx) };
-    }).catch((error: unknown): PasskeyRemoval => {
-      if (error instanceof TransactionRollbackError) return { kind: 'last_factor' };
-      throw error;
-    });
-  }
-
-  /**
-   * Recovery codes stand in for a second factor: the last factor to go takes them along (they
-   * would otherwise be a way in that the account page no longer shows), while any factor left
-   * keeps them. Under the user's row lock, so a racing removal sees this one's.
-   */
-  async #dropCodesOfNoFactor(userId: string, tx: Executor): Promise<boolean> {
-    return !(await this.hasAny(userId, tx)) && (await this.recoveryCodes.remove(userId, tx));
+  async #removeFactor<T>(userId: string, keepOneFactor: boolean, remove: (tx: Executor) => Promise<T | undefined>): Promise<FactorRemoval<T>> {
+    return this.db
+      .transaction(async (tx): Promise<FactorRemoval<T>> => {
+        await lockUserRow(tx, userId);
+        const removed = await remove(tx);
+        if (removed === undefined) return { kind: 'unknown' };
+        const factorsLeft = await this.hasAny(userId, tx);
+        // The only factor is put back whole (its counter, dates and name) by rolling back.
+        if (!factorsLeft && keepOneFactor) tx.rollback();
+        const codesRemoved = !factorsLeft && (await this.recoveryCodes.remove(userId, tx));
+        return { kind: 'removed', removed, factorsLeft, codesRemoved };
+      })
+      .catch((error: unknown): FactorRemoval<T> => {
+        if (error instanceof TransactionRollbackError) return { kind: 'last_factor' };
+        throw error;
+      });
   }
 }

@@ -133,6 +133,18 @@ describe('second factors: TOTP and recovery codes', () => {
     const owner = new UserAgent();
     const account = await accountPage(owner, user);
     const { codes } = await enrolFromAccountPage(owner, account.url, account.html);
+    const accountUrl = `${fx.issuer}/account`;
+    const kinds = async () => (await fx.admin.get(`/tenants/acme/users/${user.id}/factors`)).json().items.map((f: { kind: string }) => f.kind).sort();
+    const removeApp = async () => owner.submitFormTo(accountUrl, await (await owner.request(accountUrl)).text(), '/account/totp/remove', { remove_password: user.password });
+    const requireMfa = (policy: 'required' | 'optional') => fx.admin.put('/tenants/acme', { displayName: 'Acme', mfa: { policy, enrolmentGraceDays: 0 } });
+    // The app is the only factor of a tenant that requires one: it stays, with its codes.
+    await requireMfa('required');
+    try {
+      expect((await removeApp()).url).toBe(`${accountUrl}?error=factor_required`);
+      expect(await kinds()).toEqual(['recovery_codes', 'totp']);
+    } finally {
+      await requireMfa('optional');
+    }
     // A passkey as registration leaves it (the browser journeys register real ones).
     const [credential] = (
       await fx.api.database.query<{ id: string }>(
@@ -140,13 +152,13 @@ describe('second factors: TOTP and recovery codes', () => {
         [user.id],
       )
     ).rows;
-    const kinds = async () => (await fx.admin.get(`/tenants/acme/users/${user.id}/factors`)).json().items.map((f: { kind: string }) => f.kind).sort();
-    const accountUrl = `${fx.issuer}/account`;
     let html = await (await owner.request(accountUrl)).text();
     expect(html).toContain('Remove the authenticator app');
     expect(html).not.toContain('Turn off two-step verification');
 
-    const removed = await owner.submitFormTo(accountUrl, html, '/account/totp/remove', { remove_password: user.password });
+    // With a passkey left, even a tenant that requires a second factor lets the app go.
+    await requireMfa('required');
+    const removed = await removeApp().finally(() => requireMfa('optional'));
     expect(removed.url).toBe(`${accountUrl}?notice=totp_removed_passkeys_kept`);
     html = await removed.response.text();
     expect(html).toContain('Your passkeys and recovery codes still work.');
@@ -174,13 +186,13 @@ describe('second factors: TOTP and recovery codes', () => {
       const current = await (await owner.request(accountUrl)).text();
       return owner.submitFormTo(accountUrl, current, '/account/passkeys/remove', { passkey_id: credential!.id });
     };
-    await fx.admin.put('/tenants/acme', { displayName: 'Acme', mfa: { policy: 'required', enrolmentGraceDays: 0 } });
+    await requireMfa('required');
     try {
       const refused = await removePasskey();
       expect(refused.url).toBe(`${accountUrl}?error=last_factor_required`);
       expect(await kinds()).toEqual(['passkey', 'recovery_codes']);
     } finally {
-      await fx.admin.put('/tenants/acme', { displayName: 'Acme' });
+      await requireMfa('optional');
     }
     const last = await removePasskey();
     expect(last.url).toBe(`${accountUrl}?notice=last_factor_removed`);
