@@ -14,8 +14,6 @@ export interface ConnectCircuitOptions {
   readonly probe: () => Promise<void>;
   /** While open, the probe runs this often. */
   readonly probeIntervalMs: number;
-  /** The pool's connection timeout: a checkout that waited this long while no work finished at all means the server stopped answering. */
-  readonly stalledAfterMs: number;
   /** Told when the circuit opens and when it closes again. */
   readonly onChange?: (open: boolean, cause?: Error) => void;
 }
@@ -95,9 +93,13 @@ export class ConnectCircuit {
       process.nextTick(() => callback(new Error(CIRCUIT_OPEN_MESSAGE), undefined, () => undefined));
       return;
     }
+    const startedAt = performance.now();
     checkout((error, client, release) => {
       if (error !== undefined && error !== null) {
-        const stalled = error.message.startsWith(POOL_WAIT_TIMEOUT) && performance.now() - this.#lastProgress >= this.#options.stalledAfterMs;
+        // The pool gave up after its whole connection timeout. Stalled means no work finished since this
+        // checkout began; comparing clock readings against the timeout instead flaked, because pg-pool's
+        // timer counts from the event loop's cached time and can fire a millisecond early.
+        const stalled = error.message.startsWith(POOL_WAIT_TIMEOUT) && this.#lastProgress < startedAt;
         if (stalled) this.#trip(error);
         else this.observe(error);
       }

@@ -65,7 +65,6 @@ export function createDatabase(options: CreateDatabaseOptions): DatabaseHandle {
   pool.on('error', (error) => log?.warn({ err: error }, 'idle database connection lost'));
   const circuit = new ConnectCircuit({
     probeIntervalMs,
-    stalledAfterMs: connectTimeoutMs,
     onChange: (open, cause) => {
       if (open) log?.warn({ err: cause! }, 'database not answering: requests that need it answer 503 at once until a probe gets through');
       else log?.info('database answering again');
