@@ -105,8 +105,14 @@ const apiSchema = z.pipe(
     AUDIT_SPOOL_MAX_BYTES: int(64 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
     /** Audit events held in memory during a database outage before the oldest half is spooled. */
     AUDIT_BUFFER_MAX: int(20_000, 1_000, 1_000_000),
-    /** Longest a request waits for Redis before the per-process fallback decides. */
+    /** Longest a request waits for a rate-limit call before the per-process fallback decides. */
     REDIS_COMMAND_TIMEOUT_MS: int(50, 5, 5_000),
+    /**
+     * Longest a request waits for Redis as a store (interactions, revocations, challenges) before it
+     * answers 503 and the store's circuit opens. Longer than the limiter's: there is no fallback, so a
+     * reply that is merely late (a busy or CPU-throttled node) must not take logins away for a second.
+     */
+    REDIS_STORE_TIMEOUT_MS: int(1_000, 50, 10_000),
     /** Seeds a `demo` tenant, public client and user on start; defaults to on in development only. */
     SEED_DEMO: optionalBool(),
   }),

@@ -189,9 +189,11 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   );
   // Redis as a store (revocations, login interactions, the email queue) fails fast too, behind
   // guards of its own: an outage of one use must not open the circuit of another's connection.
+  // Its deadline is its own and longer than the limiter's: a store has no fallback, and a 50 ms
+  // deadline turned one late reply on a busy node into a second of 503s for every login.
   const storeGuard = new RedisGuard(
     redis,
-    { timeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, probeIntervalMs: 1_000, whileOpen: 'logins, revocation checks and introspection answer 503', onceClosed: 'logins and revocation checks resume' },
+    { timeoutMs: config.REDIS_STORE_TIMEOUT_MS, probeIntervalMs: 1_000, whileOpen: 'logins, revocation checks and introspection answer 503', onceClosed: 'logins and revocation checks resume' },
     clock,
     log,
   );
@@ -209,7 +211,7 @@ export async function createAppContext(config: Readonly<ApiConfig>, log: Logger,
   queueConnection.on('error', (error) => log.warn({ err: error }, 'redis connection error (email queue)'));
   const queueGuard = new RedisGuard(
     queueConnection,
-    { timeoutMs: Math.max(config.REDIS_COMMAND_TIMEOUT_MS, 1_000), probeIntervalMs: 1_000, whileOpen: 'emails cannot be queued; requests that send one answer 503', onceClosed: 'emails are queued again' },
+    { timeoutMs: Math.max(config.REDIS_STORE_TIMEOUT_MS, 1_000), probeIntervalMs: 1_000, whileOpen: 'emails cannot be queued; requests that send one answer 503', onceClosed: 'emails are queued again' },
     clock,
     log,
   );

@@ -70,6 +70,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     // Two cores run the whole suite at once: a 50 ms Redis deadline would trip on scheduling alone
     // and hand shared limits to the per-process fallback. The outage tests stop Redis for real.
     REDIS_COMMAND_TIMEOUT_MS: '5000',
+    REDIS_STORE_TIMEOUT_MS: '5000',
     AUDIT_SPOOL_DIR: spoolDirectory,
     ...options.env,
   });

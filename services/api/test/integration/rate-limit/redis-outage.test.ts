@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
 import { freePort } from '@lanyard/testing';
 import { adminClient, type AdminClient } from '../../support/admin-client.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
@@ -131,8 +132,10 @@ describe('rate limits while Redis is down', () => {
 
 /**
  * The bound for a Redis that is connected but does not answer (CLIENT PAUSE: a stalled or
- * overloaded server): the first call waits REDIS_COMMAND_TIMEOUT_MS, opens the circuit, and the
- * calls after it fail at once. All of it happens while Redis is still paused.
+ * overloaded server): the first call waits its deadline (REDIS_STORE_TIMEOUT_MS for Redis as a
+ * store), opens the circuit, and the calls after it fail at once. All of it happens while Redis is
+ * still paused. A reply that is only late, past the limiter's deadline but within the store's, is
+ * waited for: the limiter falls back to its counters and nothing answers 503.
  */
 describe('a Redis that stops answering', () => {
   let port: number;
@@ -141,20 +144,47 @@ describe('a Redis that stops answering', () => {
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedis(port);
-    api = await startTestApi({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_COMMAND_TIMEOUT_MS: '50' } });
+    api = await startTestApi({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_COMMAND_TIMEOUT_MS: '50', REDIS_STORE_TIMEOUT_MS: '1000' } });
+    const admin = adminClient(api.app, await api.adminToken());
+    await admin.put('/tenants/acme', { displayName: 'Acme' });
+    const secret = (await admin.put('/tenants/acme/clients/introspector', { type: 'confidential', grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_post' })).json().clientSecret as string;
+    const form = (body: Record<string, string>) => ({ method: 'POST' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(body).toString() });
+    issueToken = () => api.app.inject({ url: '/tenants/acme/oauth2/token', ...form({ grant_type: 'client_credentials', client_id: 'introspector', client_secret: secret }) });
+    const accessToken = (await issueToken()).json().access_token as string;
+    introspect = () => api.app.inject({ url: '/tenants/acme/oauth2/introspect', ...form({ token: accessToken, client_id: 'introspector', client_secret: secret }) });
   });
   afterAll(async () => {
     await api?.close();
     if (redis !== undefined) await stop(redis);
   });
+  let issueToken: () => Promise<LightMyRequestResponse>;
+  let introspect: () => Promise<LightMyRequestResponse>;
+  const pause = async (ms: number) => {
+    const { Redis } = await import('ioredis');
+    const control = new Redis(`redis://127.0.0.1:${port}`);
+    try {
+      await control.call('CLIENT', 'PAUSE', String(ms), 'ALL');
+    } finally {
+      control.disconnect();
+    }
+  };
+
+  it('waits for a reply that is late but within the store deadline: no 503, only the limiter falls back', async () => {
+    expect((await introspect()).statusCode).toBe(200);
+    const from = api.logs.length;
+    await pause(300);
+    // Both start inside the pause: the limiter's 50 ms deadline passes, the store's 1 s does not.
+    const [token, introspection] = await Promise.all([issueToken(), introspect()]);
+    expect(token.statusCode).toBe(200);
+    expect(introspection.statusCode).toBe(200);
+    expect(introspection.json().active).toBe(true);
+    const warnings = api.logs.slice(from).map((line) => String(line.msg));
+    expect(warnings).not.toContain('redis unreachable: logins, revocation checks and introspection answer 503');
+    expect(warnings).toContain('redis unreachable: rate limits fall back to per-process counters');
+    await expect.poll(async () => (await introspect()).statusCode, { timeout: 15_000, interval: 250 }).toBe(200);
+  });
 
   it('costs one request the deadline, then every request fails at once until Redis answers again', async () => {
-    const admin = adminClient(api.app, await api.adminToken());
-    await admin.put('/tenants/acme', { displayName: 'Acme' });
-    const secret = (await admin.put('/tenants/acme/clients/introspector', { type: 'confidential', grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_post' })).json().clientSecret as string;
-    const form = (body: Record<string, string>) => ({ method: 'POST' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(body).toString() });
-    const accessToken = (await api.app.inject({ url: '/tenants/acme/oauth2/token', ...form({ grant_type: 'client_credentials', client_id: 'introspector', client_secret: secret }) })).json().access_token as string;
-    const introspect = () => api.app.inject({ url: '/tenants/acme/oauth2/introspect', ...form({ token: accessToken, client_id: 'introspector', client_secret: secret }) });
     expect((await introspect()).statusCode).toBe(200);
 
     const { Redis } = await import('ioredis');
@@ -171,7 +201,7 @@ describe('a Redis that stops answering', () => {
       expect(pauseOver).toBe(false);
       expect(statuses).toEqual(Array(10).fill(503));
       const reasons = api.logs.slice(from).filter((line) => line.msg === 'request failed').map((line) => (line.err as { message: string }).message);
-      expect(reasons[0]).toBe('redis unavailable: no answer within 50 ms');
+      expect(reasons[0]).toBe('redis unavailable: no answer within 1000 ms');
       expect(reasons.slice(1)).toEqual(Array(9).fill('redis unavailable: circuit open'));
       await witnessed;
       await expect.poll(async () => (await introspect()).statusCode, { timeout: 15_000, interval: 250 }).toBe(200);
