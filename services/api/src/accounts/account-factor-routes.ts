@@ -10,7 +10,7 @@ import type { TenantLookup } from '../domain/tenants/tenant-service.js';
 import { AMR_MFA, AMR_OTP } from '../domain/tokens/authentication-context.js';
 import { startBrowserSession, type StartSessionDeps } from '../oauth/interaction/start-browser-session.js';
 import { renderRecoveryCodesPage, renderTotpEnrolPage } from '../pages/second-factor-pages.js';
-import { confirmCurrentPassword } from './confirm-password.js';
+import { confirmAccountOwner } from './confirm-account-owner.js';
 import { factorSession } from './factor-session.js';
 import { noticeFactorAdded } from './factor-added-notice.js';
 import { ENROL_ERRORS, enrolmentCodes } from './factor-enrolment-routes.js';
@@ -40,7 +40,8 @@ const PURPOSE = 'mfa';
  *   browser then gets a fresh session with `amr` `pwd`, `otp`, `mfa` (it just used both), the
  *   owner is mailed, and the ten recovery codes are shown once;
  * - new recovery codes (for a user with any second factor) and removing the app need the current
- *   password (counted like a sign-in); removing the app is refused while the tenant requires a
+ *   password (counted like a sign-in), or a recent sign-in from a user without one
+ *   ({@link confirmAccountOwner}); removing the app is refused while the tenant requires a
  *   second factor and the user has no passkey; the codes stay while a passkey does
  *   ({@link SecondFactors.removeAuthenticatorApp}).
  */
@@ -108,7 +109,7 @@ export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountF
     if (s.redirected !== undefined) return s.redirected;
     const { tenant, active } = s;
     if (!(await deps.secondFactors.hasAny(active.user.id))) return seeOther(reply, `${account(tenant)}?error=no_second_factor`);
-    const wrong = await confirmCurrentPassword(deps, tenant, active, form.get('codes_password') ?? '', request.ip);
+    const wrong = await confirmAccountOwner(deps, tenant, active, form.get('codes_password') ?? '', request.ip);
     if (wrong !== undefined) return seeOther(reply, `${account(tenant)}?error=${wrong}`);
     await deps.recoveryCodeView.hold(active.session.id, { codes: await deps.secondFactors.recoveryCodes.generate(active.user.id), notice: 'codes_regenerated' });
     request.log.info({ ...request.logFields, event: 'recovery_codes_regenerated', userId: active.user.id }, 'new recovery codes');
@@ -120,7 +121,7 @@ export function registerAccountFactorRoutes(app: FastifyInstance, deps: AccountF
     const s = await signedIn(request, reply, form.get('csrf_token'));
     if (s.redirected !== undefined) return s.redirected;
     const { tenant, active } = s;
-    const wrong = await confirmCurrentPassword(deps, tenant, active, form.get('remove_password') ?? '', request.ip);
+    const wrong = await confirmAccountOwner(deps, tenant, active, form.get('remove_password') ?? '', request.ip);
     if (wrong !== undefined) return seeOther(reply, `${account(tenant)}?error=${wrong}`);
     const removal = await deps.secondFactors.removeAuthenticatorApp(active.user.id, mfaPolicy(tenant).policy === 'required');
     if (removal.kind === 'unknown') return seeOther(reply, `${account(tenant)}?error=no_factor`);

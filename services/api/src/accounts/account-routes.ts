@@ -6,7 +6,7 @@ import { accountPolicy } from '../domain/accounts/account-policy.js';
 import type { EmailChange } from '../domain/accounts/email-change-service.js';
 import { PASSWORD_PROBLEM_MESSAGES, type PasswordProblem } from '../domain/accounts/password-policy.js';
 import type { PasswordSignInDeps } from '../domain/accounts/password-sign-in.js';
-import { confirmCurrentPassword } from './confirm-password.js';
+import { confirmAccountOwner, RECENT_SIGN_IN_SECONDS, signedInRecently } from './confirm-account-owner.js';
 import { startCeremony } from './passkey-ceremony.js';
 import type { IdentityProviderService } from '../domain/federation/identity-provider-service.js';
 import type { UpstreamIdentityService } from '../domain/federation/upstream-identity-service.js';
@@ -53,6 +53,7 @@ const NOTICES = {
   welcome: 'Welcome! Your account is ready.',
   profile_saved: 'Your profile was saved.',
   password_changed: 'Your password was changed. Every other session was signed out.',
+  password_set: 'Your account has a password now. Every other session was signed out.',
   email_sent: 'Check the inbox of the new address: the change happens when you open the link we sent there.',
   session_ended: 'That session was signed out.',
   app_revoked: 'The app no longer has access to your account.',
@@ -69,6 +70,7 @@ const NOTICES = {
 
 const ERRORS = {
   wrong_password: 'The current password is not correct.',
+  sign_in_again: 'Your account has no password, so this change needs a recent sign-in. Sign out, sign in again, and retry.',
   locked: 'Too many failed attempts with this account. Try again later.',
   invalid_email: 'Enter a valid email address.',
   same_email: 'That is already your address.',
@@ -97,7 +99,9 @@ const pick = <T extends Record<string, string>>(table: T, code: string | undefin
  * - every form carries a CSRF token bound to the session and its purpose; each POST answers 303
  *   back to the page with a fixed notice or error code (no text from the request is reflected);
  * - password and address changes need the current password, counted like a sign-in attempt, so a
- *   stolen session cannot guess it without tripping the same lockout;
+ *   stolen session cannot guess it without tripping the same lockout; a user without a password
+ *   (federated) needs a sign-in within the last 10 minutes instead, and can set a first password
+ *   that way ({@link confirmAccountOwner});
  * - a password change signs out every other session and revokes every refresh token (the browser
  *   that made it gets a fresh session); another session or an app can be revoked from here.
  */
@@ -176,6 +180,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
         emailVerified: user.emailVerified,
         profile: profileValues(user),
         minLength,
+        ownerProof: user.passwordHash !== null ? { kind: 'password' } : { kind: 'recent_sign_in', recent: signedInRecently(active, deps.clock().getTime()), withinMinutes: RECENT_SIGN_IN_SECONDS / 60 },
         csrf: { profile: csrf('profile'), password: csrf('password'), email: csrf('email'), sessions: csrf('sessions'), apps: csrf('apps'), logout: csrf('logout'), mfa: csrf('mfa') },
         factors: await deps.secondFactors.overview(user),
         passkeyCeremony,
@@ -210,7 +215,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const p = await post(request, reply, 'password');
     if (p.redirected !== undefined) return p.redirected;
     const { tenant, active, form } = p;
-    const check = await confirmCurrentPassword(deps, tenant, active, form.get('current_password') ?? '', request.ip);
+    const check = await confirmAccountOwner(deps, tenant, active, form.get('current_password') ?? '', request.ip);
     if (check !== undefined) return back(reply, tenant, { error: check });
     const changed = await deps.accountSettings.changePassword(tenant, active.user, form.get('new_password') ?? '');
     if (!changed.ok) return back(reply, tenant, { error: `password_${changed.problem}` });
@@ -218,7 +223,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     await startBrowserSession(deps, request, reply, tenant, changed.user, active.session.amr);
     deps.audit.record({ tenant: tenant.name, event: 'password_reset', result: 'success', userId: active.user.id, ip: request.ip, requestId: request.id });
     request.log.info({ ...request.logFields, event: 'password_changed', userId: active.user.id }, 'password changed; other sessions and refresh tokens revoked');
-    return back(reply, tenant, { notice: 'password_changed' });
+    return back(reply, tenant, { notice: active.user.passwordHash === null ? 'password_set' : 'password_changed' });
   });
 
   app.post('/tenants/:tenant/account/email', PAGE_ROUTE, async (request, reply) => {
@@ -228,7 +233,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const newEmail = (form.get('new_email') ?? '').trim().toLowerCase();
     if (!looksLikeEmail(newEmail)) return back(reply, tenant, { error: 'invalid_email' });
     if (newEmail === active.user.email) return back(reply, tenant, { error: 'same_email' });
-    const check = await confirmCurrentPassword(deps, tenant, active, form.get('email_password') ?? '', request.ip);
+    const check = await confirmAccountOwner(deps, tenant, active, form.get('email_password') ?? '', request.ip);
     if (check !== undefined) return back(reply, tenant, { error: check });
     await deps.emailChange.request(tenant, active.user, newEmail);
     request.log.info({ ...request.logFields, event: 'email_change_requested', userId: active.user.id }, 'email change requested');

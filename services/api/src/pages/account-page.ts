@@ -28,6 +28,11 @@ export interface AccountPageModel {
   /** Current values of the profile form, by field name (`givenName`, `address.locality`, …). */
   readonly profile: Readonly<Record<string, string>>;
   readonly minLength: number;
+  /**
+   * How the user proves it is them before a sensitive change: the current password, or (for a user
+   * without one) a sign-in within the last `withinMinutes`, which this session has or has not.
+   */
+  readonly ownerProof: { readonly kind: 'password' } | { readonly kind: 'recent_sign_in'; readonly recent: boolean; readonly withinMinutes: number };
   readonly csrf: { readonly profile: string; readonly password: string; readonly email: string; readonly sessions: string; readonly apps: string; readonly logout: string; readonly mfa: string };
   readonly factors: FactorOverview;
   /** Upstream providers this account signs in with. */
@@ -80,9 +85,9 @@ ${Object.entries(ADDRESS_FIELDS).map(([field, label]) => profileInput(`address.$
 <form method="post" action="${action('password')}" autocomplete="on">
 ${hiddenFields({ csrf_token: m.csrf.password })}
 <input type="hidden" name="username" autocomplete="username" value="${m.email}">
-${passwordField({ id: 'current_password', label: 'Current password', autocomplete: 'current-password' })}
+${ownerProof(m, 'current_password')}
 ${passwordField({ id: 'new_password', label: 'New password', autocomplete: 'new-password', minLength: m.minLength })}
-<button type="submit">Change password</button>
+<button type="submit">${m.ownerProof.kind === 'password' ? 'Change password' : 'Set a password'}</button>
 </form>
 <p class="muted">Changing your password signs you out everywhere else.</p>
 </section>
@@ -110,7 +115,7 @@ ${m.linkedProviders.map(
 ${hiddenFields({ csrf_token: m.csrf.email })}
 <label for="new_email">New email address</label>
 <input id="new_email" name="new_email" type="email" autocomplete="email" required maxlength="254">
-${passwordField({ id: 'email_password', label: 'Current password', autocomplete: 'current-password' })}
+${ownerProof(m, 'email_password')}
 <button type="submit">Change email address</button>
 </form>
 <p class="muted">We send a link to the new address; the change happens when you open it.</p>
@@ -146,6 +151,18 @@ ${m.apps.map(
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
+ * What a sensitive form asks for to prove the owner is at the browser: the current password, or
+ * for a user without one, nothing while the sign-in is recent and otherwise a sign-in again.
+ */
+function ownerProof(m: AccountPageModel, id: string): SafeHtml {
+  const proof = m.ownerProof;
+  if (proof.kind === 'password') return passwordField({ id, label: 'Current password', autocomplete: 'current-password' });
+  return proof.recent
+    ? html`<p class="muted">Your account has no password, so this needs a recent sign-in instead: you signed in within the last ${String(proof.withinMinutes)} minutes.</p>`
+    : html`<p class="muted">Your account has no password, so this needs a sign-in within the last ${String(proof.withinMinutes)} minutes: sign out and sign in again first.</p>`;
+}
+
+/**
  * Two-step verification: the authenticator app, and the recovery codes that stand in for any
  * second factor (the app or a passkey), each with its actions.
  */
@@ -164,7 +181,7 @@ ${!anyFactor
 <form method="post" action="${action('recovery-codes')}">
 ${hiddenFields({ csrf_token: m.csrf.mfa })}
 <input type="hidden" name="username" autocomplete="username" value="${m.email}">
-${passwordField({ id: 'codes_password', label: 'Current password', autocomplete: 'current-password' })}
+${ownerProof(m, 'codes_password')}
 <button type="submit" class="secondary">Make new recovery codes</button>
 </form>`}
 ${totp === undefined
@@ -172,7 +189,7 @@ ${totp === undefined
   : html`<form method="post" action="${action('totp/remove')}">
 ${hiddenFields({ csrf_token: m.csrf.mfa })}
 <input type="hidden" name="username" autocomplete="username" value="${m.email}">
-${passwordField({ id: 'remove_password', label: 'Current password', autocomplete: 'current-password' })}
+${ownerProof(m, 'remove_password')}
 <button type="submit" class="secondary">${passkeys.length === 0 ? 'Turn off two-step verification' : 'Remove the authenticator app'}</button>
 </form>`}
 </section>`;

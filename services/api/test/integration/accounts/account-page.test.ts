@@ -123,6 +123,45 @@ describe('the account page', () => {
     expect((await signIn(new UserAgent(), 'a completely new passphrase')).url).toBe(`${fx.issuer}/account`);
   });
 
+  it('a user without a password (federated) proves a recent sign-in instead: a stale session is refused, a fresh one sets a first password', async () => {
+    await freshUser();
+    const stale = new UserAgent({ 'user-agent': FIREFOX });
+    const staleSignIn = await signIn(stale);
+    // That sign-in was eleven minutes ago (the shared clock stays put: other tests' tokens live on it).
+    await fx.api.database.query("update sessions set auth_time = auth_time - interval '11 minutes' where user_id = $1", [userId]);
+    const fresh = new UserAgent({ 'user-agent': CHROME_MAC });
+    const freshSignIn = await signIn(fresh);
+    // As an account made by a federated sign-in is: no password at all.
+    await fx.api.database.query('update users set password_hash = null where id = $1', [userId]);
+    const accountUrl = `${fx.issuer}/account`;
+    const staleHtml = await (await stale.request(accountUrl)).text();
+    const freshHtml = await (await fresh.request(accountUrl)).text();
+    expect(staleHtml).toContain('sign out and sign in again first');
+    expect(freshHtml).toContain('you signed in within the last 10 minutes');
+    expect(freshHtml).not.toContain('id="current_password"');
+    expect(freshHtml).toContain('Set a password');
+
+    // Eleven minutes after its sign-in, a session alone changes nothing.
+    const refusedEmail = await stale.submitFormTo(staleSignIn.url, staleHtml, '/account/email', { new_email: `moved.${email}` });
+    expect(refusedEmail.url).toMatch(/error=sign_in_again$/);
+    expect(await refusedEmail.response.text()).toContain('this change needs a recent sign-in');
+    const refusedPassword = await stale.submitFormTo(staleSignIn.url, staleHtml, '/account/password', { new_password: 'a password the thief chose' });
+    expect(refusedPassword.url).toMatch(/error=sign_in_again$/);
+    expect((await fx.api.database.query('select password_hash from users where id = $1', [userId])).rows).toEqual([{ password_hash: null }]);
+
+    // A fresh one does, without a password to type; a too-short first password is refused as usual.
+    const weak = await fresh.submitFormTo(freshSignIn.url, freshHtml, '/account/password', { new_password: 'short' });
+    expect(await weak.response.text()).toContain('Use at least 12 characters.');
+    const set = await fresh.submitFormTo(freshSignIn.url, freshHtml, '/account/password', { new_password: 'my first own passphrase' });
+    expect(set.url).toMatch(/notice=password_set$/);
+    const after = await set.response.text();
+    expect(after).toContain('Your account has a password now.');
+    // From now on the password is what proves it, and the stale browser was signed out with the change.
+    expect(after).toContain('id="current_password"');
+    expect((await stale.request(accountUrl)).status).toBe(303);
+    expect((await signIn(new UserAgent(), 'my first own passphrase')).url).toBe(accountUrl);
+  });
+
   it('lists sessions and signs out another one, with its refresh tokens', async () => {
     await freshUser();
     const here = new UserAgent({ 'user-agent': FIREFOX });

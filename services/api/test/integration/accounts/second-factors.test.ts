@@ -102,6 +102,35 @@ describe('second factors: TOTP and recovery codes', () => {
     expect(audit.rows.map((r) => `${r.result}:${r.reason}`)).toEqual(expect.arrayContaining(['failure:otp_invalid', 'success:otp', 'failure:otp_replayed']));
   });
 
+  it('a user without a password (federated) makes new codes and removes the app on a recent sign-in only', async () => {
+    const user = await freshUser();
+    const owner = new UserAgent();
+    const account = await accountPage(owner, user);
+    const { codes: first } = await enrolFromAccountPage(owner, account.url, account.html);
+    await fx.api.database.query('update users set password_hash = null where id = $1', [user.id]);
+    const accountUrl = `${fx.issuer}/account`;
+    const submit = async (suffix: string) => owner.submitFormTo(accountUrl, await (await owner.request(accountUrl)).text(), suffix, {});
+    const kinds = async () => (await fx.admin.get(`/tenants/acme/users/${user.id}/factors`)).json().items.map((f: { kind: string }) => f.kind).sort();
+    // On the API's clock, which other tests move forward.
+    const signedInAgo = (minutes: number) => fx.api.database.query('update sessions set auth_time = $2 where user_id = $1', [user.id, new Date(fx.api.time.clock().getTime() - minutes * 60_000)]);
+
+    // The enrolment itself was a sign-in a moment ago: no password is asked, none exists.
+    const renewed = await submit('/account/recovery-codes');
+    expect(renewed.url).toBe(`${fx.issuer}/account/recovery-codes`);
+    const second = recoveryCodesOn(await renewed.response.text());
+    expect(second).toHaveLength(10);
+    expect(second.filter((c) => first.includes(c))).toEqual([]);
+
+    await signedInAgo(11);
+    expect((await submit('/account/recovery-codes')).url).toBe(`${accountUrl}?error=sign_in_again`);
+    expect((await submit('/account/totp/remove')).url).toBe(`${accountUrl}?error=sign_in_again`);
+    expect(await kinds()).toEqual(['recovery_codes', 'totp']);
+
+    await signedInAgo(9);
+    expect((await submit('/account/totp/remove')).url).toBe(`${accountUrl}?notice=totp_removed`);
+    expect(await kinds()).toEqual([]);
+  });
+
   it('a recovery code signs in once, is mailed as a notice, and then no longer works', async () => {
     const user = await freshUser();
     const owner = new UserAgent();
