@@ -121,6 +121,13 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     expect(refused.url).toBe(`${fx.issuer}/account?error=last_way_in`);
     const [local] = await localUsers(fx, onlyFederated);
     expect((await fx.api.database.query('select 1 from upstream_identities where user_id = $1', [local!.id])).rowCount).toBe(1);
+    // Having no password, the user proves a sign-in just now instead, and sets one: another way in.
+    expect(page.html).toContain('you signed in within the last 10 minutes');
+    const set = await agent.submitFormTo(page.url, page.html, '/account/password', { new_password: 'a first password of my own' });
+    expect(set.url).toBe(`${fx.issuer}/account?notice=password_set`);
+    const withOwnPassword = await set.response.text();
+    expect(withOwnPassword).toContain('id="current_password"');
+    expect((await agent.submitFormTo(set.url, withOwnPassword, '/account/providers/unlink', {})).url).toBe(`${fx.issuer}/account?notice=provider_unlinked`);
 
     await useRule('verified-email');
     const withPassword = await upstreamUser();
