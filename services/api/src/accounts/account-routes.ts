@@ -7,6 +7,7 @@ import type { EmailChange } from '../domain/accounts/email-change-service.js';
 import { PASSWORD_PROBLEM_MESSAGES, type PasswordProblem } from '../domain/accounts/password-policy.js';
 import type { PasswordSignInDeps } from '../domain/accounts/password-sign-in.js';
 import { confirmAccountOwner, RECENT_SIGN_IN_SECONDS, signedInRecently } from './confirm-account-owner.js';
+import { isUuid } from '../domain/uuid.js';
 import { startCeremony } from './passkey-ceremony.js';
 import type { IdentityProviderService } from '../domain/federation/identity-provider-service.js';
 import type { UpstreamIdentityService } from '../domain/federation/upstream-identity-service.js';
@@ -266,7 +267,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRoutesD
     const p = await post(request, reply, 'mfa');
     if (p.redirected !== undefined) return p.redirected;
     const providerId = p.form.get('provider_id') ?? '';
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(providerId)) return back(reply, p.tenant, { error: 'not_linked' });
+    if (!isUuid(providerId)) return back(reply, p.tenant, { error: 'not_linked' });
     const outcome = await deps.upstreamIdentities.unlink(p.active.user.id, providerId, (await deps.secondFactors.passkeys.count(p.active.user.id)) > 0);
     if (outcome !== 'unlinked') return back(reply, p.tenant, { error: outcome });
     request.log.info({ ...request.logFields, event: 'provider_unlinked', userId: p.active.user.id }, 'user unlinked an upstream provider');

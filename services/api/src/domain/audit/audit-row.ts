@@ -1,3 +1,5 @@
+import { isUuid } from '../uuid.js';
+
 /**
  * One audit event as it travels from the request to the table: through the in-memory buffer, the
  * spool file and the replay tool. Plain JSON values only, so a spooled line reads back unchanged.
@@ -17,7 +19,6 @@ export interface AuditRow {
   readonly requestId: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // NUL is refused too: PostgreSQL's text cannot hold it, so such a row could never be written.
 const text = (value: unknown): value is string => typeof value === 'string' && value.length <= 1_000 && !value.includes('\u0000');
 const nullableText = (value: unknown): value is string | null => value === null || text(value);
@@ -31,7 +32,7 @@ export function parseAuditRow(value: unknown): AuditRow | undefined {
   const row = value as Record<string, unknown>;
   const valid =
     typeof row.eventId === 'string' &&
-    UUID.test(row.eventId) &&
+    isUuid(row.eventId) &&
     typeof row.at === 'number' &&
     Number.isSafeInteger(row.at) &&
     row.at > 0 &&
@@ -40,7 +41,7 @@ export function parseAuditRow(value: unknown): AuditRow | undefined {
     (row.result === 'success' || row.result === 'failure') &&
     text(row.reason) &&
     nullableText(row.clientId) &&
-    (row.userId === null || (typeof row.userId === 'string' && UUID.test(row.userId))) &&
+    (row.userId === null || (typeof row.userId === 'string' && isUuid(row.userId))) &&
     nullableText(row.ip) &&
     nullableText(row.requestId);
   if (!valid) return undefined;

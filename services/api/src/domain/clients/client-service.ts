@@ -11,6 +11,7 @@ import { retryOnCreateRace } from '../retry-on-create-race.js';
 import type { InvalidationBus } from '../../infra/invalidation-bus.js';
 import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import { validateClientSpec } from './validate-client-spec.js';
+import { isUuid } from '../uuid.js';
 
 /** A client as the OAuth endpoints see it: its registration plus its secret hashes. */
 export interface RegisteredClient extends Client {
@@ -33,7 +34,6 @@ const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * (RFC 9068 §2.2). Refusing UUID-shaped client ids keeps the two namespaces apart, so a resource
  * server can never mistake a client for a user (RFC 9068 §5).
  */
-const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const clientKey = (tenantId: string, clientId: string) => `${tenantId}${SEPARATOR}${clientId}`;
 const ofTenant = (tenantId: string) => (key: string) => key.startsWith(`${tenantId}${SEPARATOR}`);
 
@@ -104,7 +104,7 @@ export class ClientService {
    * confidential client to public would silently strip its authentication.
    */
   async upsert(tenant: Tenant, clientId: string, spec: ClientSpec): Promise<{ client: RegisteredClient; created: boolean; generatedSecret?: string }> {
-    if (UUID_SHAPED.test(clientId)) {
+    if (isUuid(clientId)) {
       throw new ValidationProblem('clientId must not have the form of a UUID: those are user subjects (RFC 9068 §5)', [
         { name: 'params/clientId', reason: 'must not have the form of a UUID' },
       ]);

@@ -9,6 +9,7 @@ import type { Clock } from '@lanyard/clock';
 import { webauthnCredentials, type Executor, type Tenant, type User, type WebauthnCredential } from '@lanyard/db';
 import { AMR_MFA } from '../tokens/authentication-context.js';
 import { webauthn } from './webauthn-library.js';
+import { isUuid } from '../uuid.js';
 
 /** How long a ceremony may take (WebAuthn §5.4.3 recommends 5 minutes with user verification). */
 export const CEREMONY_TIMEOUT_MS = 300_000;
@@ -36,7 +37,6 @@ export type PasskeyCheck =
   | { readonly ok: false; readonly reason: 'malformed' | 'unknown_credential' | 'not_verified' };
 
 /** A passkey's row id as forms send it; anything else names no passkey (and never reaches PostgreSQL's uuid parser). */
-const PASSKEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Passkeys (WebAuthn Level 3 through @simplewebauthn/server). Rules:
@@ -156,14 +156,14 @@ export class PasskeyService {
   }
 
   async remove(userId: string, id: string, executor: Executor = this.db): Promise<WebauthnCredential | undefined> {
-    if (!PASSKEY_ID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const [removed] = await executor.delete(webauthnCredentials).where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.id, id))).returning();
     return removed;
   }
 
   /** Renames one of the user's own passkeys; undefined when the user has no passkey by that id. */
   async rename(userId: string, id: string, name: string): Promise<WebauthnCredential | undefined> {
-    if (!PASSKEY_ID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const [renamed] = await this.db
       .update(webauthnCredentials)
       .set({ name })

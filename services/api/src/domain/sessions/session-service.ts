@@ -4,6 +4,7 @@ import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
 import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
 import type { AccessTokenDenylist } from '../tokens/access-token-denylist.js';
+import { isUuid } from '../uuid.js';
 
 /** What the authorization endpoint and pages need: the session behind a cookie. */
 export type SessionLookup = Pick<SessionService, 'find'>;
@@ -117,7 +118,7 @@ export class SessionService {
    * (an id that is not a UUID cannot, and is answered without a query).
    */
   async revokeForUser(userId: string, sessionId?: string): Promise<string[]> {
-    if (sessionId !== undefined && !UUID.test(sessionId)) return [];
+    if (sessionId !== undefined && !isUuid(sessionId)) return [];
     const now = this.clock();
     const live = and(eq(sessions.userId, userId), sessionId === undefined ? undefined : eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
     const targets = (await this.db.select({ id: sessions.id }).from(sessions).where(live)).map((s) => s.id);
@@ -144,13 +145,12 @@ export class SessionService {
 /** The key of {@link SessionService.listActivePage}'s cursor, or undefined when it has not that shape. */
 function parseSessionKey(key: string): { createdAt: Date; id: string } | undefined {
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f-]{36})$/.exec(key);
-  if (match === null || !UUID.test(match[2]!)) return undefined;
+  if (match === null || !isUuid(match[2]!)) return undefined;
   const createdAt = new Date(match[1]!);
   return Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== match[1] ? undefined : { createdAt, id: match[2]! };
 }
 
 /** Session ids are UUIDs; anything else (e.g. ajv's `urn:uuid:` form) would be a database error, not a miss. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A header value fit to store and show: control characters dropped, length bounded. */
 function printable(value: string | undefined): string | null {

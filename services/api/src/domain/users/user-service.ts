@@ -9,12 +9,12 @@ import { keysetCursor } from '../paging/keyset-cursor.js';
 import { revokeUserGrants } from '../tokens/revoke-user-grants.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { isUniqueViolation } from './unique-violation.js';
+import { isUuid } from '../uuid.js';
 
 /** Mailbox names compare case-insensitively in practice; store one spelling so uniqueness holds. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The OIDC Core §5.1 claims the admin API may set, by their column names. */
 const STANDARD_CLAIM_FIELDS = [
@@ -88,7 +88,7 @@ export class UserService {
 
   /** The user, or undefined; an id that is not a UUID cannot name one and is answered without a query. */
   async findById(tenantId: string, id: string, executor: Executor = this.db): Promise<User | undefined> {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const [user] = await executor.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
     return user;
   }
@@ -163,7 +163,7 @@ export class UserService {
 
 /** The cursor is opaque to callers; inside it is the last id of the previous page. */
 function decodeCursor(raw: string): string {
-  return keysetCursor.decode(raw, (id) => UUID.test(id));
+  return keysetCursor.decode(raw, (id) => isUuid(id));
 }
 
 /** The tenant's password policy holds for passwords an admin sets too (docs/reference/accounts.md). */
