@@ -14,8 +14,6 @@ import { isUuid } from '../uuid.js';
 /** Mailbox names compare case-insensitively in practice; store one spelling so uniqueness holds. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-
-
 /** The OIDC Core §5.1 claims the admin API may set, by their column names. */
 const STANDARD_CLAIM_FIELDS = [
   'givenName',
