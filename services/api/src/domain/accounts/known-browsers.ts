@@ -1,7 +1,20 @@
-import { sql } from 'drizzle-orm';
-import { knownBrowsers, type Database } from '@lanyard/db';
+import type { Database } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { tokenHash } from '@lanyard/security';
+
+/** A prepared statement (see `recordSignIn`): parsed once per connection, not rebuilt by drizzle per sign-in. */
+const RECORD_SIGN_IN = `with touched as (
+    update known_browsers set last_seen_at = $3
+    where user_id = $1 and browser_hash = $2
+    returning 1
+  ), inserted as (
+    insert into known_browsers (user_id, browser_hash, first_seen_at, last_seen_at)
+    select $1::uuid, $2::bytea, $3::timestamptz, $3::timestamptz where not exists (select 1 from touched)
+    on conflict do nothing
+    returning 1
+  )
+  select exists (select 1 from touched) as touched,
+         (select count(*)::int from known_browsers where user_id = $1) as known`;
 
 /**
  * Browsers each user has signed in from, identified by the hash of a long-lived random cookie
@@ -25,19 +38,7 @@ export class KnownBrowsers {
   async recordSignIn(userId: string, browserCookie: string): Promise<{ newBrowser: boolean }> {
     const browserHash = tokenHash(browserCookie);
     const now = this.clock();
-    const result = await this.db.execute<{ touched: boolean; known: number }>(sql`
-      with touched as (
-        update ${knownBrowsers} set last_seen_at = ${now}
-        where user_id = ${userId} and browser_hash = ${browserHash}
-        returning 1
-      ), inserted as (
-        insert into ${knownBrowsers} (user_id, browser_hash, first_seen_at, last_seen_at)
-        select ${userId}::uuid, ${browserHash}::bytea, ${now}::timestamptz, ${now}::timestamptz where not exists (select 1 from touched)
-        on conflict do nothing
-        returning 1
-      )
-      select exists (select 1 from touched) as touched,
-             (select count(*)::int from ${knownBrowsers} where user_id = ${userId}) as known`);
+    const result = await this.db.$client.query<{ touched: boolean; known: number }>({ name: 'lanyard_known_browser_sign_in', text: RECORD_SIGN_IN, values: [userId, browserHash, now] });
     const row = result.rows[0];
     return { newBrowser: row !== undefined && !row.touched && row.known > 0 };
   }

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
-import { refreshTokenFamilies, sessions, users, type Database, type Session, type User } from '@lanyard/db';
+import { refreshTokenFamilies, sessions, tableRowSql, users, type Database, type Session, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
 import { keysetCursor, type KeysetPage } from '../paging/keyset-cursor.js';
@@ -15,6 +15,19 @@ export interface SessionOrigin {
   /** The client's IP network (see ipNetwork), never the full address. */
   readonly ipNetwork?: string | undefined;
 }
+
+const sessionRow = tableRowSql(sessions, 's');
+const sessionUserRow = tableRowSql(users, 'u');
+/**
+ * The two statements of every sign-in and of every request that carries a session cookie, as
+ * prepared statements (parsed once per connection): drizzle building their 50-odd-column lists
+ * each time was a large share of a login's main-thread time (docs/benchmarks.md).
+ */
+const LIVE_SESSION = `select ${sessionRow.list}, ${sessionUserRow.list}
+  from sessions s join users u on u.id = s.user_id
+  where s.token_hash = $1 and s.tenant_id = $2 and s.revoked_at is null and s.expires_at > $3 and not u.disabled`;
+const INSERT_SESSION = `insert into sessions as s (tenant_id, user_id, token_hash, auth_time, amr, user_agent, ip_network, created_at, expires_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $4, $8) returning ${sessionRow.list}`;
 
 /** Longest User-Agent kept; real ones are ~150 characters, and an attacker's 64 KiB one is not stored. */
 const MAX_USER_AGENT = 256;
@@ -40,40 +53,20 @@ export class SessionService {
   async create(tenantId: string, userId: string, amr: readonly string[], origin: SessionOrigin = {}): Promise<{ token: string; session: Session }> {
     const now = this.clock();
     const token = randomToken(32);
-    const [session] = await this.db
-      .insert(sessions)
-      .values({
-        tenantId,
-        userId,
-        tokenHash: tokenHash(token),
-        authTime: now,
-        amr: [...amr],
-        userAgent: printable(origin.userAgent),
-        ipNetwork: origin.ipNetwork ?? null,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
-      })
-      .returning();
-    return { token, session: session! };
+    const result = await this.db.$client.query<Record<string, unknown>>({
+      name: 'lanyard_session_insert',
+      text: INSERT_SESSION,
+      values: [tenantId, userId, tokenHash(token), now, [...amr], printable(origin.userAgent), origin.ipNetwork ?? null, new Date(now.getTime() + this.ttlSeconds * 1000)],
+    });
+    return { token, session: sessionRow.decode(result.rows[0]!) };
   }
 
   /** The live session behind a cookie value at this tenant, with its (enabled) user; else undefined. */
   async find(tenantId: string, token: string | undefined): Promise<ActiveSession | undefined> {
     if (token === undefined || token.length < 32 || token.length > 128) return undefined;
-    const [row] = await this.db
-      .select({ session: sessions, user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(
-        and(
-          eq(sessions.tokenHash, tokenHash(token)),
-          eq(sessions.tenantId, tenantId),
-          isNull(sessions.revokedAt),
-          gt(sessions.expiresAt, this.clock()),
-          eq(users.disabled, false),
-        ),
-      );
-    return row;
+    const result = await this.db.$client.query<Record<string, unknown>>({ name: 'lanyard_session_live', text: LIVE_SESSION, values: [tokenHash(token), tenantId, this.clock()] });
+    const [row] = result.rows;
+    return row === undefined ? undefined : { session: sessionRow.decode(row), user: sessionUserRow.decode(row) };
   }
 
   /**
