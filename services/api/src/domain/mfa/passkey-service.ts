@@ -36,8 +36,6 @@ export type PasskeyCheck =
   | { readonly ok: true; readonly user: { readonly id: string }; readonly credential: WebauthnCredential; readonly userVerified: boolean }
   | { readonly ok: false; readonly reason: 'malformed' | 'unknown_credential' | 'not_verified' };
 
-/** A passkey's row id as forms send it; anything else names no passkey (and never reaches PostgreSQL's uuid parser). */
-
 /**
  * Passkeys (WebAuthn Level 3 through @simplewebauthn/server). Rules:
  * - registration asks for a discoverable credential with user verification preferred, excludes

@@ -143,8 +143,6 @@ function parseSessionKey(key: string): { createdAt: Date; id: string } | undefin
   return Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== match[1] ? undefined : { createdAt, id: match[2]! };
 }
 
-/** Session ids are UUIDs; anything else (e.g. ajv's `urn:uuid:` form) would be a database error, not a miss. */
-
 /** A header value fit to store and show: control characters dropped, length bounded. */
 function printable(value: string | undefined): string | null {
   if (value === undefined) return null;
