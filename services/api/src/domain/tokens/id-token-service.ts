@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { ClaimsRequest, Tenant, User } from '@lanyard/db';
+import type { ClaimsRequest, Tenant } from '@lanyard/db';
 import { epochMs, epochSeconds, type Clock } from '@lanyard/clock';
 import { ServerError } from '@lanyard/errors';
 import type { RegisteredClient } from '../clients/client-service.js';
 import type { KeyRings } from '../keys/signing-key-service.js';
 import { achievedAcr } from './authentication-context.js';
 import { newJti, signJwt, verifyJwt } from './jwt.js';
-import { userClaims } from './user-claims.js';
+import { userClaims, type ClaimsSubject } from './user-claims.js';
 
 export interface IdTokenRequest {
   readonly tenant: Tenant;
   readonly issuer: string;
   readonly client: RegisteredClient;
-  readonly user: User;
+  readonly user: ClaimsSubject;
   readonly scopes: readonly string[];
   readonly authTime: Date;
   readonly nonce: string | null;

@@ -6,6 +6,7 @@ import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
 import { RefreshRejected } from './refresh-rejected.js';
 import { rotateLiveToken } from './rotate-live-token.js';
+import type { ClaimsSubject } from './user-claims.js';
 
 export interface NewFamily {
   readonly tenantId: string;
@@ -38,7 +39,7 @@ export interface RotationRequest {
 export interface RotationResult {
   readonly token: string;
   readonly family: RefreshTokenFamily;
-  readonly user: User;
+  readonly user: ClaimsSubject;
   /** True when a racing request inside the grace window got the successor already issued. */
   readonly replayedWithinGrace: boolean;
 }

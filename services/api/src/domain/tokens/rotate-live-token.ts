@@ -1,4 +1,5 @@
-import { refreshTokenFamilies, tableRowSql, users, type Database, type RefreshTokenFamily, type User } from '@lanyard/db';
+import { refreshTokenFamilies, tableRowSql, users, type Database, type RefreshTokenFamily } from '@lanyard/db';
+import { CLAIMS_SUBJECT_COLUMNS, type ClaimsSubject } from './user-claims.js';
 
 /** What the one-statement rotation needs: the presented token, its successor, and every rule's input. */
 export interface LiveRotation {
@@ -14,7 +15,7 @@ export interface LiveRotation {
 }
 
 const family = tableRowSql(refreshTokenFamilies, 'f');
-const user = tableRowSql(users, 'u');
+const user = tableRowSql(users, 'u', { only: CLAIMS_SUBJECT_COLUMNS });
 
 /**
  * Every rule of `checkRow` and the request's own checks (delivery, scope narrowing), evaluated in
@@ -49,7 +50,7 @@ const STATEMENT = `with live as (
  * Rotates a live token in one round trip (one prepared statement, autocommit): the family and user
  * it belongs to, or `undefined` when any rule refused it or a concurrent refresh won.
  */
-export async function rotateLiveToken(db: Database, rotation: LiveRotation): Promise<{ family: RefreshTokenFamily; user: User } | undefined> {
+export async function rotateLiveToken(db: Database, rotation: LiveRotation): Promise<{ family: RefreshTokenFamily; user: ClaimsSubject } | undefined> {
   const result = await db.$client.query<Record<string, unknown>>({
     name: 'lanyard_refresh_rotate_live',
     text: STATEMENT,

@@ -11,8 +11,20 @@ export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
 /** Every user claim we can release; `sub` is always there. */
 export const USER_CLAIM_NAMES: readonly string[] = Object.values(SCOPE_CLAIMS).flat();
 
+/**
+ * The user columns tokens and claims are made of: `sub` and every releasable claim. The refresh
+ * rotation reads only these, so a token path never holds the password hash or lockout state.
+ */
+export const CLAIMS_SUBJECT_COLUMNS = [
+  'id', 'name', 'familyName', 'givenName', 'middleName', 'nickname', 'preferredUsername', 'profile', 'picture', 'website',
+  'gender', 'birthdate', 'zoneinfo', 'locale', 'updatedAt', 'email', 'emailVerified', 'address', 'phoneNumber', 'phoneNumberVerified',
+] as const satisfies readonly (keyof User)[];
+
+/** A user as far as tokens and claims see one. */
+export type ClaimsSubject = Pick<User, (typeof CLAIMS_SUBJECT_COLUMNS)[number]>;
+
 /** A user's value for one claim name, or undefined when the user has none. */
-function claimValue(user: User, name: string): unknown {
+function claimValue(user: ClaimsSubject, name: string): unknown {
   switch (name) {
     case 'name':
       return user.name;
@@ -62,7 +74,7 @@ function claimValue(user: User, name: string): unknown {
  * requested ones (the `claims` parameter, §5.5), limited to what we store. A claim the user has no
  * value for is omitted, never sent as null (§5.3.2).
  */
-export function userClaims(user: User, scopes: readonly string[], requested: readonly string[] = []): Record<string, unknown> {
+export function userClaims(user: ClaimsSubject, scopes: readonly string[], requested: readonly string[] = []): Record<string, unknown> {
   const names = new Set<string>([...scopes.flatMap((scope) => SCOPE_CLAIMS[scope] ?? []), ...requested.filter((n) => USER_CLAIM_NAMES.includes(n))]);
   const claims: Record<string, unknown> = {};
   for (const name of USER_CLAIM_NAMES) {

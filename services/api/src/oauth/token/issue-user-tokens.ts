@@ -2,11 +2,12 @@ import type { ApiConfig } from '@lanyard/config';
 import type { RedeemedGrant } from '../../domain/grants/authorization-code-service.js';
 import type { AccessTokenIssuer, IssuedAccessToken } from '../../domain/tokens/access-token-service.js';
 import type { IdTokenIssuer } from '../../domain/tokens/id-token-service.js';
+import type { ClaimsSubject } from '../../domain/tokens/user-claims.js';
 import type { GrantRequest } from './grant.js';
 import { resolveAudience } from './resolve-audience.js';
 
 /** Who signed in and what was granted: a redeemed code, or a refresh token's family. */
-export type UserTokenRequest = RedeemedGrant;
+export type UserTokenRequest = Omit<RedeemedGrant, 'user'> & { readonly user: ClaimsSubject };
 
 export interface UserTokenDeps {
   readonly accessTokens: AccessTokenIssuer;

@@ -6,6 +6,7 @@ import { tokenHash } from '@lanyard/security';
 import type { NewFamily } from '../../../src/domain/tokens/refresh-token-service.js';
 import { RefreshRejected } from '../../../src/domain/tokens/refresh-rejected.js';
 import { rotateLiveToken } from '../../../src/domain/tokens/rotate-live-token.js';
+import { CLAIMS_SUBJECT_COLUMNS } from '../../../src/domain/tokens/user-claims.js';
 import { startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
 
 /**
@@ -71,7 +72,7 @@ describe('refresh token rotation rules', () => {
     });
   const request = (token: string, overrides: Record<string, unknown> = {}) => ({ token, tenantId, clientRef, idleTtlSeconds: 3600, delivery: 'body' as const, ...overrides });
 
-  it('a valid first use rotates in one statement: family and user decode exactly as drizzle selects them', async () => {
+  it('a valid first use rotates in one statement: the family and the claim columns decode exactly as drizzle selects them', async () => {
     const { token, family: created } = await family({ scopes: ['openid', 'email', 'offline_access'], acr: 'urn:lanyard:acr:mfa' });
     await fx.api.database.query(`update users set address = $2, name = $3 where id = $1`, [fx.userId, { locality: 'Zürich', country: 'CH' }, 'Ålice \u{1F511}']);
     const at = now();
@@ -79,7 +80,11 @@ describe('refresh token rotation rules', () => {
     const db = fx.api.ctx.database.db;
     const [storedFamily] = await db.select().from(refreshTokenFamilies).where(eq(refreshTokenFamilies.id, created.id));
     const [storedUser] = await db.select().from(users).where(eq(users.id, fx.userId));
-    expect(rotated).toEqual({ family: storedFamily, user: storedUser });
+    const claimColumns = Object.fromEntries(CLAIMS_SUBJECT_COLUMNS.map((key) => [key, storedUser![key]]));
+    expect(rotated).toEqual({ family: storedFamily, user: claimColumns });
+    // The token path never holds what only sign-in needs.
+    expect(storedUser!.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(Object.keys(rotated!.user)).not.toContain('passwordHash');
     expect(rotated!.family.claims).toEqual({ userinfo: { email: { essential: true } } });
     expect(rotated!.user.address).toEqual({ locality: 'Zürich', country: 'CH' });
     expect(rotated!.family.absoluteExpiresAt).toBeInstanceOf(Date);
