@@ -14,6 +14,7 @@ export type EmailTemplate =
   | 'email_verification'
   | 'password_reset'
   | 'password_changed'
+  | 'password_set'
   | 'email_changed'
   | 'invitation'
   | 'new_device_sign_in'
@@ -28,6 +29,7 @@ export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
   'email_verification',
   'password_reset',
   'password_changed',
+  'password_set',
   'email_changed',
   'invitation',
   'new_device_sign_in',

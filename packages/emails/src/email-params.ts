@@ -7,6 +7,7 @@ import type { LockoutNoticeParams } from './templates/lockout-notice.js';
 import type { NewDeviceSignInParams } from './templates/new-device-sign-in.js';
 import type { PasswordChangedParams } from './templates/password-changed.js';
 import type { PasswordResetParams } from './templates/password-reset.js';
+import type { PasswordSetParams } from './templates/password-set.js';
 import type { RecoveryCodeUsedParams } from './templates/recovery-code-used.js';
 import type { SecondFactorAddedParams } from './templates/second-factor-added.js';
 import type { SecondFactorsResetParams } from './templates/second-factors-reset.js';
@@ -19,6 +20,7 @@ export interface EmailParams {
   readonly email_verification: EmailVerificationParams;
   readonly password_reset: PasswordResetParams;
   readonly password_changed: PasswordChangedParams;
+  readonly password_set: PasswordSetParams;
   readonly email_changed: EmailChangedParams;
   readonly invitation: InvitationParams;
   readonly new_device_sign_in: NewDeviceSignInParams;

@@ -12,6 +12,7 @@ import { lockoutNotice } from './templates/lockout-notice.js';
 import { newDeviceSignIn } from './templates/new-device-sign-in.js';
 import { passwordChanged } from './templates/password-changed.js';
 import { passwordReset } from './templates/password-reset.js';
+import { passwordSet } from './templates/password-set.js';
 import { recoveryCodeUsed } from './templates/recovery-code-used.js';
 import { secondFactorAdded } from './templates/second-factor-added.js';
 import { secondFactorsReset } from './templates/second-factors-reset.js';
@@ -24,6 +25,8 @@ function content(message: EmailMessage): EmailContent {
       return passwordReset(message);
     case 'password_changed':
       return passwordChanged(message);
+    case 'password_set':
+      return passwordSet(message);
     case 'email_changed':
       return emailChanged(message);
     case 'invitation':

@@ -13,6 +13,7 @@ const samples: { readonly [T in EmailMessage['template']]: Extract<EmailMessage,
   email_verification: { template: 'email_verification', tenantDisplayName, link: LINK, expiresInMinutes: 60 },
   password_reset: { template: 'password_reset', tenantDisplayName, link: LINK, expiresInMinutes: 30 },
   password_changed: { template: 'password_changed', tenantDisplayName, when: WHEN, resetLink: RESET },
+  password_set: { template: 'password_set', tenantDisplayName, when: WHEN, resetLink: RESET },
   email_changed: { template: 'email_changed', tenantDisplayName, newEmailHint: 'a***@example.com', when: WHEN },
   invitation: { template: 'invitation', tenantDisplayName, link: LINK, expiresInDays: 7, invitedBy: 'Grace Hopper' },
   new_device_sign_in: { template: 'new_device_sign_in', tenantDisplayName, when: WHEN, browser: 'Firefox on Linux', network: '198.51.100.0/24', resetLink: RESET },
@@ -121,6 +122,15 @@ describe('renderEmail: what each message says', () => {
     expect(email.text).toContain('When:  3 March 2025, 14:05 UTC');
     expect(email.text).toMatch(/If this wasn't you, reset your password/);
     expect(email.html).toContain('<th scope="row"');
+  });
+
+  it('password_set says a password was added, not changed, and what to do if it was not you', () => {
+    const email = renderEmail(samples.password_set);
+    expect(email.subject).toBe('A password was added to your Acme account');
+    expect(email.text).toContain('When:  3 March 2025, 14:05 UTC');
+    expect(email.text).toMatch(/had no password\. It has one now/);
+    expect(email.text).not.toMatch(/was changed/);
+    expect(email.text).toMatch(/If this wasn't you, someone had access to your account/);
   });
 
   it('email_changed names the masked new address and carries no link', () => {

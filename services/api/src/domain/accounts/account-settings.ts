@@ -46,7 +46,7 @@ export class AccountSettings {
       await revokeUserGrants(tx, user.id, 'password_changed', now);
       return row!;
     });
-    await this.notice.send(tenant, updated);
+    await this.notice.send(tenant, updated, { hadPassword: user.passwordHash !== null });
     return { ok: true, user: updated };
   }
 }

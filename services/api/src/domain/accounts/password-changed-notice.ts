@@ -3,8 +3,9 @@ import { accountLink } from './account-links.js';
 import type { AccountMailer } from './account-mailer.js';
 
 /**
- * "Your password was changed": sent after every change or reset, so an owner whose password was
- * changed by someone else finds out, with the way back in (a reset link request page).
+ * "Your password was changed" after every change or reset, or "your account has a password now"
+ * when it had none (a federated or passkey-only user), so an owner whose password was changed or
+ * added by someone else finds out, with the way back in (a reset link request page).
  */
 export class PasswordChangedNotice {
   constructor(
@@ -12,10 +13,11 @@ export class PasswordChangedNotice {
     private readonly issuerOf: (tenant: string) => string,
   ) {}
 
-  async send(tenant: Tenant, user: User): Promise<void> {
+  async send(tenant: Tenant, user: User, change: { readonly hadPassword: boolean }): Promise<void> {
+    const template = change.hadPassword ? 'password_changed' : 'password_set';
     // One notice per password generation, however often the request that caused it is retried.
     const generation = user.passwordChangedAt?.getTime() ?? 0;
-    await this.mailer.send(tenant, user.email, 'password_changed', `password_changed.${user.id}.${generation}`, {
+    await this.mailer.send(tenant, user.email, template, `${template}.${user.id}.${generation}`, {
       when: this.mailer.now(),
       resetLink: accountLink(this.issuerOf(tenant.name), 'forgotPassword'),
     });

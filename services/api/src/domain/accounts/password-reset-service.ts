@@ -12,7 +12,7 @@ import { refuseWeakPassword, type WeakPassword } from './password-policy.js';
 import type { PasswordChangedNotice } from './password-changed-notice.js';
 
 export type ResetOutcome =
-  | { readonly ok: true; readonly user: User; readonly interactionId?: string | undefined }
+  | { readonly ok: true; readonly user: User; readonly interactionId?: string | undefined; readonly hadPassword: boolean }
   | { readonly ok: false; readonly reason: ActionTokenRefusal }
   | WeakPassword;
 
@@ -72,9 +72,9 @@ export class PasswordReset {
       const now = this.clock();
       const [user] = await tx.update(users).set({ passwordHash, passwordChangedAt: now, emailVerified: true, updatedAt: now }).where(eq(users.id, used.user.id)).returning();
       await revokeUserGrants(tx, used.user.id, 'password_reset', now);
-      return { ok: true, user: user!, interactionId: used.token.data.interactionId };
+      return { ok: true, user: user!, interactionId: used.token.data.interactionId, hadPassword: used.user.passwordHash !== null };
     });
-    if (outcome.ok) await this.notice.send(tenant, outcome.user);
+    if (outcome.ok) await this.notice.send(tenant, outcome.user, { hadPassword: outcome.hadPassword });
     return outcome;
   }
 }

@@ -160,6 +160,10 @@ describe('the account page', () => {
     expect(after).toContain('id="current_password"');
     expect((await stale.request(accountUrl)).status).toBe(303);
     expect((await signIn(new UserAgent(), 'my first own passphrase')).url).toBe(accountUrl);
+    // The owner is told a way in was added, not that a password they never had was changed.
+    const added = await mail.waitForMail(email, /A password was added to your Acme account/);
+    expect(added.text).toContain('had no password. It has one now');
+    expect((await mail.delivered()).filter((m) => m.to === email && /password was changed/.test(m.subject))).toEqual([]);
   });
 
   it('lists sessions and signs out another one, with its refresh tokens', async () => {
