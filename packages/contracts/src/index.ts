@@ -2,6 +2,7 @@ export { TenantName, ClientIdString, Timestamp, Problem, Text, NO_CONTROL_CHARAC
 export { TenantParams, TenantSpec, TenantResource, TenantRateLimits, TenantAccounts, SignupPolicy, TenantMfa, MfaPolicy } from './admin/tenants.js';
 export { FactorResource, FactorList } from './admin/factors.js';
 export { ProviderName, IdentityProviderParams, IdentityProvidersParams, LinkingRule, ClaimMapping, IdentityProviderSpec, IdentityProviderResource, IdentityProviderList } from './admin/identity-providers.js';
+export { IdentityLinksParams, IdentityLinkParams, UpstreamSubject, IdentityLinkSpec, IdentityLinkResource, IdentityLinkList } from './admin/identity-links.js';
 export {
   GrantType,
   TokenLifetimes,

@@ -7,9 +7,10 @@ import { registerTenantRoutes, type TenantRoutesDeps } from './tenant-routes.js'
 import { registerUserRoutes, type UserRoutesDeps } from './user-routes.js';
 import { registerFactorRoutes, type FactorRoutesDeps } from './factor-routes.js';
 import { registerIdentityProviderRoutes, type IdentityProviderRoutesDeps } from './identity-provider-routes.js';
+import { registerIdentityLinkRoutes, type IdentityLinkRoutesDeps } from './identity-link-routes.js';
 
 /** What the whole admin API needs: the union of what its authenticator and each resource's routes use. */
-export type AdminRoutesDeps = AdminAuthDeps & TenantRoutesDeps & ClientRoutesDeps & UserRoutesDeps & FactorRoutesDeps & IdentityProviderRoutesDeps & AccountEmailRoutesDeps;
+export type AdminRoutesDeps = AdminAuthDeps & TenantRoutesDeps & ClientRoutesDeps & UserRoutesDeps & FactorRoutesDeps & IdentityProviderRoutesDeps & IdentityLinkRoutesDeps & AccountEmailRoutesDeps;
 
 /**
  * The admin API (docs/reference/admin-api.md) under `/admin/v1`: one encapsulated plugin whose
@@ -28,6 +29,7 @@ export async function registerAdminRoutes(parent: FastifyInstance, deps: AdminRo
       registerUserRoutes(scope, deps);
       registerFactorRoutes(scope, deps);
       registerIdentityProviderRoutes(scope, deps);
+      registerIdentityLinkRoutes(scope, deps);
       registerAccountEmailRoutes(scope, deps);
     },
     { prefix: '/admin/v1' },

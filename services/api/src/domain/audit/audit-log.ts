@@ -21,7 +21,7 @@ export interface AuthEventRecord {
 /** What {@link AuditLog.recordAdminAction} takes. */
 export interface AdminActionRecord {
   readonly tenant: string;
-  readonly action: 'mfa_reset';
+  readonly action: 'mfa_reset' | 'identity_linked' | 'identity_unlinked';
   readonly clientId: string | null;
   readonly userId: string;
   readonly ip: string | null;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '@lanyard/clock';
-import { upstreamIdentities, users, type Executor, type IdentityProvider, type Tenant, type User } from '@lanyard/db';
+import { upstreamIdentities, users, type Executor, type IdentityProvider, type Tenant, type UpstreamIdentity, type User } from '@lanyard/db';
 import { normalizeEmail } from '../users/user-service.js';
 
 /** What the upstream said about the person, after the provider's claim mapping. */
@@ -15,11 +15,24 @@ export type LinkOutcome =
   | { readonly ok: true; readonly user: User; readonly created: boolean; readonly linked: boolean }
   | { readonly ok: false; readonly reason: 'unknown_user' | 'email_not_verified' | 'user_disabled' };
 
+export type AdminLinkOutcome =
+  | { readonly ok: true; readonly created: boolean; readonly link: UpstreamIdentity }
+  | { readonly ok: false; readonly reason: 'subject_taken' | 'provider_linked'; readonly subject?: string };
+
+/**
+ * A subject sign-in takes, and so the only kind an admin may link: 1–255 UTF-16 units (OIDC Core
+ * §2 allows 255 ASCII characters), no control character, no lone surrogate (PostgreSQL would
+ * store U+FFFD instead, and the link would never match).
+ */
+export function isUsableSubject(subject: unknown): subject is string {
+  return typeof subject === 'string' && subject.length > 0 && subject.length <= 255 && !/[\p{Cc}\p{Cs}]/u.test(subject);
+}
+
 /** Reads the mapped claims of a validated ID token; undefined when the subject is missing or odd. */
 export function upstreamProfile(provider: IdentityProvider, claims: Readonly<Record<string, unknown>>): UpstreamProfile | undefined {
   const pick = (name: string | undefined, fallback: string) => claims[name ?? fallback];
   const subject = pick(provider.claims.subject, 'sub');
-  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 255 || /\p{Cc}/u.test(subject)) return undefined;
+  if (!isUsableSubject(subject)) return undefined;
   const email = pick(provider.claims.email, 'email');
   const name = pick(provider.claims.name, 'name');
   const usableEmail = typeof email === 'string' && email.length <= 254 && /^[^\s@]{1,64}@[^\s@]{1,252}$/.test(email) ? normalizeEmail(email) : undefined;
@@ -107,6 +120,33 @@ export class UpstreamIdentityService {
       await tx.delete(upstreamIdentities).where(and(eq(upstreamIdentities.userId, userId), eq(upstreamIdentities.providerId, providerId)));
       return 'unlinked';
     });
+  }
+
+  /**
+   * An admin's link (pre-provisioning, a migration from another provider): `subject` at the
+   * provider signs in as this user from now on, whatever the provider's linking rule. Idempotent for
+   * the same subject; refused when the subject belongs to another user, or when this user already
+   * has another subject there (one person, one identity per provider: unlink that one first). The
+   * user row is locked, so two parallel links for one user cannot both pass the second rule.
+   */
+  async link(userId: string, providerId: string, subject: string): Promise<AdminLinkOutcome> {
+    const now = this.clock();
+    return this.db.transaction(async (tx) => {
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+      const [existing] = await tx.select().from(upstreamIdentities).where(and(eq(upstreamIdentities.userId, userId), eq(upstreamIdentities.providerId, providerId)));
+      if (existing !== undefined) return existing.subject === subject ? { ok: true, created: false, link: existing } : { ok: false, reason: 'provider_linked', subject: existing.subject };
+      const [link] = await tx.insert(upstreamIdentities).values({ userId, providerId, subject, createdAt: now, lastSignInAt: null }).onConflictDoNothing().returning();
+      return link === undefined ? { ok: false, reason: 'subject_taken' } : { ok: true, created: true, link };
+    });
+  }
+
+  /** An admin's unlink: no "last way in" rule, as an admin may cut a compromised identity off. */
+  async removeLink(userId: string, providerId: string): Promise<boolean> {
+    const removed = await this.db
+      .delete(upstreamIdentities)
+      .where(and(eq(upstreamIdentities.userId, userId), eq(upstreamIdentities.providerId, providerId)))
+      .returning({ id: upstreamIdentities.id });
+    return removed.length > 0;
   }
 
   /** The providers a user is linked to (for the account page and admins). */

@@ -44,10 +44,10 @@ const destructive = (parameters: Record<string, DictionaryBinding>): OperationDa
 /**
  * Data for the fuzzer to reach past the 404s: a tenant (`acme`) with one client of each kind (a
  * confidential web app holding two secrets, a public SPA, a machine client), users in each state
- * (verified with a password, never signed in, disabled, invited), live sessions and a consent; a
- * second tenant for cross-tenant ids; and things that exist only to be deleted. Sessions and
- * consents have no admin API that creates them (sign-ins do), so they are inserted as sign-ins
- * leave them.
+ * (verified with a password, never signed in, disabled, invited), live sessions, a consent, an
+ * upstream provider with alice linked to it; a second tenant for cross-tenant ids; and things that
+ * exist only to be deleted. Sessions and consents have no admin API that creates them (sign-ins
+ * do), so they are inserted as sign-ins leave them.
  *
  * The bindings keep the data alive for the whole run and the ids coherent: every operation gets
  * real tenant, client and user ids, but each destructive one only its own sacrificial ones (the
@@ -97,6 +97,11 @@ export async function seedFuzzFixtures(api: TestApi, token: string): Promise<Fuz
   await ok('disable carol', admin.patch(`/tenants/acme/users/${carol}`, { disabled: true }));
   const dave = (await ok<{ userId: string }>('invitation of dave', admin.post('/tenants/acme/invitations', { email: 'dave@acme.example', invitedBy: 'Alice' }))).userId;
   const doomedUser = await userId('user doomed', { email: 'doomed@acme.example' });
+  // Upstream providers are not fetched until a sign-in starts, so a loopback issuer that answers nothing will do.
+  const provider = (name: string) => ({ displayName: name, issuer: 'http://127.0.0.1:9/upstream', clientId: `acme-at-${name}`, clientSecret: 'fuzz-fixture-upstream-secret', linking: 'existing-only' });
+  await ok('provider corp', admin.put('/tenants/acme/identity-providers/corp', provider('corp')));
+  await ok('provider doomed', admin.put('/tenants/acme/identity-providers/doomed-idp', provider('doomed-idp')));
+  await ok('alice at corp', admin.put(`/tenants/acme/users/${alice}/identity-links/corp`, { subject: 'alice-at-corp' }));
 
   const tenantId = (await api.database.query<{ id: string }>(`select id from tenants where name = 'acme'`)).rows[0]!.id;
   const webRef = (await api.database.query<{ id: string }>(`select id from clients where tenant_id = $1 and client_id = 'acme-web'`, [tenantId])).rows[0]!.id;
@@ -125,6 +130,8 @@ export async function seedFuzzFixtures(api: TestApi, token: string): Promise<Fuz
       alice: [alice],
       erin: [erin],
       'patchable-users': [bob, carol, dave],
+      providers: ['corp'],
+      'doomed-provider': ['doomed-idp'],
       'emailed-users': [alice, bob, carol],
     },
     parameters: {
@@ -133,6 +140,7 @@ export async function seedFuzzFixtures(api: TestApi, token: string): Promise<Fuz
       'path.userId': bind('users'),
       'path.sessionId': bind('sessions'),
       'path.secretId': bind('secrets'),
+      'path.provider': bind('providers'),
     },
     operations: {
       'DELETE /admin/v1/tenants/{tenant}': destructive({ 'path.tenant': bind('doomed-tenant', HALF) }),
@@ -148,6 +156,7 @@ export async function seedFuzzFixtures(api: TestApi, token: string): Promise<Fuz
       // Like sessions: a reset empties the list, it does not remove the user, so a GET after it is 200.
       'DELETE /admin/v1/tenants/{tenant}/users/{userId}/factors': destructive({ 'path.tenant': bind('acme'), 'path.userId': bind('erin') }),
       'GET /admin/v1/tenants/{tenant}/users/{userId}/factors': { ...deep({}), emptiedByDelete: true },
+      'DELETE /admin/v1/tenants/{tenant}/identity-providers/{provider}': destructive({ 'path.tenant': bind('acme'), 'path.provider': bind('doomed-provider', HALF) }),
       'POST /admin/v1/tenants/{tenant}/users/{userId}/verification-email': deep({ 'path.tenant': bind('acme'), 'path.userId': bind('emailed-users') }),
       'POST /admin/v1/tenants/{tenant}/clients/{clientId}/secrets': deep({ 'path.tenant': bind('acme'), 'path.clientId': bind('acme-web', HALF) }),
     },
