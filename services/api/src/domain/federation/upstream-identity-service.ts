@@ -17,12 +17,12 @@ export type LinkOutcome =
 
 export type AdminLinkOutcome =
   | { readonly ok: true; readonly created: boolean; readonly link: UpstreamIdentity }
-  | { readonly ok: false; readonly reason: 'subject_taken' | 'provider_linked'; readonly subject?: string };
+  | { readonly ok: false; readonly reason: 'subject_taken' | 'provider_linked' };
 
 /**
  * A subject sign-in takes, and so the only kind an admin may link: 1–255 UTF-16 units (OIDC Core
- * §2 allows 255 ASCII characters), no control character, no lone surrogate (PostgreSQL would
- * store U+FFFD instead, and the link would never match).
+ * §2 allows 255 ASCII characters), no control character, no lone surrogate (the driver would
+ * store U+FFFD instead, so two different subjects could meet in one link).
  */
 export function isUsableSubject(subject: unknown): subject is string {
   return typeof subject === 'string' && subject.length > 0 && subject.length <= 255 && !/[\p{Cc}\p{Cs}]/u.test(subject);
@@ -134,7 +134,7 @@ export class UpstreamIdentityService {
     return this.db.transaction(async (tx) => {
       await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
       const [existing] = await tx.select().from(upstreamIdentities).where(and(eq(upstreamIdentities.userId, userId), eq(upstreamIdentities.providerId, providerId)));
-      if (existing !== undefined) return existing.subject === subject ? { ok: true, created: false, link: existing } : { ok: false, reason: 'provider_linked', subject: existing.subject };
+      if (existing !== undefined) return existing.subject === subject ? { ok: true, created: false, link: existing } : { ok: false, reason: 'provider_linked' };
       const [link] = await tx.insert(upstreamIdentities).values({ userId, providerId, subject, createdAt: now, lastSignInAt: null }).onConflictDoNothing().returning();
       return link === undefined ? { ok: false, reason: 'subject_taken' } : { ok: true, created: true, link };
     });
