@@ -46,8 +46,8 @@ export type NextStep =
 
 /**
  * Decides what an authorization request needs next, given who is signed in:
- * - no authentication, `prompt=login` not yet satisfied in this interaction, or `max_age` exceeded
- *   → the login page (or `login_required` for `prompt=none`, OIDC Core §3.1.2.6);
+ * - no authentication, or `prompt=login` or `max_age` not yet satisfied in this interaction (a
+ *   sign-in in it satisfies both) → the login page (or `login_required` for `prompt=none`, OIDC Core §3.1.2.6);
  * - a second factor due (the user has one, the client or `acr_values` asks for one, or the
  *   tenant requires one; {@link SecondFactorGate}) and not yet used in this session → the
  *   second-factor step, even with a live password session (step-up), or `login_required`;
@@ -65,7 +65,10 @@ export async function continueAuthorization(
 ): Promise<NextStep> {
   const now = deps.clock();
   const authenticatedHere = interaction?.userId !== undefined;
-  const tooOld = auth !== undefined && request.maxAge !== null && now.getTime() - auth.authTime.getTime() > request.maxAge * 1000;
+  // A sign-in made in this interaction is the re-authentication max_age asked for (OIDC Core
+  // §3.1.2.1), however long the steps after it take: measured against the clock instead, max_age=0
+  // would send the user back to the login page forever.
+  const tooOld = auth !== undefined && !authenticatedHere && request.maxAge !== null && now.getTime() - auth.authTime.getTime() > request.maxAge * 1000;
   const mustLogin = auth === undefined || tooOld || (request.prompt.includes('login') && !authenticatedHere);
   if (mustLogin) {
     if (request.prompt.includes('none')) throw new AuthorizationRedirectError(new LoginRequired(), request.redirectUri, issuer, request.state);

@@ -32,6 +32,24 @@ describe('authorization behaviour', () => {
     expect(new URL(relaxed.url).searchParams.get('code')).toBeTruthy();
   });
 
+  it('max_age=0 is met by the sign-in it forced, however long the consent page takes afterwards (no login loop)', async () => {
+    // A user of its own: the consent it gives must not answer other tests' consent pages.
+    const email = `max-age-zero.${Date.now()}@acme.example`;
+    await fx.admin.post('/tenants/acme/users', { email, password: PASSWORD, emailVerified: true });
+    const agent = new UserAgent();
+    const native = { client_id: 'acme-native', redirect_uri: 'http://127.0.0.1/callback', max_age: '0' };
+    let step = await agent.navigate(authorizeUrl(fx, native), {}, 'http://127.0.0.1/');
+    step = await agent.submitForm(step.url, await step.response.text(), { email, password: PASSWORD }, 'http://127.0.0.1/');
+    const consent = await step.response.text();
+    expect(consent, step.url).toContain('value="approve"');
+    fx.api.time.advance(30_000);
+    step = await agent.submitForm(step.url, consent, {}, 'http://127.0.0.1/', { name: 'decision', value: 'approve' });
+    expect(new URL(step.url).searchParams.get('code'), step.url).toBeTruthy();
+    // The next request with max_age=0 asks again: the sign-in counted for its own request only.
+    const next = await agent.navigate(authorizeUrl(fx, native), {}, 'http://127.0.0.1/');
+    expect(next.url).toContain('/login?interaction=');
+  });
+
   it('login_hint pre-fills the email field', async () => {
     const page = await new UserAgent().navigate(authorizeUrl(fx, { login_hint: 'hint@acme.example' }));
     expect(await page.response.text()).toContain('value="hint@acme.example"');
