@@ -7,6 +7,7 @@ import { NotFoundProblem } from '@lanyard/errors';
 import type { AuthFailureReason } from '../domain/audit/auth-failure-reason.js';
 import type { IdentityProviderService } from '../domain/federation/identity-provider-service.js';
 import type { UpstreamClients } from '../domain/federation/upstream-client.js';
+import { freshnessDemand, upstreamAuthTime } from '../domain/federation/upstream-freshness.js';
 import { upstreamProfile, type UpstreamIdentityService } from '../domain/federation/upstream-identity-service.js';
 import { ipNetwork } from '../domain/rate-limit/ip-network.js';
 import { rateLimitPolicies, type RateLimitConfig } from '../domain/rate-limit/rate-limit-policies.js';
@@ -19,6 +20,7 @@ import { loadInteraction } from '../oauth/interaction/load-interaction.js';
 import { startBrowserSession } from '../oauth/interaction/start-browser-session.js';
 import { loadTenant } from '../oauth/load-tenant.js';
 import { renderNoticePage } from '../pages/account-pages.js';
+import { RECENT_SIGN_IN_SECONDS } from './confirm-account-owner.js';
 import type { PendingCompletionDeps } from './pending-sign-in-completion.js';
 import { PAGE_ROUTE, pageTenant, readQuery, seeOther, sendPage } from './page-kit.js';
 
@@ -81,7 +83,7 @@ export function registerFederationRoutes(app: FastifyInstance, deps: FederationR
     const provider = await enabledProvider(tenant, (request.params as { provider: string }).provider);
     const interactionId = readQuery(request).get('interaction');
     // The pending request must be this browser's own (the binding cookie), like the sign-in page.
-    if (interactionId !== undefined) await loadInteraction(deps, request, tenant, interactionId);
+    const pending = interactionId === undefined ? undefined : await loadInteraction(deps, request, tenant, interactionId);
     const [decision] = await deps.limiter.decide([{ policy: rateLimitPolicies(deps.config, tenant).interactions, subject: ipNetwork(request.ip), cost: 1 }]);
     if (!decision!.allowed) {
       deps.metrics.rateLimited.inc({ tenant: tenant.name, limiter: decision!.policy.name });
@@ -97,8 +99,12 @@ export function registerFederationRoutes(app: FastifyInstance, deps: FederationR
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const codeVerifier = oidc.randomPKCECodeVerifier();
-    await deps.federationTransactions.start(reply, tenant.name, { tenantId: tenant.id, provider: provider.name, state, nonce, codeVerifier, ...(interactionId === undefined ? {} : { interactionId }) });
+    const freshness = freshnessDemand(pending?.interaction.request, RECENT_SIGN_IN_SECONDS);
+    const startedAt = deps.clock().getTime();
+    await deps.federationTransactions.start(reply, tenant.name, { tenantId: tenant.id, provider: provider.name, state, nonce, codeVerifier, startedAt, freshness, ...(interactionId === undefined ? {} : { interactionId }) });
     const url = oidc.buildAuthorizationUrl(config, {
+      ...(freshness.prompt === undefined ? {} : { prompt: freshness.prompt }),
+      ...(freshness.maxAge === undefined ? {} : { max_age: String(freshness.maxAge) }),
       redirect_uri: federationCallbackUrl(deps.tenants.issuer(tenant.name), provider.name),
       scope: provider.scopes.join(' '),
       state,
@@ -118,11 +124,13 @@ export function registerFederationRoutes(app: FastifyInstance, deps: FederationR
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     const callback = new URL(`${federationCallbackUrl(deps.tenants.issuer(tenant.name), name)}${query}`);
     let claims: Record<string, unknown> | undefined;
+    let authTimeClaim: unknown;
     try {
       const config = await configuration(provider);
       const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: transaction.codeVerifier, expectedState: transaction.state, expectedNonce: transaction.nonce, idTokenExpected: true });
       const idToken = tokens.claims();
       claims = idToken;
+      authTimeClaim = idToken?.auth_time;
       // Many providers put email claims in userinfo only (OIDC Core §5.4); its `sub` must match the ID token's.
       const emailClaim = provider.claims.email ?? 'email';
       if (idToken !== undefined && idToken[emailClaim] === undefined && config.serverMetadata().userinfo_endpoint !== undefined) {
@@ -133,20 +141,23 @@ export function registerFederationRoutes(app: FastifyInstance, deps: FederationR
     }
     const profile = claims === undefined ? undefined : upstreamProfile(provider, claims);
     if (profile === undefined) return fail(request, reply, tenant, name, 'invalid_id_token');
+    // An older authentication than we asked for: the upstream ignored prompt=login or max_age.
+    const authTime = upstreamAuthTime(authTimeClaim, transaction.freshness ?? {}, transaction.startedAt ?? 0, deps.clock().getTime());
+    if (authTime === undefined) return fail(request, reply, tenant, name, 'invalid_id_token', new Error(`auth_time ${String(authTimeClaim)} is older than demanded (${JSON.stringify(transaction.freshness)})`));
     const outcome = await deps.upstreamIdentities.resolve(tenant, provider, profile);
     if (!outcome.ok) return fail(request, reply, tenant, name, outcome.reason);
     deps.audit.record({ tenant: tenant.name, event: 'federation', result: 'success', clientId: null, userId: outcome.user.id, ip: request.ip, requestId: request.id });
     request.log.info({ ...request.logFields, event: 'federation', provider: name, userId: outcome.user.id, created: outcome.created, linked: outcome.linked }, 'signed in through an upstream provider');
     const amr = [AMR_FEDERATED];
     if (transaction.interactionId === undefined) {
-      await startBrowserSession(deps, request, reply, tenant, outcome.user, amr);
+      await startBrowserSession(deps, request, reply, tenant, outcome.user, amr, authTime);
       return seeOther(reply, `${deps.tenants.issuer(tenant.name)}/account`);
     }
     const interaction = await deps.interactions.find(transaction.interactionId);
     if (interaction === undefined || interaction.request.tenantId !== tenant.id) return fail(request, reply, tenant, name, 'state_invalid');
     const client = await deps.clients.find(tenant.id, interaction.request.clientId);
     if (client === undefined || client.disabled) return fail(request, reply, tenant, name, 'state_invalid');
-    return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, outcome.user, amr, { redirectByPage: true });
+    return completeInteractionSignIn(deps, request, reply, { tenant, interaction, client }, outcome.user, amr, { redirectByPage: true, authTime });
   });
 }
 

@@ -13,10 +13,13 @@ export interface UpstreamPage {
   readonly upstream: { readonly url: string; readonly html: string; readonly status: number };
 }
 
-/** Our app's authorization request → acme's login page → its "Sign in with {label}" button → wherever that leads. */
-export async function followUpstreamButton(fx: OAuthFixture, agent: UserAgent, label: string, stopAt?: string): Promise<UpstreamPage> {
+/**
+ * Our app's authorization request (with `extra` parameters such as `max_age`) → acme's login page →
+ * its "Sign in with {label}" button → wherever that leads.
+ */
+export async function followUpstreamButton(fx: OAuthFixture, agent: UserAgent, label: string, stopAt?: string, extra: Record<string, string> = {}): Promise<UpstreamPage> {
   const config = await discover(fx.issuer, 'acme-web', fx.webSecret);
-  const start = await startAuthorization(config, WEB_REDIRECT, 'openid email');
+  const start = await startAuthorization(config, WEB_REDIRECT, 'openid email', extra);
   const login = await agent.navigate(start.url.toString(), {}, WEB_REDIRECT);
   const html = await login.response.text();
   const href = new RegExp(`<a class="button secondary" href="([^"]+)">Sign in with ${label}</a>`).exec(html)?.[1];

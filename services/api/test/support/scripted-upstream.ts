@@ -22,6 +22,10 @@ export interface ScriptedUpstream {
   defect: IdTokenDefect;
   /** Milliseconds the token endpoint waits before answering. */
   tokenDelayMs: number;
+  /** The `auth_time` (epoch seconds) its ID tokens state; none when undefined, as many providers do. */
+  authTime: number | undefined;
+  /** The query of the last authorization request it received. */
+  lastAuthorization: URLSearchParams | undefined;
   /** How often each document was fetched, and token requests whose PKCE verifier matched. */
   readonly fetched: { discovery: number; jwks: number; token: number; pkceVerified: number };
   /** Replaces the signing key with a new one (a new `kid`); the JWKS publishes only the new key. */
@@ -61,6 +65,8 @@ export async function startScriptedUpstream(redirectUri: string): Promise<Script
     person: { sub: 'scripted-1', email: 'someone@upstream.example', emailVerified: true },
     defect: 'none',
     tokenDelayMs: 0,
+    authTime: undefined,
+    lastAuthorization: undefined,
     fetched: { discovery: 0, jwks: 0, token: 0, pkceVerified: 0 },
     rotateKey: async () => {
       keys = await newKey();
@@ -99,6 +105,7 @@ export async function startScriptedUpstream(redirectUri: string): Promise<Script
 
   function authorize(url: URL, res: ServerResponse) {
     const p = url.searchParams;
+    upstream.lastAuthorization = new URLSearchParams(p);
     if (p.get('client_id') !== clientId || p.get('redirect_uri') !== redirectUri) return json(res, 400, { error: 'invalid_request', error_description: 'unknown client or redirect_uri' });
     const back = new URL(redirectUri);
     back.searchParams.set('iss', issuer);
@@ -132,7 +139,8 @@ export async function startScriptedUpstream(redirectUri: string): Promise<Script
     const now = Math.floor(Date.now() / 1000);
     const issuedAt = defect === 'expired' ? now - 7_200 : now;
     const signer = defect === 'unpublished-key' ? await newKey() : keys;
-    return new SignJWT({ email: person.email, email_verified: person.emailVerified, ...(defect === 'no-nonce' || nonce === undefined ? {} : { nonce }) })
+    const claims = { email: person.email, email_verified: person.emailVerified, ...(upstream.authTime === undefined ? {} : { auth_time: upstream.authTime }) };
+    return new SignJWT({ ...claims, ...(defect === 'no-nonce' || nonce === undefined ? {} : { nonce }) })
       .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'JWT' })
       .setIssuer(defect === 'wrong-issuer' ? 'https://impostor.example' : issuer)
       .setAudience(defect === 'wrong-audience' ? 'another-client' : clientId)

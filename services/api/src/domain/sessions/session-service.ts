@@ -14,6 +14,11 @@ export interface SessionOrigin {
   readonly userAgent?: string | undefined;
   /** The client's IP network (see ipNetwork), never the full address. */
   readonly ipNetwork?: string | undefined;
+  /**
+   * When the person authenticated (OIDC `auth_time`), if not now: a federated sign-in takes the
+   * upstream's (upstream-freshness.ts). Never later than now.
+   */
+  readonly authTime?: Date | undefined;
 }
 
 const sessionRow = tableRowSql(sessions, 's');
@@ -27,7 +32,7 @@ const LIVE_SESSION = `select ${sessionRow.list}, ${sessionUserRow.list}
   from sessions s join users u on u.id = s.user_id
   where s.token_hash = $1 and s.tenant_id = $2 and s.revoked_at is null and s.expires_at > $3 and not u.disabled`;
 const INSERT_SESSION = `insert into sessions as s (tenant_id, user_id, token_hash, auth_time, amr, user_agent, ip_network, created_at, expires_at)
-  values ($1, $2, $3, $4, $5, $6, $7, $4, $8) returning ${sessionRow.list}`;
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${sessionRow.list}`;
 
 /** Longest User-Agent kept; real ones are ~150 characters, and an attacker's 64 KiB one is not stored. */
 const MAX_USER_AGENT = 256;
@@ -52,11 +57,12 @@ export class SessionService {
 
   async create(tenantId: string, userId: string, amr: readonly string[], origin: SessionOrigin = {}): Promise<{ token: string; session: Session }> {
     const now = this.clock();
+    const authTime = origin.authTime ?? now;
     const token = randomToken(32);
     const result = await this.db.$client.query<Record<string, unknown>>({
       name: 'lanyard_session_insert',
       text: INSERT_SESSION,
-      values: [tenantId, userId, tokenHash(token), now, [...amr], printable(origin.userAgent), origin.ipNetwork ?? null, new Date(now.getTime() + this.ttlSeconds * 1000)],
+      values: [tenantId, userId, tokenHash(token), authTime, [...amr], printable(origin.userAgent), origin.ipNetwork ?? null, now, new Date(now.getTime() + this.ttlSeconds * 1000)],
     });
     return { token, session: sessionRow.decode(result.rows[0]!) };
   }

@@ -30,11 +30,11 @@ export async function completeInteractionSignIn(
   target: { readonly tenant: Tenant; readonly interaction: Interaction; readonly client: RegisteredClient },
   user: User,
   amr: readonly string[],
-  options: { readonly mfaDeferred?: boolean; readonly redirectByPage?: boolean; readonly secondFactorCleared?: boolean } = {},
+  options: { readonly mfaDeferred?: boolean; readonly redirectByPage?: boolean; readonly secondFactorCleared?: boolean; readonly authTime?: Date } = {},
 ): Promise<FastifyReply> {
   const { tenant, interaction, client } = target;
   const issuer = deps.tenants.issuer(tenant.name);
-  const session = await startBrowserSession(deps, request, reply, tenant, user, amr);
+  const session = await startBrowserSession(deps, request, reply, tenant, user, amr, options.authTime);
   deps.audit.record({ tenant: tenant.name, event: 'login', result: 'success', clientId: client.clientId, userId: user.id, ip: request.ip, requestId: request.id });
   request.log.info({ ...request.logFields, event: 'login', userId: user.id, amr }, 'user signed in');
 

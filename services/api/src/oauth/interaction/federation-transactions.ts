@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { randomToken, tokenHash } from '@lanyard/security';
 import type { RedisCall } from '../../infra/redis-guard.js';
+import type { FreshnessDemand } from '../../domain/federation/upstream-freshness.js';
 import { expiredCookie, FEDERATION_COOKIE, federationCookieOptions } from '../cookies.js';
 
 /** One sign-in through an upstream provider, from `/start` to `/callback`. */
@@ -13,6 +14,12 @@ export interface FederationTransaction {
   readonly codeVerifier: string;
   /** Our own client's authorization request this sign-in continues; absent for the account page. */
   readonly interactionId?: string;
+  /**
+   * When the browser was sent to the upstream (epoch ms), and what we asked of its authentication;
+   * absent in a transaction a replica of an older version started during a rolling update.
+   */
+  readonly startedAt?: number;
+  readonly freshness?: FreshnessDemand;
 }
 
 /** Ten minutes to sign in at the upstream. */

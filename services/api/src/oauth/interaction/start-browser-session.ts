@@ -24,12 +24,12 @@ export interface StartSessionDeps {
  * - the browser's device cookie is renewed (or created), and a sign-in from a browser the user
  *   never used before, while others are known, mails the owner a new-device notice.
  */
-export async function startBrowserSession(deps: StartSessionDeps, request: FastifyRequest, reply: FastifyReply, tenant: Tenant, user: User, amr: readonly string[]): Promise<Session> {
+export async function startBrowserSession(deps: StartSessionDeps, request: FastifyRequest, reply: FastifyReply, tenant: Tenant, user: User, amr: readonly string[], authTime?: Date): Promise<Session> {
   const previous = await deps.sessions.find(tenant.id, request.cookies[SESSION_COOKIE]);
   if (previous !== undefined) await deps.sessions.revoke(previous.session.id);
   const userAgent = request.headers['user-agent'];
   const network = ipNetwork(request.ip);
-  const { token, session } = await deps.sessions.create(tenant.id, user.id, amr, { userAgent, ipNetwork: network });
+  const { token, session } = await deps.sessions.create(tenant.id, user.id, amr, { userAgent, ipNetwork: network, authTime });
   reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(tenant.name, deps.config.SESSION_TTL_SECONDS));
 
   const existing = request.cookies[DEVICE_COOKIE];

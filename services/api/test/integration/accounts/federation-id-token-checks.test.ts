@@ -23,6 +23,7 @@ describe('federation: the ID token checks against a hostile upstream', () => {
   afterEach(() => {
     upstream.defect = 'none';
     upstream.tokenDelayMs = 0;
+    upstream.authTime = undefined;
     vi.useRealTimers();
   });
   afterAll(async () => {
@@ -36,8 +37,8 @@ describe('federation: the ID token checks against a hostile upstream', () => {
     return upstream.person;
   };
   /** The app → the upstream button → (the upstream approves at once) → our callback → its answer. */
-  const signIn = async (agent = new UserAgent()) => {
-    const page = await followUpstreamButton(fx, agent, 'Scripted', `${fx.issuer}/federation/scripted/callback`);
+  const signIn = async (agent = new UserAgent(), extra: Record<string, string> = {}) => {
+    const page = await followUpstreamButton(fx, agent, 'Scripted', `${fx.issuer}/federation/scripted/callback`, extra);
     const callback = await agent.navigate(page.upstream.url, {}, WEB_REDIRECT);
     return { page, agent, answer: await followRefresh(callback) };
   };
@@ -79,6 +80,41 @@ describe('federation: the ID token checks against a hostile upstream', () => {
     const refusal = fx.api.logs.filter((line) => line.msg === 'federated sign-in refused').at(-1);
     expect(String(refusal?.detail)).toMatch(finding);
     expect(JSON.stringify(refusal)).not.toContain(upstream.clientSecret);
+  });
+
+  it('passes an app’s max_age and prompt=login on, and refuses an authentication older than they ask; one that states no auth_time is taken at its word', async () => {
+    const nowSeconds = () => Math.floor(Date.now() / 1000);
+    // Recent enough: our ID token carries the upstream's auth_time, not the moment of our callback.
+    newPerson();
+    upstream.authTime = nowSeconds() - 120;
+    const recent = await signIn(undefined, { max_age: '300' });
+    expect(upstream.lastAuthorization?.get('max_age')).toBe('300');
+    expect(upstream.lastAuthorization?.has('prompt')).toBe(false);
+    expect((await redeemAtApp(recent.page, recent.answer.url)).claims()!.auth_time).toBe(upstream.authTime);
+
+    const refusedAs = async (extra: Record<string, string>, authTime: number) => {
+      newPerson();
+      upstream.authTime = authTime;
+      const before = await federationFootprint(fx);
+      const counts = await federationFailureCounts(fx);
+      const { answer } = await signIn(undefined, extra);
+      expect(answer.response.status).toBe(400);
+      expect(await answer.response.text()).toContain('could not be trusted');
+      await expectRefusalRecorded(fx, 'invalid_id_token', counts);
+      expect(await federationFootprint(fx)).toEqual(before);
+      expect(String(fx.api.logs.filter((line) => line.msg === 'federated sign-in refused').at(-1)?.detail)).toMatch(/auth_time \d+ is older than demanded/);
+    };
+    // The upstream ignored max_age: it signed the person in an hour ago.
+    await refusedAs({ max_age: '300' }, nowSeconds() - 3_600);
+    // prompt=login: only an authentication after we sent the browser there will do.
+    await refusedAs({ prompt: 'login' }, nowSeconds() - 600);
+    expect(upstream.lastAuthorization?.get('prompt')).toBe('login');
+
+    // An upstream that states no auth_time: taken at its word, with our clock.
+    newPerson();
+    upstream.authTime = undefined;
+    const unsaid = await signIn(undefined, { max_age: '300' });
+    expect(Math.abs(Number((await redeemAtApp(unsaid.page, unsaid.answer.url)).claims()!.auth_time) - nowSeconds())).toBeLessThan(5);
   });
 
   it('a token endpoint that does not answer: 424 after the 5 s timeout, never a 5xx or a hang', async () => {

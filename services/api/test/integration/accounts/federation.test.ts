@@ -110,6 +110,62 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     return { url: back.url, html: await back.response.text() };
   }
 
+  /** Ages the person's sessions in one tenant (their Corp SSO session, or ours) as time would. */
+  const ageSessions = (tenant: 'corp' | 'acme', email: string, interval: string) =>
+    fx.api.database.query(`update sessions s set auth_time = auth_time - $3::interval from users u, tenants t where u.id = s.user_id and t.id = u.tenant_id and t.name = $1 and u.email = $2`, [tenant, email, interval]);
+  /** Ends the person's sessions here (as signing out would), so the next request goes upstream again. */
+  const endOurSessions = (email: string) =>
+    fx.api.database.query(`update sessions s set revoked_at = now() from users u, tenants t where u.id = s.user_id and t.id = u.tenant_id and t.name = 'acme' and u.email = $1`, [email]);
+  const ourIdToken = async (page: { config: Parameters<typeof redeemAtApp>[0]['config']; start: Parameters<typeof redeemAtApp>[0]['start'] }, html: string) => {
+    const target = /<meta http-equiv="refresh" content="0; url=([^"]+)">/.exec(html)?.[1];
+    expect(target, html).toBeDefined();
+    return (await redeemAtApp(page, target!.replace(/&amp;/g, '&'))).claims()!;
+  };
+
+  it('an upstream SSO session is as old as the upstream says: its auth_time is ours, and an app’s max_age and prompt=login make it ask again', async () => {
+    await useRule('just-in-time');
+    const email = await upstreamUser();
+    const agent = new UserAgent();
+    const first = await signInUpstream(agent, email);
+    await redeemAtApp(first, first.back.url);
+    // The person signed in at Corp two hours ago; our sign-in just now rode on that session.
+    await ageSessions('corp', email, '2 hours');
+    await endOurSessions(email);
+    const silent = await followUpstreamButton(fx, agent, 'Corp');
+    const silentClaims = await ourIdToken(silent, silent.upstream.html);
+    expect(Number(silentClaims.auth_time)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) - 7_000);
+    // So the account page does not take that sign-in as a recent one (the user has no password).
+    expect(await (await agent.request(`${fx.issuer}/account`)).text()).toContain('sign out and sign in again first');
+
+    // An app asking for an authentication at most 10 minutes old: Corp asks for the password again.
+    await endOurSessions(email);
+    const strict = await followUpstreamButton(fx, agent, 'Corp', undefined, { max_age: '600' });
+    expect(strict.upstream.url).toContain('/tenants/corp/login?interaction=');
+    const back = await followRefresh(await agent.submitForm(strict.upstream.url, strict.upstream.html, { email, password: PASSWORD }, WEB_REDIRECT));
+    expect(Number((await redeemAtApp(strict, back.url)).claims()!.auth_time)).toBeGreaterThan(Math.floor(Date.now() / 1000) - 60);
+
+    // prompt=login goes upstream too, though Corp's session is a second old.
+    await endOurSessions(email);
+    const forced = await followUpstreamButton(fx, agent, 'Corp', undefined, { prompt: 'login' });
+    expect(forced.upstream.url).toContain('/tenants/corp/login?interaction=');
+  });
+
+  it('the account page’s own sign-in asks the upstream for one at most 10 minutes old, so “sign in again” means it', async () => {
+    await useRule('just-in-time');
+    const email = await upstreamUser();
+    const agent = new UserAgent();
+    expect((await accountViaUpstream(agent, email)).html).toContain('you signed in within the last 10 minutes');
+    await ageSessions('corp', email, '11 minutes');
+    await ageSessions('acme', email, '11 minutes');
+    expect(await (await agent.request(`${fx.issuer}/account`)).text()).toContain('sign out and sign in again first');
+    // Signing in again goes through Corp's login page (accountViaUpstream types the password there),
+    // not through its eleven-minute-old session.
+    await endOurSessions(email);
+    const again = await accountViaUpstream(agent, email);
+    expect(again.url).toBe(`${fx.issuer}/account`);
+    expect(again.html).toContain('you signed in within the last 10 minutes');
+  });
+
   it('the account page lists linked providers and unlinks one only while another way to sign in remains', async () => {
     await useRule('just-in-time');
     const onlyFederated = await upstreamUser();
