@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Tenant } from '@lanyard/db';
 import { FactorList, UserParams, type FactorResource } from '@lanyard/contracts';
-import { NotFoundProblem } from '@lanyard/errors';
 import { accountLink } from '../domain/accounts/account-links.js';
 import type { AuditLog } from '../domain/audit/audit-log.js';
 import type { AccountMailer } from '../domain/accounts/account-mailer.js';
@@ -14,7 +12,7 @@ import { bodyErrors, errors, security } from './responses.js';
 
 export interface FactorRoutesDeps {
   readonly tenants: Pick<TenantService, 'require' | 'issuer'>;
-  readonly users: Pick<UserService, 'findById'>;
+  readonly users: Pick<UserService, 'get'>;
   readonly secondFactors: Pick<SecondFactors, 'overview' | 'removeAll'>;
   readonly mailer: Pick<AccountMailer, 'notify' | 'now'>;
   readonly audit: Pick<AuditLog, 'recordAdminAction'>;
@@ -27,18 +25,13 @@ export interface FactorRoutesDeps {
  */
 export function registerFactorRoutes(parent: FastifyInstance, deps: FactorRoutesDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const requireUser = async (tenant: Tenant, userId: string) => {
-    const user = await deps.users.findById(tenant.id, userId);
-    if (user === undefined) throw new NotFoundProblem(`User "${userId}" does not exist in tenant "${tenant.name}".`);
-    return user;
-  };
 
   app.get(
     '/tenants/:tenant/users/:userId/factors',
     { schema: { tags: ['users'], summary: 'List a user’s second factors (kinds and dates; secrets never leave the server)', security, params: UserParams, response: { 200: FactorList, ...errors } } },
     async (request) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const overview = await deps.secondFactors.overview(await requireUser(tenant, request.params.userId));
+      const overview = await deps.secondFactors.overview(await deps.users.get(tenant, request.params.userId));
       const items: FactorResource[] = [];
       if (overview.totp !== undefined) items.push({ kind: 'totp', createdAt: overview.totp.createdAt.toISOString(), lastUsedAt: overview.totp.lastUsedAt?.toISOString() ?? null });
       if (overview.recoveryCodes !== undefined) {
@@ -65,7 +58,7 @@ export function registerFactorRoutes(parent: FastifyInstance, deps: FactorRoutes
     },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const user = await requireUser(tenant, request.params.userId);
+      const user = await deps.users.get(tenant, request.params.userId);
       if (await deps.secondFactors.removeAll(user.id)) {
         const when = deps.mailer.now();
         await deps.mailer.notify(tenant, user.email, 'second_factors_reset', `second_factors_reset.${user.id}.${Date.parse(when)}`, { when, accountLink: accountLink(deps.tenants.issuer(tenant.name), 'account') });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Tenant, UpstreamIdentity } from '@lanyard/db';
+import type { UpstreamIdentity } from '@lanyard/db';
 import { IdentityLinkList, IdentityLinkParams, IdentityLinkResource, IdentityLinkSpec, IdentityLinksParams } from '@lanyard/contracts';
 import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@lanyard/errors';
 import type { AuditLog } from '../domain/audit/audit-log.js';
@@ -13,7 +13,7 @@ import { bodyErrors, errors, security } from './responses.js';
 
 export interface IdentityLinkRoutesDeps {
   readonly tenants: Pick<TenantService, 'require'>;
-  readonly users: Pick<UserService, 'findById'>;
+  readonly users: Pick<UserService, 'get'>;
   readonly identityProviders: Pick<IdentityProviderService, 'require' | 'list'>;
   readonly upstreamIdentities: Pick<UpstreamIdentityService, 'linkedTo' | 'link' | 'removeLink'>;
   readonly audit: Pick<AuditLog, 'recordAdminAction'>;
@@ -26,11 +26,6 @@ export interface IdentityLinkRoutesDeps {
  */
 export function registerIdentityLinkRoutes(parent: FastifyInstance, deps: IdentityLinkRoutesDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const requireUser = async (tenant: Tenant, userId: string) => {
-    const user = await deps.users.findById(tenant.id, userId);
-    if (user === undefined) throw new NotFoundProblem(`User "${userId}" does not exist in tenant "${tenant.name}".`);
-    return user;
-  };
   const present = (provider: string, link: Pick<UpstreamIdentity, 'subject' | 'createdAt' | 'lastSignInAt'>) => ({
     provider,
     subject: link.subject,
@@ -43,7 +38,7 @@ export function registerIdentityLinkRoutes(parent: FastifyInstance, deps: Identi
     { schema: { tags: ['users'], summary: 'List a user’s identities at upstream providers, oldest first', security, params: IdentityLinksParams, response: { 200: IdentityLinkList, ...errors } } },
     async (request) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const user = await requireUser(tenant, request.params.userId);
+      const user = await deps.users.get(tenant, request.params.userId);
       const names = new Map((await deps.identityProviders.list(tenant.id)).map((p) => [p.id, p.name]));
       const links = await deps.upstreamIdentities.linkedTo(user.id);
       // A link always has its provider (the foreign key cascades); the filter only keeps the types honest.
@@ -56,7 +51,7 @@ export function registerIdentityLinkRoutes(parent: FastifyInstance, deps: Identi
     { schema: { tags: ['users'], summary: 'Read a user’s identity at one upstream provider', security, params: IdentityLinkParams, response: { 200: IdentityLinkResource, ...errors } } },
     async (request) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const user = await requireUser(tenant, request.params.userId);
+      const user = await deps.users.get(tenant, request.params.userId);
       const provider = await deps.identityProviders.require(tenant, request.params.provider);
       const link = (await deps.upstreamIdentities.linkedTo(user.id)).find((l) => l.providerId === provider.id);
       if (link === undefined) throw new NotFoundProblem(`The user is not linked to "${provider.name}".`);
@@ -78,7 +73,7 @@ export function registerIdentityLinkRoutes(parent: FastifyInstance, deps: Identi
     },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const user = await requireUser(tenant, request.params.userId);
+      const user = await deps.users.get(tenant, request.params.userId);
       const provider = await deps.identityProviders.require(tenant, request.params.provider);
       const { subject } = request.body;
       // The schema counts code points; sign-in counts UTF-16 units and refuses lone surrogates.
@@ -112,7 +107,7 @@ export function registerIdentityLinkRoutes(parent: FastifyInstance, deps: Identi
     },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const user = await requireUser(tenant, request.params.userId);
+      const user = await deps.users.get(tenant, request.params.userId);
       const provider = await deps.identityProviders.require(tenant, request.params.provider);
       if (!(await deps.upstreamIdentities.removeLink(user.id, provider.id))) throw new NotFoundProblem(`The user is not linked to "${provider.name}".`);
       deps.audit.recordAdminAction({ tenant: tenant.name, action: 'identity_unlinked', clientId: request.adminClientId ?? null, userId: user.id, ip: request.ip, requestId: request.id });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Session, Tenant, User } from '@lanyard/db';
+import type { Session } from '@lanyard/db';
 import {
   ConsentList,
   ConsentParams,
@@ -29,7 +29,7 @@ import { bodyErrors, errors, json, location, security } from './responses.js';
 export interface UserRoutesDeps {
   readonly tenants: Pick<TenantService, 'require'>;
   readonly clients: Pick<ClientService, 'require'>;
-  readonly users: Pick<UserService, 'create' | 'list' | 'get' | 'findById' | 'patch' | 'delete'>;
+  readonly users: Pick<UserService, 'create' | 'list' | 'get' | 'patch' | 'delete'>;
   readonly consents: Pick<ConsentService, 'list' | 'revoke'>;
   readonly sessions: Pick<SessionService, 'listActivePage' | 'revokeForUser'>;
 }
@@ -41,12 +41,6 @@ export interface UserRoutesDeps {
 export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
-  /** The user, or 404; `findById` answers an id that is not a plain UUID without a query. */
-  const requireUser = async (tenant: Tenant, userId: string): Promise<User> => {
-    const user = await deps.users.findById(tenant.id, userId);
-    if (user === undefined) throw new NotFoundProblem(`User "${userId}" does not exist in tenant "${tenant.name}".`);
-    return user;
-  };
 
   // --- users -----------------------------------------------------------------------------
   app.post(
@@ -127,7 +121,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
     { schema: { tags: ['users'], summary: 'List a user’s active browser sessions (not revoked, not expired; paged, newest first)', security, params: UserParams, querystring: SessionListQuery, response: { 200: SessionList, ...errors } } },
     async (request) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const user = await requireUser(tenant, request.params.userId);
+      const user = await deps.users.get(tenant, request.params.userId);
       const page = await deps.sessions.listActivePage(user.id, request.query);
       return { items: page.items.map(presentSession), nextCursor: page.nextCursor };
     },
@@ -137,7 +131,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
     { schema: { tags: ['users'], summary: 'End one session and revoke the refresh and access tokens issued in it', security, params: SessionParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const user = await requireUser(tenant, request.params.userId);
+      const user = await deps.users.get(tenant, request.params.userId);
       const ended = await deps.sessions.revokeForUser(user.id, request.params.sessionId);
       if (ended.length === 0) throw new NotFoundProblem(`Session "${request.params.sessionId}" is not an active session of this user.`);
       request.log.info({ ...request.logFields, tenant: tenant.name, userId: user.id, sessionId: request.params.sessionId }, 'session revoked');
@@ -149,7 +143,7 @@ export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps)
     { schema: { tags: ['users'], summary: 'End all of a user’s sessions and revoke the refresh and access tokens issued in them', security, params: UserParams, response: { 204: Type.Null(), ...errors, ...bodyErrors } } },
     async (request, reply) => {
       const tenant = await deps.tenants.require(request.params.tenant);
-      const user = await requireUser(tenant, request.params.userId);
+      const user = await deps.users.get(tenant, request.params.userId);
       const ended = await deps.sessions.revokeForUser(user.id);
       request.log.info({ ...request.logFields, tenant: tenant.name, userId: user.id, sessions: ended.length }, 'sessions revoked');
       return reply.code(204).send(null);
