@@ -54,6 +54,8 @@ export function upstreamProfile(provider: IdentityProvider, claims: Readonly<Rec
  * - `just-in-time`: the same, and without an account one is created (no password; the address
  *   verified only if the upstream verified it). An account with that address is never linked
  *   through an unverified one: that would hand it to whoever controls the upstream claim.
+ * - an account already linked to another subject at this provider is not linked again by address
+ *   (an address recycled at the upstream must not inherit the account; an admin can relink).
  * The link is one unique row per (provider, subject), so two parallel first sign-ins make one.
  */
 export class UpstreamIdentityService {
@@ -77,7 +79,11 @@ export class UpstreamIdentityService {
       }
       if (provider.linking === 'existing-only') return { ok: false, reason: 'unknown_user' } as const;
       if (profile.email === undefined || !profile.emailVerified) return { ok: false, reason: profile.email === undefined && provider.linking === 'just-in-time' ? 'unknown_user' : 'email_not_verified' } as const;
-      const [existing] = await tx.select().from(users).where(and(eq(users.tenantId, tenant.id), eq(users.email, profile.email)));
+      // Locked: a parallel sign-in of another subject with this address must see the link made here.
+      const [existing] = await tx.select().from(users).where(and(eq(users.tenantId, tenant.id), eq(users.email, profile.email))).for('update');
+      // An account already bound to another subject at this provider stays bound to it: a new
+      // subject with the same address is a recycled address or a new account there, not its owner.
+      if (existing !== undefined && (await this.#linkedAt(tx, existing.id, provider.id))) return { ok: false, reason: 'unknown_user' } as const;
       let user = existing;
       let created = false;
       if (user === undefined) {
@@ -147,6 +153,11 @@ export class UpstreamIdentityService {
       .where(and(eq(upstreamIdentities.userId, userId), eq(upstreamIdentities.providerId, providerId)))
       .returning({ id: upstreamIdentities.id });
     return removed.length > 0;
+  }
+
+  async #linkedAt(tx: Executor, userId: string, providerId: string): Promise<boolean> {
+    const rows = await tx.select({ id: upstreamIdentities.id }).from(upstreamIdentities).where(and(eq(upstreamIdentities.userId, userId), eq(upstreamIdentities.providerId, providerId)));
+    return rows.length > 0;
   }
 
   /** The providers a user is linked to (for the account page and admins). */

@@ -110,6 +110,35 @@ describe('federation: a second Lanyard tenant as the upstream provider', () => {
     return { url: back.url, html: await back.response.text() };
   }
 
+  it('an address recycled at the upstream does not inherit the account its old owner linked; an admin can relink it', async () => {
+    await useRule('just-in-time');
+    const email = await upstreamUser();
+    const first = await signInUpstream(new UserAgent(), email);
+    const owner = (await redeemAtApp(first, first.back.url)).claims()!.sub;
+    // The person leaves Corp; a newcomer there is given the same, verified, address.
+    const corpUsers = await fx.api.database.query<{ id: string }>(`select u.id from users u join tenants t on t.id = u.tenant_id where t.name = 'corp' and u.email = $1`, [email]);
+    expect((await fx.admin.delete(`/tenants/corp/users/${corpUsers.rows[0]!.id}`)).statusCode).toBe(204);
+    const newcomer = (await fx.admin.post('/tenants/corp/users', { email, password: PASSWORD, emailVerified: true })).json().id as string;
+
+    for (const rule of ['just-in-time', 'verified-email'] as const) {
+      await useRule(rule);
+      const before = await links();
+      const agent = new UserAgent();
+      const { back } = await signInUpstream(agent, email);
+      expect(back.response.status, rule).toBe(403);
+      expect(await back.response.text()).toContain('There is no account here for this identity');
+      expect(await links()).toBe(before);
+      expect(agent.cookie('__Secure-lanyard_session', '/tenants/acme')).toBeUndefined();
+    }
+    expect((await fx.admin.get(`/tenants/acme/users/${owner}/identity-links`)).json().items).toHaveLength(1);
+
+    // If the newcomer is the same person after all, an admin moves the link.
+    expect((await fx.admin.delete(`/tenants/acme/users/${owner}/identity-links/corp`)).statusCode).toBe(204);
+    expect((await fx.admin.put(`/tenants/acme/users/${owner}/identity-links/corp`, { subject: newcomer })).statusCode).toBe(201);
+    const relinked = await signInUpstream(new UserAgent(), email);
+    expect((await redeemAtApp(relinked, relinked.back.url)).claims()!.sub).toBe(owner);
+  });
+
   /** Ages the person's sessions in one tenant (their Corp SSO session, or ours) as time would. */
   const ageSessions = (tenant: 'corp' | 'acme', email: string, interval: string) =>
     fx.api.database.query(`update sessions s set auth_time = auth_time - $3::interval from users u, tenants t where u.id = s.user_id and t.id = u.tenant_id and t.name = $1 and u.email = $2`, [tenant, email, interval]);
