@@ -47,7 +47,8 @@ export type NextStep =
 /**
  * Decides what an authorization request needs next, given who is signed in:
  * - no authentication, or `prompt=login` or `max_age` not yet satisfied in this interaction (a
- *   sign-in in it satisfies both) → the login page (or `login_required` for `prompt=none`, OIDC Core §3.1.2.6);
+ *   sign-in in it satisfies both) → the login page (or `login_required` for `prompt=none`, OIDC
+ *   Core §3.1.2.6);
  * - a second factor due (the user has one, the client or `acr_values` asks for one, or the
  *   tenant requires one; {@link SecondFactorGate}) and not yet used in this session → the
  *   second-factor step, even with a live password session (step-up), or `login_required`;
