@@ -41,7 +41,6 @@ export interface UserRoutesDeps {
 export function registerUserRoutes(scope: FastifyInstance, deps: UserRoutesDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
-
   // --- users -----------------------------------------------------------------------------
   app.post(
     '/tenants/:tenant/users',

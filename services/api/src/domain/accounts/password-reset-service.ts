@@ -12,7 +12,7 @@ import { refuseWeakPassword, type WeakPassword } from './password-policy.js';
 import type { PasswordChangedNotice } from './password-changed-notice.js';
 
 export type ResetOutcome =
-  | { readonly ok: true; readonly user: User; readonly interactionId?: string | undefined; readonly hadPassword: boolean }
+  | { readonly ok: true; readonly user: User; readonly interactionId?: string | undefined }
   | { readonly ok: false; readonly reason: ActionTokenRefusal }
   | WeakPassword;
 
@@ -65,6 +65,7 @@ export class PasswordReset {
     if (weak !== undefined) return weak;
     // Hash outside the transaction: a slow hash must not hold a connection or a row lock.
     const passwordHash = await this.passwords.hash(password);
+    let hadPassword = true;
     const outcome = await this.db.transaction(async (tx): Promise<ResetOutcome> => {
       const used = await this.tokens.use(tx, tenant.id, 'password_reset', token);
       if (!used.ok) return used;
@@ -72,9 +73,10 @@ export class PasswordReset {
       const now = this.clock();
       const [user] = await tx.update(users).set({ passwordHash, passwordChangedAt: now, emailVerified: true, updatedAt: now }).where(eq(users.id, used.user.id)).returning();
       await revokeUserGrants(tx, used.user.id, 'password_reset', now);
-      return { ok: true, user: user!, interactionId: used.token.data.interactionId, hadPassword: used.user.passwordHash !== null };
+      hadPassword = used.user.passwordHash !== null;
+      return { ok: true, user: user!, interactionId: used.token.data.interactionId };
     });
-    if (outcome.ok) await this.notice.send(tenant, outcome.user, { hadPassword: outcome.hadPassword });
+    if (outcome.ok) await this.notice.send(tenant, outcome.user, { hadPassword });
     return outcome;
   }
 }

@@ -62,6 +62,18 @@ describe('forgotten password', () => {
     await fx.admin.patch(`/tenants/acme/users/${fx.userId}`, { password: PASSWORD });
   });
 
+  it('a reset for an account without a password (federated, invited) mails "a password was added", not "changed"', async () => {
+    const email = `no-password.${Date.now()}@acme.example`;
+    await fx.admin.post('/tenants/acme/users', { email, emailVerified: true });
+    const agent = new UserAgent();
+    await requestReset(agent, email);
+    const link = mail.linkIn(await mail.waitForMail(email, /reset/i), `${fx.issuer}/password/reset?token=`);
+    const done = await agent.submitForm(link, await (await agent.request(link)).text(), { password: NEW_PASSWORD });
+    expect(done.url).toMatch(/\/account\/login\?notice=password_reset$/);
+    await mail.waitForMail(email, /A password was added to your Acme account/);
+    expect((await mail.delivered()).filter((m) => m.to === email && /was changed/.test(m.subject))).toEqual([]);
+  });
+
   it('refuses an expired link, and a link of another purpose or tenant', async () => {
     const agent = new UserAgent();
     const before = await resetMails();
