@@ -4,4 +4,5 @@ export { runMigrations, migrationsFolder } from './run-migrations.js';
 export { withAdvisoryLock } from './with-advisory-lock.js';
 export { isDatabaseUnavailable } from './database-unavailable.js';
 export { tableRowSql, type TableRowSql } from './table-row-sql.js';
+export { StatementBatcher, type StatementBatcherOptions, type BatchRunner } from './statement-batcher.js';
 export * from './schema/index.js';

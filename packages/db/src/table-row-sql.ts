@@ -4,6 +4,8 @@ import { getTableColumns, type InferSelectModel, type Table } from 'drizzle-orm'
 export interface TableRowSql<Row> {
   /** `alias."column" as "prefixKey", …` for a select list. */
   readonly list: string;
+  /** The same columns selected again from a CTE or subquery that holds {@link list}, by their output names. */
+  readonly reselect: (relation: string) => string;
   /** The row as drizzle's own queries return it, from a result row holding {@link list}. */
   readonly decode: (row: Record<string, unknown>) => Row;
 }
@@ -25,6 +27,7 @@ export function tableRowSql<T extends Table, K extends keyof InferSelectModel<T>
   const columns = options.only === undefined ? all : all.filter(([key]) => (options.only as readonly string[]).includes(key));
   if (options.only !== undefined && columns.length !== options.only.length) throw new Error(`tableRowSql: unknown column in ${options.only.join(', ')}`);
   const list = columns.map(([key, column]) => `${alias}."${column.name}" as "${prefix}${key}"`).join(', ');
+  const reselect = (relation: string) => columns.map(([key]) => `${relation}."${prefix}${key}"`).join(', ');
   const decode = (row: Record<string, unknown>) => {
     const decoded: Record<string, unknown> = {};
     for (const [key, column] of columns) {
@@ -33,5 +36,5 @@ export function tableRowSql<T extends Table, K extends keyof InferSelectModel<T>
     }
     return decoded as Pick<InferSelectModel<T>, K>;
   };
-  return { list, decode };
+  return { list, reselect, decode };
 }

@@ -26,4 +26,9 @@ describe('tableRowSql', () => {
     expect(tableRowSql(users, 'x', { prefix: 'who_', only: ['email'] }).list).toBe('x."email" as "who_email"');
     expect(() => tableRowSql(users, 'u', { only: ['id', 'nope' as 'id'] })).toThrow(/unknown column/);
   });
+
+  it('reselects the listed columns from a relation that holds them, under the same output names', () => {
+    const row = tableRowSql(users, 'u', { only: ['id', 'updatedAt'] });
+    expect(row.reselect('live')).toBe('live."u_id", live."u_updatedAt"');
+  });
 });

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { InvalidScope } from '@lanyard/errors';
-import { refreshTokenFamilies, refreshTokens, sessions, users, type ClaimsRequest, type Database, type Executor, type RefreshToken, type RefreshTokenFamily, type Session, type User } from '@lanyard/db';
+import { refreshTokenFamilies, refreshTokens, sessions, StatementBatcher, users, type ClaimsRequest, type Database, type Executor, type RefreshToken, type RefreshTokenFamily, type Session, type User } from '@lanyard/db';
 import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
 import { RefreshRejected } from './refresh-rejected.js';
-import { rotateLiveToken } from './rotate-live-token.js';
+import { rotateLiveToken, rotateLiveTokens, type LiveRotation } from './rotate-live-token.js';
 import type { ClaimsSubject } from './user-claims.js';
 
 export interface NewFamily {
@@ -54,12 +54,23 @@ export interface RotationResult {
  * - families without `offline_access` (OIDC Core §11) end with the browser session.
  */
 export class RefreshTokenService {
+  readonly #liveRotations: StatementBatcher<LiveRotation, Awaited<ReturnType<typeof rotateLiveToken>>>;
+
   constructor(
     private readonly db: Database,
     private readonly successorKey: Buffer,
     private readonly graceSeconds: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Concurrent refreshes share one statement and one commit (see StatementBatcher). Three in
+    // flight leave most of the pool to everything else; 64 rows keep one statement's reply small.
+    this.#liveRotations = new StatementBatcher(
+      (rotations) => rotateLiveTokens(db, rotations),
+      (rotation) => rotateLiveToken(db, rotation),
+      (rotation) => rotation.hash.toString('latin1'),
+      { maxBatch: 64, maxInFlight: 3 },
+    );
+  }
 
   async createFamily(input: NewFamily, executor: Executor = this.db): Promise<{ token: string; family: RefreshTokenFamily }> {
     const now = this.clock();
@@ -97,7 +108,8 @@ export class RefreshTokenService {
    * token's family is revoked.
    *
    * The common case — a valid token used for the first time — is one autocommit statement that
-   * checks every rule, marks the token used and inserts its successor ({@link rotateLiveToken}).
+   * checks every rule, marks the token used and inserts its successor ({@link rotateLiveToken});
+   * refreshes that arrive together share it ({@link rotateLiveTokens}).
    * Anything else (a used, invalid or refused token, or losing a race for it) goes through the
    * locked transaction, which names the broken rule and owns reuse detection, the grace window and
    * revocations.
@@ -106,7 +118,7 @@ export class RefreshTokenService {
     const now = this.clock();
     const hash = tokenHash(request.token);
     const successor = this.#successor(request.token);
-    const rotated = await rotateLiveToken(this.db, {
+    const rotated = await this.#liveRotations.submit({
       hash,
       successorHash: tokenHash(successor),
       now,

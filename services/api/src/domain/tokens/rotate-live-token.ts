@@ -68,3 +68,61 @@ export async function rotateLiveToken(db: Database, rotation: LiveRotation): Pro
   const [row] = result.rows;
   return row === undefined ? undefined : { family: family.decode(row), user: user.decode(row) };
 }
+
+/**
+ * {@link STATEMENT} for many rotations at once: the same rules, each row checked against its own
+ * request's values (`unnest … with ordinality` keeps each request's position). The presented
+ * hashes must be distinct (the caller's batcher sees to it): two requests for one token would
+ * insert one successor twice. A narrower scope travels space-joined (RFC 6749 §3.3: a scope token
+ * has no space in it), since PostgreSQL arrays cannot be ragged.
+ */
+const BATCH_STATEMENT = `with input as (
+    select * from unnest($1::bytea[], $2::bytea[], $3::timestamptz[], $4::timestamptz[], $5::uuid[], $6::uuid[], $7::text[], $8::text[])
+      with ordinality as i(hash, successor_hash, at, idle_expires_at, tenant_id, client_ref, delivery, narrow_scopes, position)),
+  live as (
+    select i.position, i.successor_hash, i.at, i.idle_expires_at, t.token_hash, ${family.list}, ${user.list}
+    from input i
+    join refresh_tokens t on t.token_hash = i.hash
+    join refresh_token_families f on f.id = t.family_id
+    join users u on u.id = f.user_id
+    left join sessions s on s.id = f.session_id
+    where t.used_at is null and t.expires_at > i.at
+      and f.tenant_id = i.tenant_id and f.client_ref = i.client_ref and f.revoked_at is null and f.absolute_expires_at > i.at
+      and not u.disabled
+      and f.delivery = i.delivery
+      and (i.narrow_scopes is null or string_to_array(i.narrow_scopes, ' ') <@ f.scopes)
+      and ('offline_access' = any(f.scopes) or (s.id is not null and s.revoked_at is null and s.expires_at > i.at))),
+  used as (
+    update refresh_tokens set used_at = live.at from live
+    where refresh_tokens.token_hash = live.token_hash and refresh_tokens.used_at is null
+    returning refresh_tokens.token_hash),
+  successor as (
+    insert into refresh_tokens (token_hash, family_id, created_at, expires_at)
+    select live.successor_hash, live."f_id", live.at, least(live.idle_expires_at, live."f_absoluteExpiresAt")
+    from live join used on used.token_hash = live.token_hash)
+  select live.position, ${family.reselect('live')}, ${user.reselect('live')}
+  from live join used on used.token_hash = live.token_hash`;
+
+/**
+ * Rotates many live tokens in one round trip and one commit: per rotation, in order, what
+ * {@link rotateLiveToken} would have returned for it alone.
+ */
+export async function rotateLiveTokens(db: Database, rotations: readonly LiveRotation[]): Promise<Array<{ family: RefreshTokenFamily; user: ClaimsSubject } | undefined>> {
+  const result = await db.$client.query<Record<string, unknown>>({
+    name: 'lanyard_refresh_rotate_live_batch',
+    text: BATCH_STATEMENT,
+    values: [
+      rotations.map((r) => r.hash),
+      rotations.map((r) => r.successorHash),
+      rotations.map((r) => r.now),
+      rotations.map((r) => r.idleExpiresAt),
+      rotations.map((r) => r.tenantId),
+      rotations.map((r) => r.clientRef),
+      rotations.map((r) => r.delivery),
+      rotations.map((r) => (r.narrowScopes === undefined ? null : r.narrowScopes.join(' '))),
+    ],
+  });
+  const rotated: Array<{ family: RefreshTokenFamily; user: ClaimsSubject } | undefined> = rotations.map(() => undefined);
+  for (const row of result.rows) rotated[Number(row.position) - 1] = { family: family.decode(row), user: user.decode(row) };
+  return rotated;
+}

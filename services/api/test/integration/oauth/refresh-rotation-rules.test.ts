@@ -5,7 +5,7 @@ import { InvalidScope } from '@lanyard/errors';
 import { tokenHash } from '@lanyard/security';
 import type { NewFamily } from '../../../src/domain/tokens/refresh-token-service.js';
 import { RefreshRejected } from '../../../src/domain/tokens/refresh-rejected.js';
-import { rotateLiveToken } from '../../../src/domain/tokens/rotate-live-token.js';
+import { rotateLiveToken, rotateLiveTokens, type LiveRotation } from '../../../src/domain/tokens/rotate-live-token.js';
 import { CLAIMS_SUBJECT_COLUMNS } from '../../../src/domain/tokens/user-claims.js';
 import { startOAuthFixture, type OAuthFixture } from '../../support/oauth-fixture.js';
 
@@ -58,18 +58,22 @@ describe('refresh token rotation rules', () => {
       ...overrides,
     });
   };
-  /** The statement alone, as the service's fast path runs it. */
-  const rotateInOneStatement = (token: string, at = now()) =>
-    rotateLiveToken(fx.api.ctx.database.db, {
-      hash: tokenHash(token),
-      successorHash: tokenHash(`${token}-next`),
-      now: at,
-      idleExpiresAt: new Date(at.getTime() + 3_600_000),
-      tenantId,
-      clientRef,
-      delivery: 'body',
-      narrowScopes: undefined,
-    });
+  /** What the service's fast path hands its statement for `token`, as `acme-web` presenting it in a body. */
+  const liveRotation = (token: string, overrides: Partial<LiveRotation> = {}, at = now()): LiveRotation => ({
+    hash: tokenHash(token),
+    successorHash: tokenHash(`${token}-next`),
+    now: at,
+    idleExpiresAt: new Date(at.getTime() + 3_600_000),
+    tenantId,
+    clientRef,
+    delivery: 'body',
+    narrowScopes: undefined,
+    ...overrides,
+  });
+  /** The statement alone, as the service's fast path runs it for a lone refresh. */
+  const rotateInOneStatement = (token: string, at = now()) => rotateLiveToken(fx.api.ctx.database.db, liveRotation(token, {}, at));
+  /** The batch statement, as the fast path runs it for refreshes that arrive together. */
+  const rotateInBatch = (rotations: readonly LiveRotation[]) => rotateLiveTokens(fx.api.ctx.database.db, rotations);
   const request = (token: string, overrides: Record<string, unknown> = {}) => ({ token, tenantId, clientRef, idleTtlSeconds: 3600, delivery: 'body' as const, ...overrides });
 
   it('a valid first use rotates in one statement: the family and the claim columns decode exactly as drizzle selects them', async () => {
@@ -90,6 +94,49 @@ describe('refresh token rotation rules', () => {
     expect(rotated!.family.absoluteExpiresAt).toBeInstanceOf(Date);
     expect((await tokenRow(token))!.used_at).toEqual(at);
     expect(await tokenCount(created.id)).toBe(2);
+  });
+
+  it('the batch statement answers each rotation in its place, decoded as drizzle selects it', async () => {
+    const first = await family({ scopes: ['openid', 'email', 'offline_access'] });
+    const second = await family({ acr: 'urn:lanyard:acr:mfa' });
+    const at = now();
+    const rotated = await rotateInBatch([liveRotation(second.token, {}, at), liveRotation('no-such-token', {}, at), liveRotation(first.token, {}, at)]);
+    const db = fx.api.ctx.database.db;
+    const stored = async (id: string) => (await db.select().from(refreshTokenFamilies).where(eq(refreshTokenFamilies.id, id)))[0];
+    const [storedUser] = await db.select().from(users).where(eq(users.id, fx.userId));
+    const claimColumns = Object.fromEntries(CLAIMS_SUBJECT_COLUMNS.map((key) => [key, storedUser![key]]));
+    expect(rotated).toEqual([{ family: await stored(second.family.id), user: claimColumns }, undefined, { family: await stored(first.family.id), user: claimColumns }]);
+    for (const { token, family: f } of [first, second]) {
+      expect((await tokenRow(token))!.used_at).toEqual(at);
+      expect((await tokenRow(`${token}-next`))).toEqual({ used_at: null });
+      expect(await tokenCount(f.id)).toBe(2);
+    }
+    // A second batch finds both used: nothing rotates twice.
+    expect(await rotateInBatch([liveRotation(first.token), liveRotation(second.token)])).toEqual([undefined, undefined]);
+  });
+
+  it('the batch statement narrows scopes per rotation: a subset rotates, a wider set beside it does not', async () => {
+    const narrow = await family({ scopes: ['openid', 'email', 'offline_access'] });
+    const wider = await family({ scopes: ['openid', 'email', 'offline_access'] });
+    const rotated = await rotateInBatch([liveRotation(narrow.token, { narrowScopes: ['email', 'openid'] }), liveRotation(wider.token, { narrowScopes: ['openid', 'profile'] })]);
+    expect(rotated.map((r) => r?.family.id)).toEqual([narrow.family.id, undefined]);
+    expect((await tokenRow(wider.token))!.used_at).toBeNull();
+  });
+
+  it('refreshes that arrive together each rotate once; the same token twice among them gets the same successor', async () => {
+    const created = await Promise.all(Array.from({ length: 12 }, () => family()));
+    const requests = created.map(({ token }) => service().rotate(request(token)));
+    requests.push(service().rotate(request(created[0]!.token)));
+    const results = await Promise.all(requests);
+    expect(new Set(results.slice(0, 12).map((r) => r.token)).size).toBe(12);
+    for (const [index, { token, family: f }] of created.entries()) {
+      expect(results[index]!.family.id).toBe(f.id);
+      expect((await tokenRow(token))!.used_at).not.toBeNull();
+      expect(await tokenCount(f.id)).toBe(2);
+    }
+    const twice = [results[0]!, results[12]!];
+    expect(twice.map((r) => r.token)).toEqual([twice[0]!.token, twice[0]!.token]);
+    expect(twice.map((r) => r.replayedWithinGrace).sort()).toEqual([false, true]);
   });
 
   it('the successor never outlives the family: its idle expiry is capped at the absolute expiry', async () => {
@@ -194,6 +241,15 @@ describe('refresh token rotation rules', () => {
       const error = await service().rotate(request(token, overrides)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RefreshRejected);
       expect((error as RefreshRejected).reason).toBe(reason);
+      expect((await tokenRow(token))!.used_at).toBeNull();
+      expect(await tokenCount(familyId)).toBe(1);
+    });
+
+    it(`refused in a batch too when ${rule}, while a valid rotation beside it goes through`, async () => {
+      const { token, familyId, overrides } = await arrange();
+      const valid = await family();
+      const rotated = await rotateInBatch([liveRotation(token, overrides as Partial<LiveRotation>), liveRotation(valid.token)]);
+      expect(rotated.map((r) => r?.family.id)).toEqual([undefined, valid.family.id]);
       expect((await tokenRow(token))!.used_at).toBeNull();
       expect(await tokenCount(familyId)).toBe(1);
     });
