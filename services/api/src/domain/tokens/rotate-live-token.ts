@@ -17,25 +17,38 @@ export interface LiveRotation {
 const family = tableRowSql(refreshTokenFamilies, 'f');
 const user = tableRowSql(users, 'u', { only: CLAIMS_SUBJECT_COLUMNS });
 
+/** Where a rule reads each request value from: a parameter, or a column of the batch's input. */
+interface RuleInputs {
+  readonly at: string;
+  readonly tenantId: string;
+  readonly clientRef: string;
+  readonly delivery: string;
+  readonly narrowScopes: string;
+}
+
 /**
  * Every rule of `checkRow` and the request's own checks (delivery, scope narrowing), evaluated in
  * the statement that marks the token used and inserts its successor. A token that breaks any of
  * them yields no row and nothing is written; the caller's locked path then finds out which rule it
  * broke. `used_at is null` is re-checked on the latest row version when a concurrent refresh got
  * there first (READ COMMITTED), so exactly one of them rotates.
+ * Both statements apply them to a presented token `t`.
  */
-const STATEMENT = `with live as (
-    select t.token_hash, ${family.list}, ${user.list}
-    from refresh_tokens t
+const liveRules = (v: RuleInputs) => `
     join refresh_token_families f on f.id = t.family_id
     join users u on u.id = f.user_id
     left join sessions s on s.id = f.session_id
-    where t.token_hash = $1 and t.used_at is null and t.expires_at > $3
-      and f.tenant_id = $5 and f.client_ref = $6 and f.revoked_at is null and f.absolute_expires_at > $3
+    where t.used_at is null and t.expires_at > ${v.at}
+      and f.tenant_id = ${v.tenantId} and f.client_ref = ${v.clientRef} and f.revoked_at is null and f.absolute_expires_at > ${v.at}
       and not u.disabled
-      and f.delivery = $7
-      and ($8::text[] is null or $8::text[] <@ f.scopes)
-      and ('offline_access' = any(f.scopes) or (s.id is not null and s.revoked_at is null and s.expires_at > $3))),
+      and f.delivery = ${v.delivery}
+      and (${v.narrowScopes} is null or ${v.narrowScopes} <@ f.scopes)
+      and ('offline_access' = any(f.scopes) or (s.id is not null and s.revoked_at is null and s.expires_at > ${v.at}))`;
+
+const STATEMENT = `with live as (
+    select t.token_hash, ${family.list}, ${user.list}
+    from refresh_tokens t ${liveRules({ at: '$3', tenantId: '$5', clientRef: '$6', delivery: '$7', narrowScopes: '$8::text[]' })}
+      and t.token_hash = $1),
   used as (
     update refresh_tokens set used_at = $3 from live
     where refresh_tokens.token_hash = live.token_hash and refresh_tokens.used_at is null
@@ -82,16 +95,7 @@ const BATCH_STATEMENT = `with input as (
   live as (
     select i.position, i.successor_hash, i.at, i.idle_expires_at, t.token_hash, ${family.list}, ${user.list}
     from input i
-    join refresh_tokens t on t.token_hash = i.hash
-    join refresh_token_families f on f.id = t.family_id
-    join users u on u.id = f.user_id
-    left join sessions s on s.id = f.session_id
-    where t.used_at is null and t.expires_at > i.at
-      and f.tenant_id = i.tenant_id and f.client_ref = i.client_ref and f.revoked_at is null and f.absolute_expires_at > i.at
-      and not u.disabled
-      and f.delivery = i.delivery
-      and (i.narrow_scopes is null or string_to_array(i.narrow_scopes, ' ') <@ f.scopes)
-      and ('offline_access' = any(f.scopes) or (s.id is not null and s.revoked_at is null and s.expires_at > i.at))),
+    join refresh_tokens t on t.token_hash = i.hash ${liveRules({ at: 'i.at', tenantId: 'i.tenant_id', clientRef: 'i.client_ref', delivery: 'i.delivery', narrowScopes: "string_to_array(i.narrow_scopes, ' ')" })}),
   used as (
     update refresh_tokens set used_at = live.at from live
     where refresh_tokens.token_hash = live.token_hash and refresh_tokens.used_at is null
