@@ -102,7 +102,7 @@ export class StatementBatcher<I, O> {
       await Promise.all(batch.map((waiting) => this.#runAlone(waiting)));
       return;
     }
-    batch.forEach((waiting, index) => waiting.resolve(results[index]!));
+    batch.forEach((waiting, index) => waiting.resolve(results[index] as O));
   }
 
   async #runAlone(waiting: Waiting<I, O>): Promise<void> {

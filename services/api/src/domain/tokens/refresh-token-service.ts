@@ -5,7 +5,7 @@ import { refreshTokenFamilies, refreshTokens, sessions, StatementBatcher, users,
 import type { Clock } from '@lanyard/clock';
 import { randomToken, tokenHash } from '@lanyard/security';
 import { RefreshRejected } from './refresh-rejected.js';
-import { rotateLiveToken, rotateLiveTokens, type LiveRotation } from './rotate-live-token.js';
+import { rotateLiveToken, rotateLiveTokens, type LiveRotated, type LiveRotation } from './rotate-live-token.js';
 import type { ClaimsSubject } from './user-claims.js';
 
 export interface NewFamily {
@@ -54,7 +54,7 @@ export interface RotationResult {
  * - families without `offline_access` (OIDC Core §11) end with the browser session.
  */
 export class RefreshTokenService {
-  readonly #liveRotations: StatementBatcher<LiveRotation, Awaited<ReturnType<typeof rotateLiveToken>>>;
+  readonly #liveRotations: StatementBatcher<LiveRotation, LiveRotated>;
 
   constructor(
     private readonly db: Database,

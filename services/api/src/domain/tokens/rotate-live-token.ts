@@ -14,6 +14,9 @@ export interface LiveRotation {
   readonly narrowScopes: readonly string[] | undefined;
 }
 
+/** A rotated token's family and user, or `undefined` when a rule refused it or a concurrent refresh won. */
+export type LiveRotated = { readonly family: RefreshTokenFamily; readonly user: ClaimsSubject } | undefined;
+
 const family = tableRowSql(refreshTokenFamilies, 'f');
 const user = tableRowSql(users, 'u', { only: CLAIMS_SUBJECT_COLUMNS });
 
@@ -63,7 +66,7 @@ const STATEMENT = `with live as (
  * Rotates a live token in one round trip (one prepared statement, autocommit): the family and user
  * it belongs to, or `undefined` when any rule refused it or a concurrent refresh won.
  */
-export async function rotateLiveToken(db: Database, rotation: LiveRotation): Promise<{ family: RefreshTokenFamily; user: ClaimsSubject } | undefined> {
+export async function rotateLiveToken(db: Database, rotation: LiveRotation): Promise<LiveRotated> {
   const result = await db.$client.query<Record<string, unknown>>({
     name: 'lanyard_refresh_rotate_live',
     text: STATEMENT,
@@ -111,7 +114,7 @@ const BATCH_STATEMENT = `with input as (
  * Rotates many live tokens in one round trip and one commit: per rotation, in order, what
  * {@link rotateLiveToken} would have returned for it alone.
  */
-export async function rotateLiveTokens(db: Database, rotations: readonly LiveRotation[]): Promise<Array<{ family: RefreshTokenFamily; user: ClaimsSubject } | undefined>> {
+export async function rotateLiveTokens(db: Database, rotations: readonly LiveRotation[]): Promise<LiveRotated[]> {
   const result = await db.$client.query<Record<string, unknown>>({
     name: 'lanyard_refresh_rotate_live_batch',
     text: BATCH_STATEMENT,
@@ -126,7 +129,7 @@ export async function rotateLiveTokens(db: Database, rotations: readonly LiveRot
       rotations.map((r) => (r.narrowScopes === undefined ? null : r.narrowScopes.join(' '))),
     ],
   });
-  const rotated: Array<{ family: RefreshTokenFamily; user: ClaimsSubject } | undefined> = rotations.map(() => undefined);
+  const rotated: LiveRotated[] = rotations.map(() => undefined);
   for (const row of result.rows) rotated[Number(row.position) - 1] = { family: family.decode(row), user: user.decode(row) };
   return rotated;
 }
