@@ -11,7 +11,7 @@ export type BatchRunner<I, O> = (items: readonly I[]) => Promise<readonly O[]>;
 
 interface Waiting<I, O> {
   readonly item: I;
-  readonly key: string;
+  readonly key: string | undefined;
   readonly resolve: (value: O) => void;
   readonly reject: (reason: unknown) => void;
 }
@@ -20,13 +20,15 @@ interface Waiting<I, O> {
  * Coalesces concurrent calls of one hot statement into batches, so that under load a single round
  * trip and a single commit serve many requests: each request costs PostgreSQL one row of a statement
  * instead of a statement (parse, executor start-up, commit and WAL flush) and costs the API a row to
- * decode instead of a query's worth of protocol, streams and socket writes.
+ * decode instead of a query's worth of protocol, streams and socket writes. The same holds for a
+ * Redis script that decides many requests in one run (the rate limiter's).
  *
  * It adds no waiting of its own. Work submitted while the event loop handles one batch of I/O goes
  * out together, right after it (`setImmediate`); while `maxInFlight` statements are out, new work
  * queues and leaves as soon as one returns. A lone call, the quiet case, runs through `runOne`
  * unchanged. Two items with the same key never share a statement (the second waits for the next),
- * so a batch never races itself for one row. If a batch statement fails, each of its items is
+ * so a batch never races itself for one row; without `keyOf` (a statement that applies its items
+ * in order, like a Redis script) items never conflict. If a batch statement fails, each of its items is
  * retried alone through `runOne` and fails or succeeds by itself: one hostile or unlucky item
  * cannot fail its neighbours.
  */
@@ -38,7 +40,7 @@ export class StatementBatcher<I, O> {
   constructor(
     private readonly runBatch: BatchRunner<I, O>,
     private readonly runOne: (item: I) => Promise<O>,
-    private readonly keyOf: (item: I) => string,
+    private readonly keyOf: ((item: I) => string) | undefined,
     private readonly options: StatementBatcherOptions,
   ) {
     if (!(options.maxBatch >= 1) || !(options.maxInFlight >= 1)) throw new RangeError('StatementBatcher: maxBatch and maxInFlight must be at least 1');
@@ -46,7 +48,7 @@ export class StatementBatcher<I, O> {
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      this.#waiting.push({ item, key: this.keyOf(item), resolve, reject });
+      this.#waiting.push({ item, key: this.keyOf?.(item), resolve, reject });
       this.#schedule();
     });
   }
@@ -78,9 +80,9 @@ export class StatementBatcher<I, O> {
     const keys = new Set<string>();
     const left: Waiting<I, O>[] = [];
     for (const waiting of this.#waiting) {
-      if (batch.length < this.options.maxBatch && !keys.has(waiting.key)) {
+      if (batch.length < this.options.maxBatch && (waiting.key === undefined || !keys.has(waiting.key))) {
         batch.push(waiting);
-        keys.add(waiting.key);
+        if (waiting.key !== undefined) keys.add(waiting.key);
       } else {
         left.push(waiting);
       }

@@ -61,6 +61,18 @@ describe('StatementBatcher', () => {
     expect(await answers).toEqual([10, 1010, 20, 30, 40, 50]);
   });
 
+  it('without keyOf, equal items share a statement, in the order they came', async () => {
+    const r = recorder();
+    const batcher = new StatementBatcher(r.runBatch, r.runOne, undefined, { maxBatch: 3, maxInFlight: 1 });
+    const answers = Promise.all([5, 5, 6, 5].map((n) => batcher.submit(n)));
+    await turn();
+    expect(r.batches).toEqual([[5, 5, 6]]);
+    r.release();
+    await turn();
+    expect(r.singles).toEqual([5]);
+    expect(await answers).toEqual([50, 50, 60, 50]);
+  });
+
   it('holds work back while maxInFlight statements are out, and sends it as one when one returns', async () => {
     const r = recorder();
     const batcher = new StatementBatcher(r.runBatch, r.runOne, String, { maxBatch: 8, maxInFlight: 1 });

@@ -98,6 +98,36 @@ describe('the sliding window at a window edge', () => {
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(refused.resetSeconds + 3);
   });
 
+  it('concurrent requests share script calls, and are decided in the order they came, exactly', async () => {
+    // Counts the script calls this replica sends (Redis is real; only the call is observed).
+    const commands = connections[0] as unknown as { lanyardWindow: (...args: unknown[]) => Promise<number[]> };
+    const send = commands.lanyardWindow.bind(commands);
+    let calls = 0;
+    commands.lanyardWindow = (...args) => ((calls += 1), send(...args));
+    try {
+      const budget = { name: 'concurrent', limit: 25, windowSeconds: 60 };
+      const looked = { name: 'concurrent-look', limit: 1_000, windowSeconds: 60 };
+      const requests = Array.from({ length: 70 }, () =>
+        a.decide([
+          { policy: looked, subject: 'shared-client', cost: 0 },
+          { policy: budget, subject: 'shared-client', cost: 1 },
+        ]),
+      );
+      const decisions = await Promise.all(requests);
+      const allowed = decisions.map(([look, charge]) => {
+        expect(look!.allowed && !look!.degraded && !charge!.degraded).toBe(true);
+        return charge!.allowed;
+      });
+      // Exactly the first 25, as 70 calls one after another would decide.
+      expect(allowed).toEqual(Array.from({ length: 70 }, (_, i) => i < budget.limit));
+      expect(decisions[budget.limit - 1]![1]!.remaining).toBe(0);
+      expect(calls).toBeGreaterThan(0);
+      expect(calls).toBeLessThan(requests.length / 4);
+    } finally {
+      commands.lanyardWindow = send;
+    }
+  });
+
   it('every key it writes has a TTL, and its name carries a hash tag (Redis Cluster)', async () => {
     await a.hit(policy, 'ttl-check');
     const keys = await connections[0]!.keys(`${prefix}rl:{edge:*`);
