@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { epochMs, type Clock } from '@lanyard/clock';
 import type { ApiMetrics, AuthEvent, AuthResult } from '@lanyard/metrics';
 import type { Logger } from '@lanyard/logger';
 import { isDatabaseUnavailable } from '@lanyard/db';
 import type { AuthFailureReason, MfaFactorUsed } from './auth-failure-reason.js';
 import type { AuditRow } from './audit-row.js';
+import { timeOrderedUuid } from '../time-ordered-uuid.js';
 
 /** What {@link AuditLog.record} takes; the narrow view endpoints depend on is {@link AuditRecorder}. */
 export interface AuthEventRecord {
@@ -144,9 +144,11 @@ export class AuditLog {
   }
 
   #append(event: string, reason: string, fields: Omit<AuthEventRecord, 'event' | 'reason'>): void {
+    const at = epochMs(this.clock);
     this.#buffer.push({
-      eventId: randomUUID(),
-      at: epochMs(this.clock),
+      // Time-ordered, so the unique index on event_id grows at its right edge.
+      eventId: timeOrderedUuid(at),
+      at,
       tenant: auditText(fields.tenant),
       event,
       result: fields.result,
