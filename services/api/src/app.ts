@@ -70,12 +70,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     return503OnClosing: true,
     ajv: { customOptions: AJV_OPTIONS },
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     // Draining for shutdown (SHUTDOWN_DRAIN_SECONDS): each kept-alive connection closes after its
     // next answer, so clients move to another replica between requests instead of having an idle
     // connection cut under a request they are just sending (RFC 9112 §9.6).
     if (ctx.lifecycle.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   registerLogFields(app);

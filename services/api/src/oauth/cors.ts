@@ -40,14 +40,20 @@ export function registerCors(app: FastifyInstance, deps: CorsDeps): void {
     });
   }
 
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback-style, so the common case (no Origin: servers, curl) answers without a promise.
+  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
     const origin = request.headers.origin;
     const route = request.routeOptions.url;
-    if (origin === undefined || route === undefined || request.method === 'OPTIONS') return;
-    if (!CORS_PATHS.some((p) => route === `/tenants/:tenant${p}`)) return;
-    reply.header('vary', 'Origin');
-    if (await originAllowed(request, origin).catch(() => false)) {
-      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
+    if (origin === undefined || route === undefined || request.method === 'OPTIONS' || !CORS_PATHS.some((p) => route === `/tenants/:tenant${p}`)) {
+      done(null, payload);
+      return;
     }
+    reply.header('vary', 'Origin');
+    originAllowed(request, origin)
+      .catch(() => false)
+      .then((allowed) => {
+        if (allowed) reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
+        done(null, payload);
+      });
   });
 }
