@@ -60,9 +60,13 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
     };
 
     try {
-      const presented = clientId ?? readBasicCredentials(request.headers.authorization)?.id ?? '';
       const authenticated = await authenticateClient(request, params, tenant, deps).catch(async (error: unknown) => {
-        if (error instanceof InvalidClient) enforce(await deps.limiter.decide(failureCharges(tenant, presented, network, policies, 1)));
+        // Read again only on failure, so a success decodes the Basic header once (a malformed one
+        // throws the same invalid_client here as in authenticateClient, uncounted as before).
+        if (error instanceof InvalidClient) {
+          const presented = clientId ?? readBasicCredentials(request.headers.authorization)?.id ?? '';
+          enforce(await deps.limiter.decide(failureCharges(tenant, presented, network, policies, 1)));
+        }
         throw error;
       });
       const { client, method } = authenticated;
